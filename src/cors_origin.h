@@ -1,0 +1,135 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * cors_origin.h: origins as browsers send them, origins and patterns as
+ * administrators write them, and the sets that hold them.
+ */
+
+#ifndef CORS_ORIGIN_H
+#define CORS_ORIGIN_H
+
+#include "cors.h"
+
+/** A tuple origin, pointing into the string it was parsed from. */
+typedef struct cors_origin_t {
+    const char *scheme;     /**< lowercase scheme, not NUL-terminated */
+    apr_size_t scheme_len;
+    const char *host;       /**< lowercase host (IPv6 with brackets) */
+    apr_size_t host_len;
+    int port;               /**< 0 when absent (the scheme's default) */
+} cors_origin_t;
+
+/** What a request's Origin header turned out to be. */
+typedef enum {
+    CORS_ORIGIN_VALID,      /**< scheme://host[:port], as browsers serialise */
+    CORS_ORIGIN_OPAQUE,     /**< the literal "null" */
+    CORS_ORIGIN_MALFORMED   /**< anything else: never echoed */
+} cors_origin_status_e;
+
+/**
+ * Parse a request's Origin value strictly (Fetch "serializing an origin"):
+ * lowercase scheme and host, no path, no trailing slash, a port of 1-65535
+ * without leading zeros that is not the scheme's default.  value may be
+ * NULL (treated as malformed).  On CORS_ORIGIN_VALID, out points into value.
+ */
+cors_origin_status_e cors_origin_parse_request(const char *value,
+                                               cors_origin_t *out);
+
+/** The default port of a scheme with one (http, https, ws, wss, ftp), or 0. */
+int cors_origin_default_port(const char *scheme, apr_size_t len);
+
+/** One section's own CORSAllowOrigin values: what it adds and removes. */
+typedef struct cors_origin_set_t cors_origin_set_t;
+
+/** The effective origin list of a scope: a section's set over the inherited. */
+typedef struct cors_origins_t cors_origins_t;
+
+/** A new, empty set for one configuration section. */
+cors_origin_set_t *cors_origin_set_make(apr_pool_t *p);
+
+/**
+ * Add one CORSAllowOrigin value to a section's set: an origin, a wildcard
+ * pattern, "*", "null" or "none", optionally prefixed "+" (add to the
+ * inherited list) or "-" (remove from it).  Returns NULL on success or a
+ * message naming the value, what is wrong and, where one helps, the value
+ * probably meant.  *warning, when not NULL on return, is a message to log at
+ * start-up (the value is accepted).  credentials says whether
+ * CORSAllowCredentials On is already in effect in the same section.
+ */
+const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
+                                const char *value, int credentials,
+                                const char **warning);
+
+/**
+ * Errors that arise when credentials are turned on in a section whose own
+ * set already holds values that cannot go with them ("*", "null", a
+ * wildcard over a public suffix); NULL when there is none.
+ */
+const char *cors_origin_set_check_credentials(apr_pool_t *p,
+                                              const cors_origin_set_t *set);
+
+/** Wrap one section's set as a scope with nothing inherited. */
+const cors_origins_t *cors_origins_make(apr_pool_t *p,
+                                        const cors_origin_set_t *set);
+
+/**
+ * The scope of a more specific section: add's set over base.  Costs one
+ * small node when add uses "+"/"-", nothing otherwise.  Either may be NULL.
+ */
+const cors_origins_t *cors_origins_merge(apr_pool_t *p,
+                                         const cors_origins_t *base,
+                                         const cors_origins_t *add);
+
+/** Whether the scope allows at least one origin (CORS is on). */
+int cors_origins_any_listed(const cors_origins_t *o);
+
+/** Whether the scope holds "*". */
+int cors_origins_allow_any(const cors_origins_t *o);
+
+/** Whether the scope holds "null". */
+int cors_origins_allow_null(const cors_origins_t *o);
+
+/** Whether the scope holds a wildcard directly over a public suffix. */
+int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o);
+
+/**
+ * Whether a validly parsed request origin is in the scope through an exact
+ * origin or a wildcard pattern ("*" and "null" are asked separately).
+ */
+int cors_origins_match(const cors_origins_t *o, const char *value,
+                       const cors_origin_t *origin);
+
+/**
+ * Append a human-readable list of the scope's origins and patterns to arr
+ * (one const char * per entry), for DUMP_CORS and for hints.
+ */
+void cors_origins_describe(apr_pool_t *p, const cors_origins_t *o,
+                           apr_array_header_t *arr);
+
+/** A compiled CORSAllowOriginMatch pattern. */
+typedef struct cors_regex_t cors_regex_t;
+
+/**
+ * Compile a CORSAllowOriginMatch pattern once (PCRE2, JIT when available).
+ * Refuses a pattern not anchored with ^ and $.  The compiled code is freed
+ * with the pool.  Returns NULL on success or a message.
+ */
+const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
+                               cors_regex_t **out, const char **warning);
+
+/** The pattern's source text. */
+const char *cors_regex_source(const cors_regex_t *re);
+
+/**
+ * Whether value (length len) matches the whole pattern.  Match data comes
+ * from scratch, a per-request pool: nothing is malloc'ed.
+ */
+int cors_regex_match(const cors_regex_t *re, const char *value,
+                     apr_size_t len, apr_pool_t *scratch);
+
+#endif /* CORS_ORIGIN_H */

@@ -1,0 +1,166 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * cors_policy.h: the CORS policy of one configuration scope, how scopes
+ * merge, and the decision for one request.
+ */
+
+#ifndef CORS_POLICY_H
+#define CORS_POLICY_H
+
+#include "cors.h"
+#include "cors_origin.h"
+#include "cors_tokens.h"
+
+typedef enum {
+    CORS_PREFLIGHT_HANDLE = 0,  /**< mod_cors answers preflights itself */
+    CORS_PREFLIGHT_CONTINUE = 1 /**< the handler answers, mod_cors decorates */
+} cors_preflight_mode_e;
+
+typedef enum {
+    CORS_UPSTREAM_REPLACE = 0,  /**< generator's Access-Control-* replaced */
+    CORS_UPSTREAM_KEEP = 1      /**< generator's ACAO wins when present */
+} cors_upstream_mode_e;
+
+/**
+ * The policy of one scope.  Every field has an "unset" state (NULL or
+ * CORS_UNSET) so that a more specific section overrides only what it sets.
+ * Everything is parsed and validated when the directive is read; merging
+ * copies pointers.
+ */
+typedef struct cors_policy_t {
+    cors_origin_set_t *own_origins;     /**< this section's values, or NULL */
+    const cors_origins_t *origins;      /**< effective scope, or NULL */
+    apr_array_header_t *regexes;        /**< cors_regex_t *, or NULL */
+    cors_tokens_t *methods;             /**< NULL: GET HEAD POST */
+    cors_tokens_t *allow_headers;       /**< NULL: none */
+    cors_tokens_t *expose_headers;      /**< NULL: none */
+    int credentials;
+    int max_age;
+    const char *max_age_str;
+    int private_network;
+    int preflight;                      /**< cors_preflight_mode_e */
+    int preflight_status;
+    int upstream;                       /**< cors_upstream_mode_e */
+    int debug_header;
+    int shadow;
+} cors_policy_t;
+
+/** A policy with every field unset. */
+cors_policy_t *cors_policy_make(apr_pool_t *p);
+
+/** The policy of add's scope inside base's: a fresh struct, inputs intact. */
+cors_policy_t *cors_policy_merge(apr_pool_t *p, const cors_policy_t *base,
+                                 const cors_policy_t *add);
+
+/*
+ * Setters used by the directive handlers.  Each returns NULL or a message
+ * that names the offending value and says what is wrong (the caller
+ * prefixes the directive's name); *warning is set to a message to log when
+ * the value is accepted but risky.
+ */
+const char *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
+                                   const char *value, const char **warning);
+const char *cors_policy_add_origin_regex(apr_pool_t *p, cors_policy_t *pol,
+                                         const char *pattern,
+                                         const char **warning);
+const char *cors_policy_set_credentials(apr_pool_t *p, cors_policy_t *pol,
+                                        int on);
+const char *cors_policy_add_method(apr_pool_t *p, cors_policy_t *pol,
+                                   const char *value);
+const char *cors_policy_add_allow_header(apr_pool_t *p, cors_policy_t *pol,
+                                         const char *value);
+const char *cors_policy_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
+                                          const char *value);
+const char *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
+                                    const char *value, const char **warning);
+const char *cors_policy_set_preflight(cors_policy_t *pol, const char *value);
+const char *cors_policy_set_preflight_status(cors_policy_t *pol,
+                                             const char *value);
+const char *cors_policy_set_upstream(cors_policy_t *pol, const char *value);
+
+/** Whether CORS is on in this scope (at least one origin may be allowed). */
+int cors_policy_enabled(const cors_policy_t *pol);
+
+/**
+ * A combination that only arose from merging and that no browser would
+ * accept ("*" or "null" or ACEH "*" with credentials, a wildcard over a
+ * public suffix with credentials): a message, or NULL.  The scope then
+ * fails closed.
+ */
+const char *cors_policy_conflict(apr_pool_t *p, const cors_policy_t *pol);
+
+/** Effective values of the fields, unset resolved to the defaults. */
+int cors_policy_credentials(const cors_policy_t *pol);
+int cors_policy_preflight_mode(const cors_policy_t *pol);
+int cors_policy_preflight_status(const cors_policy_t *pol);
+int cors_policy_upstream_mode(const cors_policy_t *pol);
+int cors_policy_debug_header(const cors_policy_t *pol);
+int cors_policy_shadow(const cors_policy_t *pol);
+int cors_policy_private_network(const cors_policy_t *pol);
+
+/** The CORS headers of one request, as received. */
+typedef struct cors_request_t {
+    const char *method;     /**< request method */
+    const char *origin;     /**< Origin, or NULL */
+    const char *acrm;       /**< Access-Control-Request-Method, or NULL */
+    const char *acrh;       /**< Access-Control-Request-Headers, or NULL */
+    const char *acrpn;      /**< Access-Control-Request-Private-Network */
+} cors_request_t;
+
+typedef enum {
+    CORS_KIND_NO_ORIGIN,    /**< no Origin: not a CORS request */
+    CORS_KIND_ACTUAL,       /**< a CORS request other than a preflight */
+    CORS_KIND_PREFLIGHT     /**< OPTIONS + Origin + ACRM */
+} cors_kind_e;
+
+/** Why a request was refused (or CORS_REASON_NONE). */
+typedef enum {
+    CORS_REASON_NONE = 0,
+    CORS_REASON_ORIGIN_MALFORMED,
+    CORS_REASON_ORIGIN_NOT_ALLOWED,
+    CORS_REASON_NULL_NOT_ALLOWED,
+    CORS_REASON_METHOD_MALFORMED,
+    CORS_REASON_METHOD_NOT_ALLOWED,
+    CORS_REASON_HEADERS_MALFORMED,
+    CORS_REASON_HEADER_NOT_ALLOWED,
+    CORS_REASON_POLICY_CONFLICT
+} cors_reason_e;
+
+/** The decision for one request, and the exact header values it earns. */
+typedef struct cors_decision_t {
+    cors_kind_e kind;
+    int allowed;                /**< origin (and preflight) accepted */
+    cors_reason_e reason;
+    const char *detail;         /**< the reason in words, or NULL */
+    const char *env;            /**< value of the CORS variable */
+    /* Response header values; NULL means "do not send". */
+    const char *allow_origin;
+    const char *allow_credentials;
+    const char *expose_headers;
+    const char *allow_methods;
+    const char *allow_headers;
+    const char *max_age;
+    const char *allow_private_network;
+    const char *vary;           /**< tokens to merge into Vary, or NULL */
+    int status;                 /**< preflight: status to answer with */
+} cors_decision_t;
+
+/**
+ * Decide one request under a policy with CORS on.  Allocates only from p
+ * (the request pool).  Never fails: a hostile request is refused with a
+ * reason, and no byte of it that failed validation ends up in a header
+ * value.
+ */
+void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
+                        const cors_request_t *req, cors_decision_t *d);
+
+/** Static text for a reason ("origin not allowed", ...). */
+const char *cors_reason_text(cors_reason_e reason);
+
+#endif /* CORS_POLICY_H */
