@@ -1,0 +1,829 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <libpsl.h>
+
+#include "cors_origin.h"
+
+/** A wildcard or any-port pattern: scheme://[*.]host[:port|:*]. */
+typedef struct cors_pattern_t {
+    const char *text;       /**< normalised, as shown to administrators */
+    const char *scheme;
+    apr_size_t scheme_len;
+    const char *host;       /**< the suffix after "*." when subdomains */
+    apr_size_t host_len;
+    int port;               /**< 0: scheme default, -1: any port */
+    int subdomains;         /**< "*." prefix: strict subdomains only */
+    int public_suffix;      /**< "*." directly over a public suffix */
+} cors_pattern_t;
+
+struct cors_origin_set_t {
+    apr_hash_t *exact;              /**< normalised origin -> itself */
+    apr_array_header_t *patterns;   /**< cors_pattern_t */
+    int any;
+    int null;
+    apr_hash_t *rm_exact;
+    apr_array_header_t *rm_patterns;
+    int rm_any;
+    int rm_null;
+    int replace;                    /**< replaces the inherited list */
+    int public_suffix;
+};
+
+struct cors_origins_t {
+    const cors_origin_set_t *own;
+    const cors_origins_t *parent;   /**< NULL when own replaces */
+    int any;
+    int null;
+    int listed;
+    int public_suffix;
+};
+
+struct cors_regex_t {
+    const char *source;
+    pcre2_code *code;
+};
+
+int cors_origin_default_port(const char *scheme, apr_size_t len)
+{
+    if (len == 4 && memcmp(scheme, "http", 4) == 0) {
+        return 80;
+    }
+    if (len == 5 && memcmp(scheme, "https", 5) == 0) {
+        return 443;
+    }
+    if (len == 2 && memcmp(scheme, "ws", 2) == 0) {
+        return 80;
+    }
+    if (len == 3 && memcmp(scheme, "wss", 3) == 0) {
+        return 443;
+    }
+    if (len == 3 && memcmp(scheme, "ftp", 3) == 0) {
+        return 21;
+    }
+    return 0;
+}
+
+static int cors_is_scheme_char(unsigned char c, int first)
+{
+    if (c >= 'a' && c <= 'z') {
+        return 1;
+    }
+    return !first && ((c >= '0' && c <= '9') || c == '+' || c == '-'
+                      || c == '.');
+}
+
+static int cors_is_host_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
+           || c == '.' || c == '_';
+}
+
+static int cors_is_ipv6_char(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ':'
+           || c == '.';
+}
+
+/* Labels must not be empty: "a..b" and ".a" are no hosts a browser sends. */
+static int cors_host_labels_ok(const char *host, apr_size_t len)
+{
+    apr_size_t i;
+
+    if (len == 0 || host[0] == '.') {
+        return 0;
+    }
+    for (i = 1; i < len; i++) {
+        if (host[i] == '.' && host[i - 1] == '.') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * Fetch "ASCII serialization of an origin": scheme "://" host [":" port],
+ * the host already lowercased and IDNA-encoded by the URL parser, the port
+ * omitted when it is the scheme's default.  Any other spelling did not come
+ * from a browser, so it is refused rather than normalised: normalising
+ * would let a hostile client pick which configured origin it matches.
+ */
+cors_origin_status_e cors_origin_parse_request(const char *value,
+                                               cors_origin_t *out)
+{
+    apr_size_t len, i, start;
+
+    if (value == NULL) {
+        return CORS_ORIGIN_MALFORMED;
+    }
+    len = strnlen(value, CORS_ORIGIN_MAX_LEN + 1);
+    if (len > CORS_ORIGIN_MAX_LEN || len == 0) {
+        return CORS_ORIGIN_MALFORMED;
+    }
+    if (len == 4 && memcmp(value, "null", 4) == 0) {
+        return CORS_ORIGIN_OPAQUE;
+    }
+    for (i = 0; i < len && cors_is_scheme_char((unsigned char)value[i],
+                                               i == 0); i++) {
+    }
+    if (i == 0 || len - i < 3 || memcmp(value + i, "://", 3) != 0) {
+        return CORS_ORIGIN_MALFORMED;
+    }
+    out->scheme = value;
+    out->scheme_len = i;
+    i += 3;
+    start = i;
+    if (i < len && value[i] == '[') {
+        for (i++; i < len && cors_is_ipv6_char((unsigned char)value[i]);
+             i++) {
+        }
+        if (i >= len || value[i] != ']' || i - start < 3
+            || memchr(value + start, ':', i - start) == NULL) {
+            return CORS_ORIGIN_MALFORMED;
+        }
+        i++;
+    }
+    else {
+        for (; i < len && cors_is_host_char((unsigned char)value[i]); i++) {
+        }
+        if (!cors_host_labels_ok(value + start, i - start)) {
+            return CORS_ORIGIN_MALFORMED;
+        }
+    }
+    out->host = value + start;
+    out->host_len = i - start;
+    out->port = 0;
+    if (i < len && value[i] == ':') {
+        int port = 0;
+        apr_size_t digits = 0;
+
+        for (i++; i < len && value[i] >= '0' && value[i] <= '9'; i++) {
+            if (++digits > 5) {
+                return CORS_ORIGIN_MALFORMED;
+            }
+            port = port * 10 + (value[i] - '0');
+        }
+        if (digits == 0 || value[i - digits] == '0' || port > 65535
+            || port == cors_origin_default_port(out->scheme,
+                                                out->scheme_len)) {
+            return CORS_ORIGIN_MALFORMED;
+        }
+        out->port = port;
+    }
+    return i == len ? CORS_ORIGIN_VALID : CORS_ORIGIN_MALFORMED;
+}
+
+cors_origin_set_t *cors_origin_set_make(apr_pool_t *p)
+{
+    cors_origin_set_t *set = apr_pcalloc(p, sizeof(*set));
+
+    set->exact = apr_hash_make(p);
+    set->patterns = apr_array_make(p, 2, sizeof(cors_pattern_t));
+    set->rm_exact = apr_hash_make(p);
+    set->rm_patterns = apr_array_make(p, 1, sizeof(cors_pattern_t));
+    return set;
+}
+
+/** A configured value taken apart, before it becomes an entry. */
+typedef struct cors_origin_conf_t {
+    const char *scheme;     /**< lowercased */
+    const char *host;       /**< lowercased, IPv6 bracketed and canonical */
+    int port;               /**< 0 default, -1 "*" */
+    int subdomains;
+    const char *text;       /**< normalised text */
+} cors_origin_conf_t;
+
+static const char *cors_origin_text(apr_pool_t *p,
+                                    const cors_origin_conf_t *o)
+{
+    const char *prefix = o->subdomains ? "*." : "";
+
+    if (o->port == -1) {
+        return apr_pstrcat(p, o->scheme, "://", prefix, o->host, ":*", NULL);
+    }
+    if (o->port > 0) {
+        return apr_psprintf(p, "%s://%s%s:%d", o->scheme, prefix, o->host,
+                            o->port);
+    }
+    return apr_pstrcat(p, o->scheme, "://", prefix, o->host, NULL);
+}
+
+static int cors_has_non_ascii(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        if ((unsigned char)s[i] >= 0x80) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Parse an administrator's origin or pattern.  Unlike a request's Origin,
+ * case and default ports are forgiven and normalised; what cannot be an
+ * origin at all (a path, a query, userinfo) is an error that says which
+ * origin was probably meant.
+ */
+static const char *cors_origin_conf_parse(apr_pool_t *p, const char *value,
+                                          cors_origin_conf_t *o)
+{
+    const char *sep = strstr(value, "://");
+    const char *auth, *end, *hostend;
+    char *scheme, *host;
+    apr_size_t i;
+
+    memset(o, 0, sizeof(*o));
+    if (sep == NULL || sep == value) {
+        return apr_psprintf(p, "'%s' is not an origin: write "
+                            "scheme://host[:port], for example "
+                            "https://app.example.com", value);
+    }
+    scheme = apr_pstrmemdup(p, value, (apr_size_t)(sep - value));
+    for (i = 0; scheme[i]; i++) {
+        scheme[i] = (char)apr_tolower(scheme[i]);
+        if (!cors_is_scheme_char((unsigned char)scheme[i], i == 0)) {
+            return apr_psprintf(p, "'%s' has an invalid scheme '%s'", value,
+                                scheme);
+        }
+    }
+    o->scheme = scheme;
+    auth = sep + 3;
+    end = auth + strcspn(auth, "/?#");
+    if (*end != '\0') {
+        const char *what = *end == '?' ? "a query"
+                           : *end == '#' ? "a fragment"
+                           : end[1] == '\0' ? "a trailing slash" : "a path";
+        const char *meant = apr_pstrcat(
+            p, scheme, "://", apr_pstrmemdup(p, auth, (apr_size_t)(end - auth)),
+            NULL);
+        cors_origin_conf_t fixed;
+
+        if (cors_origin_conf_parse(p, meant, &fixed) == NULL) {
+            meant = fixed.text;
+        }
+        return apr_psprintf(p, "'%s' has %s, but an origin is only "
+                            "scheme://host[:port]; did you mean '%s'?", value,
+                            what, meant);
+    }
+    if (memchr(auth, '@', (apr_size_t)(end - auth)) != NULL) {
+        const char *at = strrchr(auth, '@');
+        const char *meant = apr_pstrcat(p, scheme, "://", at + 1, NULL);
+        cors_origin_conf_t fixed;
+
+        if (cors_origin_conf_parse(p, meant, &fixed) == NULL) {
+            meant = fixed.text;
+        }
+        return apr_psprintf(p, "'%s' has userinfo (user@), which browsers "
+                            "never send in an Origin; did you mean '%s'?",
+                            value, meant);
+    }
+    if (cors_has_non_ascii(auth, (apr_size_t)(end - auth))) {
+        return apr_psprintf(p, "'%s' has a non-ASCII host: browsers send "
+                            "internationalised hosts in ASCII (punycode, "
+                            "xn--...); write the host that way", value);
+    }
+    if (*auth == '[') {
+        struct in6_addr addr;
+        char buf[INET6_ADDRSTRLEN];
+        const char *close = strchr(auth, ']');
+        char *inner;
+
+        if (close == NULL) {
+            return apr_psprintf(p, "'%s' has an unterminated IPv6 address",
+                                value);
+        }
+        inner = apr_pstrmemdup(p, auth + 1, (apr_size_t)(close - auth - 1));
+        if (inet_pton(AF_INET6, inner, &addr) != 1
+            || inet_ntop(AF_INET6, &addr, buf, sizeof(buf)) == NULL) {
+            return apr_psprintf(p, "'%s' has an invalid IPv6 address '%s'",
+                                value, inner);
+        }
+        o->host = apr_pstrcat(p, "[", buf, "]", NULL);
+        hostend = close + 1;
+    }
+    else {
+        hostend = auth + strcspn(auth, ":");
+        if (hostend - auth >= 2 && auth[0] == '*' && auth[1] == '.') {
+            o->subdomains = 1;
+            auth += 2;
+        }
+        host = apr_pstrmemdup(p, auth, (apr_size_t)(hostend - auth));
+        for (i = 0; host[i]; i++) {
+            host[i] = (char)apr_tolower(host[i]);
+            if (!cors_is_host_char((unsigned char)host[i])) {
+                if (host[i] == '*') {
+                    return apr_psprintf(p, "'%s': '*' may only stand at the "
+                                        "start of the host, as in "
+                                        "https://*.example.com", value);
+                }
+                return apr_psprintf(p, "'%s' has an invalid character in "
+                                    "its host", value);
+            }
+        }
+        if (host[0] == '\0') {
+            return apr_psprintf(p, "'%s' has no host", value);
+        }
+        if (!cors_host_labels_ok(host, i)
+            || (i > 1 && host[i - 1] == '.')) {
+            return apr_psprintf(p, "'%s' has an empty label in its host",
+                                value);
+        }
+        o->host = host;
+    }
+    if (*hostend == ':') {
+        const char *port = hostend + 1;
+
+        if (strcmp(port, "*") == 0) {
+            o->port = -1;
+        }
+        else {
+            apr_int64_t n;
+            char *stop;
+
+            if (*port == '\0' || strspn(port, "0123456789") != strlen(port)
+                || strlen(port) > 5
+                || (n = apr_strtoi64(port, &stop, 10)) < 1 || n > 65535) {
+                return apr_psprintf(p, "'%s' has an invalid port: use 1-65535 "
+                                    "or * for any port", value);
+            }
+            o->port = (int)n;
+            if (o->port == cors_origin_default_port(scheme, strlen(scheme))) {
+                o->port = 0;
+            }
+        }
+    }
+    else if (*hostend != '\0') {
+        return apr_psprintf(p, "'%s' is not an origin: write "
+                            "scheme://host[:port]", value);
+    }
+    o->text = cors_origin_text(p, o);
+    return NULL;
+}
+
+static int cors_is_public_suffix(const char *host)
+{
+    const psl_ctx_t *psl = psl_builtin();
+
+    return psl != NULL
+           && psl_is_public_suffix2(psl, host, PSL_TYPE_ANY
+                                               | PSL_TYPE_NO_STAR_RULE);
+}
+
+static const char *cors_origin_conf_check(apr_pool_t *p, const char *value,
+                                          const cors_origin_conf_t *o,
+                                          int credentials, int *public_suffix,
+                                          const char **warning)
+{
+    *public_suffix = 0;
+    if (!o->subdomains || strcmp(o->host, "localhost") == 0) {
+        return NULL;
+    }
+    if (strchr(o->host, '.') == NULL) {
+        return apr_psprintf(p, "'%s' would allow every site under the "
+                            "top-level domain '%s'; list the origins or "
+                            "a wildcard under your own domain", value,
+                            o->host);
+    }
+    if (cors_is_public_suffix(o->host)) {
+        *public_suffix = 1;
+        if (credentials) {
+            return apr_psprintf(p, "'%s' is a wildcard directly over the "
+                                "public suffix '%s' (anyone can register a "
+                                "site there) and credentials are on; list "
+                                "the origins instead", value, o->host);
+        }
+        *warning = apr_psprintf(p, "'%s' is a wildcard directly over the "
+                                "public suffix '%s': anyone can register a "
+                                "site that matches it", value, o->host);
+    }
+    return NULL;
+}
+
+static void cors_pattern_fill(cors_pattern_t *pat, const cors_origin_conf_t *o,
+                              int public_suffix)
+{
+    pat->text = o->text;
+    pat->scheme = o->scheme;
+    pat->scheme_len = strlen(o->scheme);
+    pat->host = o->host;
+    pat->host_len = strlen(o->host);
+    pat->port = o->port;
+    pat->subdomains = o->subdomains;
+    pat->public_suffix = public_suffix;
+}
+
+const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
+                                const char *value, int credentials,
+                                const char **warning)
+{
+    cors_origin_conf_t o;
+    const char *err;
+    int remove = 0, public_suffix = 0;
+    const char *v = value;
+
+    *warning = NULL;
+    if (*v == '+' || *v == '-') {
+        remove = *v == '-';
+        v++;
+    }
+    else if (strcasecmp(v, "none") == 0) {
+        apr_hash_clear(set->exact);
+        apr_array_clear(set->patterns);
+        set->any = set->null = set->public_suffix = 0;
+        set->replace = 1;
+        return NULL;
+    }
+    else {
+        set->replace = 1;
+    }
+    if (strcmp(v, "*") == 0) {
+        if (remove) {
+            set->rm_any = 1;
+            return NULL;
+        }
+        if (credentials) {
+            return apr_psprintf(p, "'%s' cannot be combined with "
+                                "CORSAllowCredentials On: browsers refuse "
+                                "'Access-Control-Allow-Origin: *' on "
+                                "credentialed requests; list the origins",
+                                value);
+        }
+        set->any = 1;
+        return NULL;
+    }
+    if (strcasecmp(v, "null") == 0) {
+        if (remove) {
+            set->rm_null = 1;
+            return NULL;
+        }
+        if (credentials) {
+            return apr_psprintf(p, "'%s' cannot be combined with "
+                                "CORSAllowCredentials On: any sandboxed "
+                                "iframe or file: page sends Origin: null, so "
+                                "it would get the user's credentials", value);
+        }
+        set->null = 1;
+        *warning = apr_psprintf(p, "'%s' is allowed: any sandboxed iframe "
+                                "or file: page, on any site, sends "
+                                "Origin: null", value);
+        return NULL;
+    }
+    if (*v == '\0') {
+        return apr_psprintf(p, "'%s' is not an origin", value);
+    }
+    if ((err = cors_origin_conf_parse(p, v, &o)) != NULL) {
+        return err;
+    }
+    if (!remove
+        && (err = cors_origin_conf_check(p, v, &o, credentials,
+                                         &public_suffix, warning)) != NULL) {
+        return err;
+    }
+    if (!o.subdomains && o.port != -1) {
+        apr_hash_t *h = remove ? set->rm_exact : set->exact;
+
+        apr_hash_set(h, o.text, APR_HASH_KEY_STRING, o.text);
+    }
+    else {
+        apr_array_header_t *arr = remove ? set->rm_patterns : set->patterns;
+
+        cors_pattern_fill(&APR_ARRAY_PUSH(arr, cors_pattern_t), &o,
+                          public_suffix);
+        set->public_suffix |= public_suffix;
+    }
+    return NULL;
+}
+
+const char *cors_origin_set_check_credentials(apr_pool_t *p,
+                                              const cors_origin_set_t *set)
+{
+    int i;
+
+    if (set == NULL) {
+        return NULL;
+    }
+    if (set->any) {
+        return "CORSAllowOrigin * is set in the same section: browsers "
+               "refuse 'Access-Control-Allow-Origin: *' on credentialed "
+               "requests; list the origins";
+    }
+    if (set->null) {
+        return "CORSAllowOrigin null is set in the same section: any "
+               "sandboxed iframe or file: page would get the user's "
+               "credentials";
+    }
+    for (i = 0; i < set->patterns->nelts; i++) {
+        const cors_pattern_t *pat = &APR_ARRAY_IDX(set->patterns, i,
+                                                   cors_pattern_t);
+
+        if (pat->public_suffix) {
+            return apr_psprintf(p, "CORSAllowOrigin '%s' in the same section "
+                                "is a wildcard directly over a public "
+                                "suffix; list the origins instead",
+                                pat->text);
+        }
+    }
+    return NULL;
+}
+
+static int cors_set_has_adds(const cors_origin_set_t *s)
+{
+    return s->any || s->null || apr_hash_count(s->exact) > 0
+           || s->patterns->nelts > 0;
+}
+
+const cors_origins_t *cors_origins_make(apr_pool_t *p,
+                                        const cors_origin_set_t *set)
+{
+    cors_origins_t *o = apr_pcalloc(p, sizeof(*o));
+
+    o->own = set;
+    o->any = set->any;
+    o->null = set->null;
+    o->listed = cors_set_has_adds(set);
+    o->public_suffix = set->public_suffix;
+    return o;
+}
+
+const cors_origins_t *cors_origins_merge(apr_pool_t *p,
+                                         const cors_origins_t *base,
+                                         const cors_origins_t *add)
+{
+    const cors_origin_set_t *own;
+    cors_origins_t *o;
+
+    if (add == NULL) {
+        return base;
+    }
+    if (base == NULL || add->own->replace) {
+        return add;
+    }
+    own = add->own;
+    o = apr_palloc(p, sizeof(*o));
+    o->own = own;
+    o->parent = base;
+    o->any = own->any || (!own->rm_any && base->any);
+    o->null = own->null || (!own->rm_null && base->null);
+    o->listed = cors_set_has_adds(own) || base->listed;
+    o->public_suffix = own->public_suffix || base->public_suffix;
+    return o;
+}
+
+int cors_origins_any_listed(const cors_origins_t *o)
+{
+    return o != NULL && o->listed;
+}
+
+int cors_origins_allow_any(const cors_origins_t *o)
+{
+    return o != NULL && o->any;
+}
+
+int cors_origins_allow_null(const cors_origins_t *o)
+{
+    return o != NULL && o->null;
+}
+
+int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o)
+{
+    return o != NULL && o->public_suffix;
+}
+
+static int cors_patterns_match(const apr_array_header_t *arr,
+                               const cors_origin_t *origin)
+{
+    int i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        const cors_pattern_t *pat = &APR_ARRAY_IDX(arr, i, cors_pattern_t);
+
+        if (pat->scheme_len != origin->scheme_len
+            || memcmp(pat->scheme, origin->scheme, pat->scheme_len) != 0
+            || (pat->port != -1 && pat->port != origin->port)) {
+            continue;
+        }
+        if (!pat->subdomains) {
+            if (pat->host_len == origin->host_len
+                && memcmp(pat->host, origin->host, pat->host_len) == 0) {
+                return 1;
+            }
+        }
+        else if (origin->host_len > pat->host_len + 1
+                 && memcmp(origin->host + origin->host_len - pat->host_len,
+                           pat->host, pat->host_len) == 0
+                 && origin->host[origin->host_len - pat->host_len - 1]
+                    == '.') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Walk from the most specific section outwards: a section's own additions
+ * win, then its removals, then what it inherits.  The request's Origin was
+ * validated strictly, so it is already in the normalised form the exact
+ * table is keyed on.
+ */
+int cors_origins_match(const cors_origins_t *o, const char *value,
+                       const cors_origin_t *origin)
+{
+    for (; o != NULL; o = o->parent) {
+        const cors_origin_set_t *own = o->own;
+
+        if (apr_hash_get(own->exact, value, APR_HASH_KEY_STRING) != NULL
+            || cors_patterns_match(own->patterns, origin)) {
+            return 1;
+        }
+        if (apr_hash_get(own->rm_exact, value, APR_HASH_KEY_STRING) != NULL
+            || cors_patterns_match(own->rm_patterns, origin)) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+static void cors_describe_set(apr_pool_t *p, const cors_origin_set_t *s,
+                              apr_array_header_t *arr)
+{
+    apr_hash_index_t *hi;
+    int i;
+
+    if (s->any) {
+        APR_ARRAY_PUSH(arr, const char *) = "*";
+    }
+    if (s->null) {
+        APR_ARRAY_PUSH(arr, const char *) = "null";
+    }
+    for (hi = apr_hash_first(p, s->exact); hi; hi = apr_hash_next(hi)) {
+        APR_ARRAY_PUSH(arr, const char *) = apr_hash_this_key(hi);
+    }
+    for (i = 0; i < s->patterns->nelts; i++) {
+        APR_ARRAY_PUSH(arr, const char *) =
+            APR_ARRAY_IDX(s->patterns, i, cors_pattern_t).text;
+    }
+    if (s->rm_any) {
+        APR_ARRAY_PUSH(arr, const char *) = "-*";
+    }
+    if (s->rm_null) {
+        APR_ARRAY_PUSH(arr, const char *) = "-null";
+    }
+    for (hi = apr_hash_first(p, s->rm_exact); hi; hi = apr_hash_next(hi)) {
+        APR_ARRAY_PUSH(arr, const char *) =
+            apr_pstrcat(p, "-", (const char *)apr_hash_this_key(hi), NULL);
+    }
+    for (i = 0; i < s->rm_patterns->nelts; i++) {
+        APR_ARRAY_PUSH(arr, const char *) = apr_pstrcat(
+            p, "-", APR_ARRAY_IDX(s->rm_patterns, i, cors_pattern_t).text,
+            NULL);
+    }
+}
+
+void cors_origins_describe(apr_pool_t *p, const cors_origins_t *o,
+                           apr_array_header_t *arr)
+{
+    for (; o != NULL; o = o->parent) {
+        cors_describe_set(p, o->own, arr);
+    }
+}
+
+static apr_status_t cors_regex_cleanup(void *data)
+{
+    pcre2_code_free((pcre2_code *)data);
+    return APR_SUCCESS;
+}
+
+/* Whether the last character is a "$" that is not escaped. */
+static int cors_ends_with_anchor(const char *s, apr_size_t len)
+{
+    apr_size_t backslashes = 0;
+
+    if (len < 2 || s[len - 1] != '$') {
+        return 0;
+    }
+    while (backslashes < len - 1 && s[len - 2 - backslashes] == '\\') {
+        backslashes++;
+    }
+    return backslashes % 2 == 0;
+}
+
+/* Whether an unescaped "." outside a class lets one byte stand for any. */
+static int cors_has_bare_dot(const char *s)
+{
+    int in_class = 0;
+
+    for (; *s; s++) {
+        if (*s == '\\' && s[1] != '\0') {
+            s++;
+        }
+        else if (*s == '[') {
+            in_class = 1;
+        }
+        else if (*s == ']') {
+            in_class = 0;
+        }
+        else if (*s == '.' && !in_class) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The pattern must say ^...$ itself, so that whoever reads the
+ * configuration sees that it is anchored; it is also compiled with
+ * PCRE2_ANCHORED | PCRE2_ENDANCHORED so that a top-level alternation such
+ * as ^a|b$ cannot match a prefix or a suffix only.
+ */
+const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
+                               cors_regex_t **out, const char **warning)
+{
+    apr_size_t len = strlen(pattern);
+    cors_regex_t *re;
+    int errcode;
+    PCRE2_SIZE erroffset;
+
+    *warning = NULL;
+    if (len == 0 || pattern[0] != '^' || !cors_ends_with_anchor(pattern,
+                                                                len)) {
+        return apr_psprintf(p, "'%s' is not anchored: it must start with ^ "
+                            "and end with $, or a pattern like "
+                            "'https://example\\.com' would also match "
+                            "'https://example.com.evil.net'", pattern);
+    }
+    re = apr_pcalloc(p, sizeof(*re));
+    re->source = apr_pstrdup(p, pattern);
+    re->code = pcre2_compile((PCRE2_SPTR)pattern, len,
+                             PCRE2_ANCHORED | PCRE2_ENDANCHORED
+                             | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_UTF,
+                             &errcode, &erroffset, NULL);
+    if (re->code == NULL) {
+        PCRE2_UCHAR msg[256];
+
+        pcre2_get_error_message(errcode, msg, sizeof(msg));
+        return apr_psprintf(p, "'%s' is not a valid regular expression: %s "
+                            "at offset %lu", pattern, (const char *)msg,
+                            (unsigned long)erroffset);
+    }
+    apr_pool_cleanup_register(p, re->code, cors_regex_cleanup,
+                              apr_pool_cleanup_null);
+    /* Without JIT support the interpreter is used: slower, still correct. */
+    (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+    if (cors_has_bare_dot(pattern)) {
+        *warning = apr_psprintf(p, "'%s' has an unescaped '.', which matches "
+                                "any character (so 'example.com' also "
+                                "matches 'exampleXcom'); write '\\.'",
+                                pattern);
+    }
+    *out = re;
+    return NULL;
+}
+
+const char *cors_regex_source(const cors_regex_t *re)
+{
+    return re->source;
+}
+
+static void *cors_pcre2_palloc(PCRE2_SIZE size, void *pool)
+{
+    return apr_palloc((apr_pool_t *)pool, size);
+}
+
+static void cors_pcre2_pfree(void *block, void *pool)
+{
+    /* Pool memory goes with the request. */
+    (void)block;
+    (void)pool;
+}
+
+int cors_regex_match(const cors_regex_t *re, const char *value,
+                     apr_size_t len, apr_pool_t *scratch)
+{
+    pcre2_general_context *gctx;
+    pcre2_match_data *md;
+
+    gctx = pcre2_general_context_create(cors_pcre2_palloc, cors_pcre2_pfree,
+                                        scratch);
+    if (gctx == NULL) {
+        return 0;
+    }
+    md = pcre2_match_data_create(1, gctx);
+    if (md == NULL) {
+        return 0;
+    }
+    return pcre2_match(re->code, (PCRE2_SPTR)value, len, 0, 0, md, NULL) >= 0;
+}

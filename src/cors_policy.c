@@ -1,0 +1,570 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "cors_policy.h"
+
+#define CORS_DEFAULT_MAX_AGE 7200
+#define CORS_CHROMIUM_MAX_AGE 7200
+
+static const char cors_vary_preflight[] =
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+static const char cors_vary_preflight_pna[] =
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network";
+
+cors_policy_t *cors_policy_make(apr_pool_t *p)
+{
+    cors_policy_t *pol = apr_pcalloc(p, sizeof(*pol));
+
+    pol->credentials = CORS_UNSET;
+    pol->max_age = CORS_UNSET;
+    pol->private_network = CORS_UNSET;
+    pol->preflight = CORS_UNSET;
+    pol->preflight_status = CORS_UNSET;
+    pol->upstream = CORS_UNSET;
+    pol->debug_header = CORS_UNSET;
+    pol->shadow = CORS_UNSET;
+    return pol;
+}
+
+#define CORS_MERGE_INT(field) \
+    (add->field != CORS_UNSET ? add->field : base->field)
+#define CORS_MERGE_PTR(field) (add->field ? add->field : base->field)
+
+cors_policy_t *cors_policy_merge(apr_pool_t *p, const cors_policy_t *base,
+                                 const cors_policy_t *add)
+{
+    cors_policy_t *pol = apr_palloc(p, sizeof(*pol));
+
+    pol->own_origins = add->own_origins;
+    pol->origins = cors_origins_merge(p, base->origins, add->origins);
+    pol->regexes = CORS_MERGE_PTR(regexes);
+    pol->methods = CORS_MERGE_PTR(methods);
+    pol->allow_headers = CORS_MERGE_PTR(allow_headers);
+    pol->expose_headers = CORS_MERGE_PTR(expose_headers);
+    pol->credentials = CORS_MERGE_INT(credentials);
+    pol->max_age = CORS_MERGE_INT(max_age);
+    pol->max_age_str = CORS_MERGE_PTR(max_age_str);
+    pol->private_network = CORS_MERGE_INT(private_network);
+    pol->preflight = CORS_MERGE_INT(preflight);
+    pol->preflight_status = CORS_MERGE_INT(preflight_status);
+    pol->upstream = CORS_MERGE_INT(upstream);
+    pol->debug_header = CORS_MERGE_INT(debug_header);
+    pol->shadow = CORS_MERGE_INT(shadow);
+    return pol;
+}
+
+const char *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
+                                   const char *value, const char **warning)
+{
+    const char *err;
+
+    if (pol->own_origins == NULL) {
+        pol->own_origins = cors_origin_set_make(p);
+    }
+    err = cors_origin_set_add(p, pol->own_origins, value,
+                              pol->credentials == 1, warning);
+    if (err != NULL) {
+        return err;
+    }
+    /* "none" turns CORS off here: inherited patterns go too, unless this
+     * section gives its own. */
+    if (strcasecmp(value, "none") == 0 && pol->regexes == NULL) {
+        pol->regexes = apr_array_make(p, 1, sizeof(cors_regex_t *));
+    }
+    pol->origins = cors_origins_make(p, pol->own_origins);
+    return NULL;
+}
+
+const char *cors_policy_add_origin_regex(apr_pool_t *p, cors_policy_t *pol,
+                                         const char *pattern,
+                                         const char **warning)
+{
+    cors_regex_t *re;
+    const char *err = cors_regex_compile(p, pattern, &re, warning);
+
+    if (err != NULL) {
+        return err;
+    }
+    if (pol->regexes == NULL) {
+        pol->regexes = apr_array_make(p, 1, sizeof(cors_regex_t *));
+    }
+    APR_ARRAY_PUSH(pol->regexes, cors_regex_t *) = re;
+    return NULL;
+}
+
+const char *cors_policy_set_credentials(apr_pool_t *p, cors_policy_t *pol,
+                                        int on)
+{
+    if (on) {
+        const char *err = cors_origin_set_check_credentials(p,
+                                                            pol->own_origins);
+
+        if (err != NULL) {
+            return err;
+        }
+        if (pol->expose_headers != NULL && pol->expose_headers->any) {
+            return "CORSExposeHeaders * is set in the same section: with "
+                   "credentials, browsers read '*' as a header named '*'; "
+                   "list the headers to expose";
+        }
+    }
+    pol->credentials = on ? 1 : 0;
+    return NULL;
+}
+
+const char *cors_policy_add_method(apr_pool_t *p, cors_policy_t *pol,
+                                   const char *value)
+{
+    if (pol->methods == NULL) {
+        pol->methods = cors_tokens_make(p, CORS_TOKENS_METHODS);
+    }
+    return cors_tokens_add(p, pol->methods, value);
+}
+
+const char *cors_policy_add_allow_header(apr_pool_t *p, cors_policy_t *pol,
+                                         const char *value)
+{
+    if (pol->allow_headers == NULL) {
+        pol->allow_headers = cors_tokens_make(p, CORS_TOKENS_HEADERS);
+    }
+    return cors_tokens_add(p, pol->allow_headers, value);
+}
+
+const char *cors_policy_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
+                                          const char *value)
+{
+    if (strcmp(value, "*") == 0 && pol->credentials == 1) {
+        return apr_psprintf(p, "'%s' cannot be combined with "
+                            "CORSAllowCredentials On: with credentials, "
+                            "browsers read '*' as a header named '*'; list "
+                            "the headers to expose", value);
+    }
+    if (pol->expose_headers == NULL) {
+        pol->expose_headers = cors_tokens_make(p, CORS_TOKENS_HEADERS);
+    }
+    return cors_tokens_add(p, pol->expose_headers, value);
+}
+
+const char *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
+                                    const char *value, const char **warning)
+{
+    apr_size_t len = strlen(value);
+    apr_int64_t n;
+
+    *warning = NULL;
+    if (len == 0 || len > 6 || strspn(value, "0123456789") != len
+        || (n = apr_atoi64(value)) > CORS_MAX_AGE_MAX) {
+        return apr_psprintf(p, "'%s' is not a number of seconds from 0 to "
+                            "%d (0 disables preflight caching)", value,
+                            CORS_MAX_AGE_MAX);
+    }
+    if (n > CORS_CHROMIUM_MAX_AGE) {
+        *warning = apr_psprintf(p, "%s seconds is more than browsers keep a "
+                                "preflight: Chromium caps it at 7200, "
+                                "Firefox at 86400, Safari at 600", value);
+    }
+    pol->max_age = (int)n;
+    pol->max_age_str = apr_itoa(p, (int)n);
+    return NULL;
+}
+
+const char *cors_policy_set_preflight(cors_policy_t *pol, const char *value)
+{
+    if (strcasecmp(value, "handle") == 0) {
+        pol->preflight = CORS_PREFLIGHT_HANDLE;
+    }
+    else if (strcasecmp(value, "continue") == 0) {
+        pol->preflight = CORS_PREFLIGHT_CONTINUE;
+    }
+    else {
+        return "is not one of: handle (answer preflights here), continue "
+               "(pass them to the handler)";
+    }
+    return NULL;
+}
+
+const char *cors_policy_set_preflight_status(cors_policy_t *pol,
+                                             const char *value)
+{
+    if (strcmp(value, "204") == 0) {
+        pol->preflight_status = 204;
+    }
+    else if (strcmp(value, "200") == 0) {
+        pol->preflight_status = 200;
+    }
+    else {
+        return "is not one of: 204, 200";
+    }
+    return NULL;
+}
+
+const char *cors_policy_set_upstream(cors_policy_t *pol, const char *value)
+{
+    if (strcasecmp(value, "replace") == 0) {
+        pol->upstream = CORS_UPSTREAM_REPLACE;
+    }
+    else if (strcasecmp(value, "keep") == 0) {
+        pol->upstream = CORS_UPSTREAM_KEEP;
+    }
+    else {
+        return "is not one of: replace (mod_cors's headers win), keep (a "
+               "response's own Access-Control-Allow-Origin wins)";
+    }
+    return NULL;
+}
+
+int cors_policy_enabled(const cors_policy_t *pol)
+{
+    return cors_origins_any_listed(pol->origins)
+           || (pol->regexes != NULL && pol->regexes->nelts > 0);
+}
+
+int cors_policy_credentials(const cors_policy_t *pol)
+{
+    return pol->credentials == 1;
+}
+
+int cors_policy_preflight_mode(const cors_policy_t *pol)
+{
+    return pol->preflight == CORS_UNSET ? CORS_PREFLIGHT_HANDLE
+                                        : pol->preflight;
+}
+
+int cors_policy_preflight_status(const cors_policy_t *pol)
+{
+    return pol->preflight_status == CORS_UNSET ? 204 : pol->preflight_status;
+}
+
+int cors_policy_upstream_mode(const cors_policy_t *pol)
+{
+    return pol->upstream == CORS_UNSET ? CORS_UPSTREAM_REPLACE
+                                       : pol->upstream;
+}
+
+int cors_policy_debug_header(const cors_policy_t *pol)
+{
+    return pol->debug_header == 1;
+}
+
+int cors_policy_shadow(const cors_policy_t *pol)
+{
+    return pol->shadow == 1;
+}
+
+int cors_policy_private_network(const cors_policy_t *pol)
+{
+    return pol->private_network == 1;
+}
+
+const char *cors_policy_conflict(apr_pool_t *p, const cors_policy_t *pol)
+{
+    (void)p;
+    if (!cors_policy_credentials(pol)) {
+        return NULL;
+    }
+    if (cors_origins_allow_any(pol->origins)) {
+        return "CORSAllowOrigin * and CORSAllowCredentials On meet in this "
+               "scope through inheritance; browsers refuse that combination";
+    }
+    if (cors_origins_allow_null(pol->origins)) {
+        return "CORSAllowOrigin null and CORSAllowCredentials On meet in "
+               "this scope through inheritance";
+    }
+    if (cors_origins_has_public_suffix_wildcard(pol->origins)) {
+        return "a wildcard over a public suffix and CORSAllowCredentials On "
+               "meet in this scope through inheritance";
+    }
+    if (pol->expose_headers != NULL && pol->expose_headers->any) {
+        return "CORSExposeHeaders * and CORSAllowCredentials On meet in this "
+               "scope through inheritance";
+    }
+    return NULL;
+}
+
+const char *cors_reason_text(cors_reason_e reason)
+{
+    switch (reason) {
+    case CORS_REASON_NONE:
+        return "allowed";
+    case CORS_REASON_ORIGIN_MALFORMED:
+        return "malformed Origin";
+    case CORS_REASON_ORIGIN_NOT_ALLOWED:
+        return "origin not allowed";
+    case CORS_REASON_NULL_NOT_ALLOWED:
+        return "origin null not allowed";
+    case CORS_REASON_METHOD_MALFORMED:
+        return "malformed Access-Control-Request-Method";
+    case CORS_REASON_METHOD_NOT_ALLOWED:
+        return "method not allowed";
+    case CORS_REASON_HEADERS_MALFORMED:
+        return "malformed Access-Control-Request-Headers";
+    case CORS_REASON_HEADER_NOT_ALLOWED:
+        return "header not allowed";
+    case CORS_REASON_POLICY_CONFLICT:
+        return "conflicting policy (fails closed)";
+    }
+    return "unknown";
+}
+
+/* Fetch: CORS-safelisted methods never need Access-Control-Allow-Methods. */
+static int cors_method_safelisted(const char *m)
+{
+    return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0
+           || strcmp(m, "POST") == 0;
+}
+
+/*
+ * Headers a preflight may name without being listed.  Fetch safelists the
+ * first three for any value a browser would send them with; Content-Type
+ * only for three media types, which never trigger a preflight, so a
+ * Content-Type that does reach a preflight must be listed.
+ */
+static int cors_header_always_allowed(const char *name)
+{
+    return strcmp(name, "accept") == 0
+           || strcmp(name, "accept-language") == 0
+           || strcmp(name, "content-language") == 0;
+}
+
+static int cors_origin_allowed(apr_pool_t *p, const cors_policy_t *pol,
+                               const char *value, cors_origin_status_e st,
+                               const cors_origin_t *origin,
+                               cors_reason_e *reason)
+{
+    if (st == CORS_ORIGIN_MALFORMED) {
+        *reason = CORS_REASON_ORIGIN_MALFORMED;
+        return 0;
+    }
+    if (st == CORS_ORIGIN_OPAQUE) {
+        if (cors_origins_allow_null(pol->origins)) {
+            return 1;
+        }
+        *reason = CORS_REASON_NULL_NOT_ALLOWED;
+        return 0;
+    }
+    if (cors_origins_allow_any(pol->origins)
+        || cors_origins_match(pol->origins, value, origin)) {
+        return 1;
+    }
+    if (pol->regexes != NULL) {
+        apr_size_t len = strlen(value);
+        int i;
+
+        for (i = 0; i < pol->regexes->nelts; i++) {
+            if (cors_regex_match(APR_ARRAY_IDX(pol->regexes, i,
+                                               cors_regex_t *),
+                                 value, len, p)) {
+                return 1;
+            }
+        }
+    }
+    *reason = CORS_REASON_ORIGIN_NOT_ALLOWED;
+    return 0;
+}
+
+static const char *cors_join(apr_pool_t *p, const apr_array_header_t *names)
+{
+    apr_size_t total = 0, len;
+    char *out, *w;
+    int i;
+
+    for (i = 0; i < names->nelts; i++) {
+        total += strlen(APR_ARRAY_IDX(names, i, const char *)) + 2;
+    }
+    w = out = apr_palloc(p, total + 1);
+    for (i = 0; i < names->nelts; i++) {
+        const char *n = APR_ARRAY_IDX(names, i, const char *);
+
+        if (i > 0) {
+            *w++ = ',';
+            *w++ = ' ';
+        }
+        len = strlen(n);
+        memcpy(w, n, len);
+        w += len;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* A configured method that differs only by case: fetch() uppercases only
+ * DELETE, GET, HEAD, OPTIONS, POST and PUT, so "patch" stays "patch". */
+static const char *cors_method_hint(apr_pool_t *p, const cors_tokens_t *t,
+                                    const char *m)
+{
+    int i;
+
+    if (t == NULL) {
+        return "";
+    }
+    for (i = 0; i < t->names->nelts; i++) {
+        const char *c = APR_ARRAY_IDX(t->names, i, const char *);
+
+        if (strcasecmp(c, m) == 0) {
+            return apr_psprintf(p, "; configured: %s (methods are "
+                                "case-sensitive: fetch() does not uppercase "
+                                "%s)", c, m);
+        }
+    }
+    return apr_psprintf(p, "; configured: %s",
+                        t->any ? "*" : t->joined ? t->joined : "none");
+}
+
+static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
+                                  const cors_request_t *req,
+                                  cors_decision_t *d)
+{
+    cors_origin_t origin;
+    cors_origin_status_e st = cors_origin_parse_request(req->origin, &origin);
+    const cors_tokens_t *ah = pol->allow_headers;
+    apr_array_header_t *names;
+    int i;
+
+    d->status = 403;
+    d->env = "preflight-denied";
+    if (!cors_origin_allowed(p, pol, req->origin, st, &origin, &d->reason)) {
+        if (d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED) {
+            d->detail = apr_pstrcat(p, "origin ", req->origin,
+                                    " not allowed", NULL);
+        }
+        return;
+    }
+    if (!cors_is_token(req->acrm, strlen(req->acrm))) {
+        d->reason = CORS_REASON_METHOD_MALFORMED;
+        return;
+    }
+    if (!cors_method_safelisted(req->acrm)
+        && !(pol->methods != NULL
+             && (pol->methods->any
+                 || cors_tokens_has(pol->methods, req->acrm,
+                                    strlen(req->acrm))))) {
+        d->reason = CORS_REASON_METHOD_NOT_ALLOWED;
+        d->detail = apr_pstrcat(p, "method ", req->acrm, " not allowed",
+                                cors_method_hint(p, pol->methods, req->acrm),
+                                NULL);
+        return;
+    }
+    names = apr_array_make(p, 4, sizeof(const char *));
+    if (cors_request_headers_parse(p, req->acrh, names) != CORS_LIST_OK) {
+        d->reason = CORS_REASON_HEADERS_MALFORMED;
+        return;
+    }
+    for (i = 0; i < names->nelts; i++) {
+        const char *n = APR_ARRAY_IDX(names, i, const char *);
+
+        if (cors_header_always_allowed(n)
+            || cors_tokens_has(ah, n, strlen(n))
+            || (ah != NULL && ah->any && strcmp(n, "authorization") != 0)) {
+            continue;
+        }
+        d->reason = CORS_REASON_HEADER_NOT_ALLOWED;
+        d->detail = apr_pstrcat(
+            p, "header ", n, " not allowed",
+            strcmp(n, "authorization") == 0 && ah != NULL && ah->any
+            ? " (CORSAllowHeaders * never covers Authorization: list it)"
+            : "", NULL);
+        return;
+    }
+    d->allowed = 1;
+    d->env = "preflight-allowed";
+    d->status = cors_policy_preflight_status(pol);
+    d->allow_origin = cors_origins_allow_any(pol->origins)
+                      && !cors_policy_credentials(pol) ? "*" : req->origin;
+    d->allow_credentials = cors_policy_credentials(pol) ? "true" : NULL;
+    d->allow_methods = req->acrm;
+    d->allow_headers = names->nelts > 0 ? cors_join(p, names) : NULL;
+    d->max_age = pol->max_age_str ? pol->max_age_str : "7200";
+    if (cors_policy_private_network(pol) && req->acrpn != NULL
+        && strcmp(req->acrpn, "true") == 0) {
+        d->allow_private_network = "true";
+    }
+}
+
+/*
+ * Fetch "CORS protocol": a preflight is an OPTIONS request carrying both
+ * Origin and Access-Control-Request-Method; any other request with Origin
+ * is a CORS request whose response needs only ACAO, ACAC and ACEH.
+ */
+void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
+                        const cors_request_t *req, cors_decision_t *d)
+{
+    int any = cors_origins_allow_any(pol->origins);
+    const char *conflict = cors_policy_conflict(p, pol);
+
+    memset(d, 0, sizeof(*d));
+    if (req->origin == NULL) {
+        d->kind = CORS_KIND_NO_ORIGIN;
+        d->env = "no-origin";
+    }
+    else if (req->acrm != NULL && strcmp(req->method, "OPTIONS") == 0) {
+        d->kind = CORS_KIND_PREFLIGHT;
+    }
+    else {
+        d->kind = CORS_KIND_ACTUAL;
+        d->env = "denied";
+    }
+
+    if (d->kind == CORS_KIND_PREFLIGHT) {
+        d->vary = cors_policy_private_network(pol) ? cors_vary_preflight_pna
+                                                   : cors_vary_preflight;
+        if (conflict != NULL) {
+            d->status = 403;
+            d->env = "preflight-denied";
+            d->reason = CORS_REASON_POLICY_CONFLICT;
+            d->detail = conflict;
+            return;
+        }
+        cors_decide_preflight(p, pol, req, d);
+        return;
+    }
+
+    /* RFC 9110 12.5.5: the answer depends on Origin, so say so, on every
+     * response, or a shared cache hands one origin's answer to another.
+     * Only "*" without credentials answers everyone alike. */
+    if (conflict != NULL) {
+        d->vary = "Origin";
+        d->reason = CORS_REASON_POLICY_CONFLICT;
+        d->detail = conflict;
+        return;
+    }
+    if (any) {
+        d->allowed = 1;
+        if (d->kind == CORS_KIND_ACTUAL) {
+            d->env = "allowed";
+        }
+        d->allow_origin = "*";
+    }
+    else {
+        d->vary = "Origin";
+        if (d->kind == CORS_KIND_ACTUAL) {
+            cors_origin_t origin;
+            cors_origin_status_e st;
+
+            st = cors_origin_parse_request(req->origin, &origin);
+            if (cors_origin_allowed(p, pol, req->origin, st, &origin,
+                                    &d->reason)) {
+                d->allowed = 1;
+                d->env = "allowed";
+                d->allow_origin = req->origin;
+                d->allow_credentials = cors_policy_credentials(pol) ? "true"
+                                                                    : NULL;
+            }
+            else if (d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED) {
+                d->detail = apr_pstrcat(p, "origin ", req->origin,
+                                        " not allowed", NULL);
+            }
+        }
+    }
+    if (d->allow_origin != NULL && pol->expose_headers != NULL) {
+        d->expose_headers = pol->expose_headers->joined;
+    }
+}

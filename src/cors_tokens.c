@@ -1,0 +1,172 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "cors_tokens.h"
+
+/* RFC 9110 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" /
+ * "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA */
+static int cors_is_tchar(unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')) {
+        return 1;
+    }
+    switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
+    case '+': case '-': case '.': case '^': case '_': case '`': case '|':
+    case '~':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int cors_is_token(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+
+    if (s == NULL || len == 0) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (!cors_is_tchar((unsigned char)s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+cors_tokens_t *cors_tokens_make(apr_pool_t *p, cors_tokens_kind_e kind)
+{
+    cors_tokens_t *t = apr_pcalloc(p, sizeof(*t));
+
+    t->kind = kind;
+    t->set = apr_hash_make(p);
+    t->names = apr_array_make(p, 4, sizeof(const char *));
+    return t;
+}
+
+static char *cors_lowercase(apr_pool_t *p, const char *s, apr_size_t len)
+{
+    char *out = apr_pstrmemdup(p, s, len);
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (out[i] >= 'A' && out[i] <= 'Z') {
+            out[i] = (char)(out[i] - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
+const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t,
+                            const char *value)
+{
+    apr_size_t len = strlen(value);
+    const char *name;
+
+    if (len == 1 && value[0] == '*') {
+        t->any = 1;
+        t->joined = "*";
+        return NULL;
+    }
+    if (!cors_is_token(value, len)) {
+        if (memchr(value, ',', len) != NULL) {
+            return apr_psprintf(p, "'%s' is not a single %s; list the "
+                                "values separated by spaces, not commas",
+                                value, t->kind == CORS_TOKENS_METHODS
+                                ? "method" : "header name");
+        }
+        return apr_psprintf(p, "'%s' is not a valid %s (an RFC 9110 token: "
+                            "letters, digits and !#$%%&'*+-.^_`|~)", value,
+                            t->kind == CORS_TOKENS_METHODS
+                            ? "method" : "header name");
+    }
+    name = t->kind == CORS_TOKENS_HEADERS ? cors_lowercase(p, value, len)
+                                          : apr_pstrdup(p, value);
+    if (apr_hash_get(t->set, name, (apr_ssize_t)len) != NULL) {
+        return NULL;
+    }
+    apr_hash_set(t->set, name, (apr_ssize_t)len, name);
+    APR_ARRAY_PUSH(t->names, const char *) = name;
+    if (!t->any) {
+        t->joined = t->joined ? apr_pstrcat(p, t->joined, ", ", name, NULL)
+                              : name;
+    }
+    return NULL;
+}
+
+int cors_tokens_has(const cors_tokens_t *t, const char *s, apr_size_t len)
+{
+    return t != NULL && apr_hash_get(t->set, s, (apr_ssize_t)len) != NULL;
+}
+
+/*
+ * Access-Control-Request-Headers is a comma-separated list (RFC 9110 5.6.1):
+ * browsers send "a,b,c", lowercase and without spaces, and httpd joins
+ * repeated fields with ", ".  Whitespace and empty elements are tolerated
+ * only within small budgets, as jub0bs/cors does, so that a hostile value
+ * cannot make the pass anything but linear and short.
+ */
+cors_list_status_e cors_request_headers_parse(apr_pool_t *p,
+                                              const char *value,
+                                              apr_array_header_t *names)
+{
+    apr_size_t len, i = 0;
+    int empties = 0;
+
+    if (value == NULL) {
+        return CORS_LIST_OK;
+    }
+    len = strlen(value);
+    if (len > CORS_REQUEST_HEADERS_MAX_LEN) {
+        return CORS_LIST_MALFORMED;
+    }
+    while (i < len) {
+        apr_size_t start, ows = 0;
+
+        while (i < len && (value[i] == ' ' || value[i] == '\t')) {
+            i++;
+            if (++ows > CORS_OWS_BUDGET) {
+                return CORS_LIST_MALFORMED;
+            }
+        }
+        start = i;
+        while (i < len && cors_is_tchar((unsigned char)value[i])) {
+            i++;
+        }
+        if (i > start) {
+            APR_ARRAY_PUSH(names, const char *) =
+                cors_lowercase(p, value + start, i - start);
+        }
+        else if (++empties > CORS_EMPTY_ELEMENTS_BUDGET) {
+            return CORS_LIST_MALFORMED;
+        }
+        ows = 0;
+        while (i < len && (value[i] == ' ' || value[i] == '\t')) {
+            i++;
+            if (++ows > CORS_OWS_BUDGET) {
+                return CORS_LIST_MALFORMED;
+            }
+        }
+        if (i == len) {
+            break;
+        }
+        if (value[i] != ',') {
+            return CORS_LIST_MALFORMED;
+        }
+        i++;
+        if (i == len && ++empties > CORS_EMPTY_ELEMENTS_BUDGET) {
+            return CORS_LIST_MALFORMED;
+        }
+    }
+    return CORS_LIST_OK;
+}
