@@ -1,0 +1,170 @@
+# mod_cors: build, test, demo and install with GNU make.
+#
+#   make            build .libs/mod_cors.so with apxs (-Werror)
+#   make test       install missing Debian packages, then every test CI runs
+#   make demo       install missing Debian packages, build, run the demo
+#   make install    copy the module into apxs' LIBEXECDIR (honours DESTDIR)
+#   make help       every target
+#
+# Every tool is looked up when its recipe runs, never when this file is
+# read, so `make deps` works on a machine that has none of them yet.
+
+APXS ?= apxs
+CLANG ?= clang
+CLANG_FORMAT ?= clang-format
+CPPCHECK ?= cppcheck
+# pytest and requests come from Debian, not from a pyenv or venv python.
+PYTHON ?= /usr/bin/python3
+# The demo's API origin; the page is served on PORT+1, the refused origin on
+# PORT+2.
+PORT ?= 8080
+
+MODULE := .libs/mod_cors.so
+ENGINE_SRC := $(wildcard src/*.c)
+SRC := mod_cors.c $(ENGINE_SRC)
+HDR := $(wildcard src/*.h)
+
+comma := ,
+WARNINGS := -Wall -Wextra -Werror
+
+# Unit tests: every tests/unit/test_*.c is one program, linked with the
+# engine (src/*.c, never mod_cors.c) and with the other tests/unit/*.c
+# (shared case tables and helpers).
+UNIT_TESTS := $(wildcard tests/unit/test_*.c)
+UNIT_HELPERS := $(filter-out $(UNIT_TESTS),$(wildcard tests/unit/*.c))
+UNIT_HDR := $(wildcard tests/unit/*.h)
+UNIT_BINS := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_TESTS))
+ASAN_BINS := $(patsubst tests/unit/%.c,build/unit-asan/%,$(UNIT_TESTS))
+
+# Recursive (=) so that pkg-config runs only when a recipe needs the flags.
+APR_CFLAGS = $(shell pkg-config --cflags apr-1 2>/dev/null \
+                 || apr-1-config --cflags --cppflags --includes)
+UNIT_CFLAGS = -std=gnu11 $(WARNINGS) -g -Isrc -Itests/unit $(APR_CFLAGS) \
+              $(shell pkg-config --cflags libpcre2-8 libpsl cmocka)
+UNIT_LIBS := -lcmocka -lapr-1 -lpcre2-8 -lpsl
+ASAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=all
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# What lint and format look at.
+LINT_FILES = $(wildcard mod_cors.c src/*.c src/*.h tests/unit/*.c)
+LINT_C_FILES = $(filter %.c,$(LINT_FILES))
+
+# Steps of `make test`, in order; the first failure stops the run.  Later
+# steps (browser, fuzz-smoke, soak-smoke, bench-smoke, package-test) are
+# appended here as their targets land.  The conf-examples run inside
+# `integration` (tests/integration/test_900_examples.py).
+TEST_STEPS := lint unit unit-asan integration
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.PHONY: all build deps unit unit-asan integration examples lint lint-format \
+        lint-cppcheck lint-build format test demo install clean help
+
+all: build
+
+help:
+	@echo "targets:"
+	@echo "  build (default)  .libs/mod_cors.so via $(APXS) -c, warnings are errors"
+	@echo "  deps             install missing Debian packages (scripts/deps.txt)"
+	@echo "  test             deps, then: $(TEST_STEPS)"
+	@echo "  lint             clang-format check, cppcheck, -Werror build"
+	@echo "  format           rewrite the C files with clang-format"
+	@echo "  unit, unit-asan  cmocka tests of src/, plain and under ASan+UBSan"
+	@echo "  integration      pytest suite against a real Apache"
+	@echo "  examples         only the conf-examples/ checks of that suite"
+	@echo "  demo [PORT=n]    two-origin browser demo on 127.0.0.1:n..n+2"
+	@echo "  install          into \$$($(APXS) -q LIBEXECDIR), honours DESTDIR"
+	@echo "  clean"
+
+deps:
+	@scripts/deps.sh
+
+build: $(MODULE)
+
+# apxs names the module after the first source, hence mod_cors.c first.
+$(MODULE): $(SRC) $(HDR) Makefile
+	$(APXS) -c $(addprefix -Wc$(comma),$(WARNINGS)) -I src \
+	    $(SRC) -lpcre2-8 -lpsl
+
+build/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(UNIT_HDR) $(ENGINE_SRC) $(HDR) \
+              Makefile
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_HELPERS) $(ENGINE_SRC) $(UNIT_LIBS)
+
+build/unit-asan/%: tests/unit/%.c $(UNIT_HELPERS) $(UNIT_HDR) $(ENGINE_SRC) \
+                   $(HDR) Makefile
+	@mkdir -p $(@D)
+	$(CLANG) $(UNIT_CFLAGS) $(ASAN_CFLAGS) -o $@ $< $(UNIT_HELPERS) \
+	    $(ENGINE_SRC) $(UNIT_LIBS)
+
+unit: $(UNIT_BINS)
+	@scripts/run-tests.sh unit $(UNIT_BINS)
+
+unit-asan: $(ASAN_BINS)
+	@$(ASAN_ENV) scripts/run-tests.sh unit-asan $(ASAN_BINS)
+
+# The suite starts its own Apache and loads the module named here.
+integration: $(MODULE)
+	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) -m pytest tests/integration -q
+
+examples: $(MODULE)
+	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) -m pytest tests/integration \
+	    -q -k examples
+
+lint: lint-format lint-cppcheck lint-build
+
+lint-format:
+	$(CLANG_FORMAT) --dry-run --Werror $(LINT_FILES)
+	@echo "lint: clang-format: $(words $(LINT_FILES)) files match .clang-format"
+
+# httpd's and APR's headers are given so that cppcheck sees their macros;
+# they include the C library's, so /usr/include is given too (apr.h stops
+# with #error without <sys/socket.h>), and findings inside system headers are
+# not ours.  The defines are the ones apxs compiles with on Linux.
+# varFuncNullUB is off: APR's variadic string functions (apr_pstrcat,
+# apr_table_do) are terminated with NULL everywhere in httpd, and glibc
+# defines NULL as ((void *)0), so the sentinel is a pointer.
+lint-cppcheck:
+	$(CPPCHECK) -q --enable=warning,performance,portability \
+	    --error-exitcode=1 --inline-suppr --std=c11 \
+	    --suppress=varFuncNullUB --suppress='*:/usr/include/*' \
+	    -DLINUX -D_REENTRANT -D_GNU_SOURCE \
+	    -I src -I tests/unit -I $$($(APXS) -q INCLUDEDIR) \
+	    $$(pkg-config --cflags-only-I apr-1 apr-util-1 2>/dev/null \
+	       || apr-1-config --includes) \
+	    -I /usr/include -I /usr/include/$$($(CC) -print-multiarch) \
+	    $(LINT_C_FILES)
+	@echo "lint: cppcheck: no findings in $(words $(LINT_C_FILES)) files"
+
+lint-build: $(MODULE)
+	@echo "lint: $(MODULE) builds with $(WARNINGS)"
+
+format:
+	$(CLANG_FORMAT) -i $(LINT_FILES)
+
+# Sub-makes, one after the other: deps must finish before anything looks for
+# a tool, and the order stays the same under `make -j`.
+test:
+	@$(MAKE) --no-print-directory deps
+	@for step in $(TEST_STEPS); do \
+	    echo "==== make $$step"; \
+	    $(MAKE) --no-print-directory $$step \
+	        || { echo "==== make test: FAILED in $$step"; exit 1; }; \
+	done; \
+	echo "==== make test: passed: $(TEST_STEPS)"
+
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory build
+	PORT=$(PORT) MOD_CORS_SO=$(CURDIR)/$(MODULE) scripts/demo.sh
+
+install: $(MODULE)
+	libexecdir=$$($(APXS) -q LIBEXECDIR) \
+	    && mkdir -p "$(DESTDIR)$$libexecdir" \
+	    && $(APXS) -i -S LIBEXECDIR="$(DESTDIR)$$libexecdir" -n cors $(MODULE)
+
+clean:
+	rm -rf .libs src/.libs build
+	rm -f *.la *.lo *.slo *.o src/*.la src/*.lo src/*.slo src/*.o
