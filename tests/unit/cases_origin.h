@@ -1,0 +1,473 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * cases_origin.h: case tables for src/cors_origin.h, kept apart from the
+ * test so that fuzz harnesses can use the values as seeds.  Expected values
+ * come from SPEC.md sections 1-2 and the comments in cors_origin.h, never
+ * from the implementation.  Cases where neither says what must happen are
+ * marked "reading:" in their desc.
+ */
+
+#ifndef CORS_CASES_ORIGIN_H
+#define CORS_CASES_ORIGIN_H
+
+#include "cors_origin.h"
+
+/* ---- cors_origin_parse_request ------------------------------------- */
+
+struct cors_origin_parse_case {
+    const char *desc;
+    const char *value;          /**< NUL-terminated, may be NULL */
+    apr_size_t buflen;          /**< bytes of the literal when it holds a
+                                 *   NUL (for fuzz seeds), else 0 */
+    cors_origin_status_e status;
+    const char *scheme;         /**< expected on VALID */
+    const char *host;
+    int port;
+};
+
+#define OV CORS_ORIGIN_VALID
+#define OO CORS_ORIGIN_OPAQUE
+#define OM CORS_ORIGIN_MALFORMED
+
+static const struct cors_origin_parse_case cors_origin_parse_cases[] = {
+    /* What browsers send. */
+    {"https host", "https://a.example", 0, OV, "https", "a.example", 0},
+    {"http host with port", "http://localhost:8080", 0, OV, "http",
+     "localhost", 8080},
+    {"IPv6 with port", "http://[::1]:8080", 0, OV, "http", "[::1]", 8080},
+    {"IPv6 without port", "http://[::1]", 0, OV, "http", "[::1]", 0},
+    {"IPv4", "http://127.0.0.1", 0, OV, "http", "127.0.0.1", 0},
+    {"chrome extension", "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+     0, OV, "chrome-extension", "abcdefghijklmnopabcdefghijklmnop", 0},
+    {"capacitor", "capacitor://localhost", 0, OV, "capacitor", "localhost",
+     0},
+    {"tauri", "tauri://localhost", 0, OV, "tauri", "localhost", 0},
+    {"https non-default port", "https://a.example:8443", 0, OV, "https",
+     "a.example", 8443},
+    {"port 1", "https://a.example:1", 0, OV, "https", "a.example", 1},
+    {"port 65535", "https://a.example:65535", 0, OV, "https", "a.example",
+     65535},
+    {"http on 443 is not a default port", "http://a.example:443", 0, OV,
+     "http", "a.example", 443},
+    {"https on 80 is not a default port", "https://a.example:80", 0, OV,
+     "https", "a.example", 80},
+    {"punycode host", "https://xn--bcher-kva.example", 0, OV, "https",
+     "xn--bcher-kva.example", 0},
+    {"hyphen and digits", "https://a-1.b2.example", 0, OV, "https",
+     "a-1.b2.example", 0},
+    {"null is the opaque origin", "null", 0, OO, NULL, NULL, 0},
+    /*
+     * The API takes a NUL-terminated string: a buffer "https://a\0evil"
+     * is read as "https://a", which is then a valid origin.  httpd's
+     * header values are C strings too, so the bytes after the NUL never
+     * reach the engine and can never be echoed.
+     */
+    {"embedded NUL: read up to the NUL as https://a", "https://a\0evil",
+     sizeof("https://a\0evil") - 1, OV, "https", "a", 0},
+
+    /* Anything else is malformed. */
+    {"NULL", NULL, 0, OM, NULL, NULL, 0},
+    {"empty", "", 0, OM, NULL, NULL, 0},
+    {"uppercase scheme", "HTTPS://a.example", 0, OM, NULL, NULL, 0},
+    {"mixed-case scheme", "Https://a.example", 0, OM, NULL, NULL, 0},
+    {"uppercase host", "https://A.example", 0, OM, NULL, NULL, 0},
+    {"uppercase host tail", "https://a.EXAMPLE", 0, OM, NULL, NULL, 0},
+    {"trailing slash", "https://a.example/", 0, OM, NULL, NULL, 0},
+    {"path", "https://a.example/path", 0, OM, NULL, NULL, 0},
+    {"query", "https://a.example?q=1", 0, OM, NULL, NULL, 0},
+    {"fragment", "https://a.example#f", 0, OM, NULL, NULL, 0},
+    {"userinfo", "https://user@a.example", 0, OM, NULL, NULL, 0},
+    {"userinfo with password", "https://user:pw@a.example", 0, OM, NULL,
+     NULL, 0},
+    {"https default port", "https://a.example:443", 0, OM, NULL, NULL, 0},
+    {"http default port", "http://a.example:80", 0, OM, NULL, NULL, 0},
+    {"ws default port", "ws://a.example:80", 0, OM, NULL, NULL, 0},
+    {"port 0", "https://a.example:0", 0, OM, NULL, NULL, 0},
+    {"port 65536", "https://a.example:65536", 0, OM, NULL, NULL, 0},
+    {"port 99999", "https://a.example:99999", 0, OM, NULL, NULL, 0},
+    {"port overflowing int", "https://a.example:4294967297", 0, OM, NULL,
+     NULL, 0},
+    {"port leading zero", "https://a.example:08080", 0, OM, NULL, NULL, 0},
+    {"port 00", "https://a.example:00", 0, OM, NULL, NULL, 0},
+    {"empty port", "https://a.example:", 0, OM, NULL, NULL, 0},
+    {"port with sign", "https://a.example:+8080", 0, OM, NULL, NULL, 0},
+    {"negative port", "https://a.example:-1", 0, OM, NULL, NULL, 0},
+    {"port with letters", "https://a.example:80a", 0, OM, NULL, NULL, 0},
+    {"two ports", "https://a.example:80:80", 0, OM, NULL, NULL, 0},
+    {"leading space", " https://a.example", 0, OM, NULL, NULL, 0},
+    {"trailing space", "https://a.example ", 0, OM, NULL, NULL, 0},
+    {"leading tab", "\thttps://a.example", 0, OM, NULL, NULL, 0},
+    {"space after scheme", "https:// a.example", 0, OM, NULL, NULL, 0},
+    {"space in host", "https://a .example", 0, OM, NULL, NULL, 0},
+    {"two values with comma", "https://a.example, https://b.example", 0, OM,
+     NULL, NULL, 0},
+    {"two values comma no space", "https://a.example,https://b.example", 0,
+     OM, NULL, NULL, 0},
+    {"two values with space", "https://a.example https://b.example", 0, OM,
+     NULL, NULL, 0},
+    {"CRLF and injected header", "https://a.example\r\nX-Evil: 1", 0, OM,
+     NULL, NULL, 0},
+    {"trailing CRLF", "https://a.example\r\n", 0, OM, NULL, NULL, 0},
+    {"bare CR", "https://a.example\rx", 0, OM, NULL, NULL, 0},
+    {"bare LF", "https://a.example\nx", 0, OM, NULL, NULL, 0},
+    {"DEL byte", "https://a.example\x7f", 0, OM, NULL, NULL, 0},
+    {"non-ASCII host (UTF-8)", "https://b\xc3\xbc" "cher.example", 0, OM,
+     NULL, NULL, 0},
+    {"high byte at end", "https://a.example\x80", 0, OM, NULL, NULL, 0},
+    {"null with trailing space", "null ", 0, OM, NULL, NULL, 0},
+    {"NULL uppercase", "NULL", 0, OM, NULL, NULL, 0},
+    {"Null capitalised", "Null", 0, OM, NULL, NULL, 0},
+    {"scheme only", "https://", 0, OM, NULL, NULL, 0},
+    {"no scheme", "://a.example", 0, OM, NULL, NULL, 0},
+    {"missing colon", "https//a.example", 0, OM, NULL, NULL, 0},
+    {"one slash", "https:/a.example", 0, OM, NULL, NULL, 0},
+    {"no slashes", "https:a.example", 0, OM, NULL, NULL, 0},
+    {"bare host", "a.example", 0, OM, NULL, NULL, 0},
+    {"star", "*", 0, OM, NULL, NULL, 0},
+    {"scheme starting with digit", "1http://a.example", 0, OM, NULL, NULL,
+     0},
+    {"space in scheme", "ht tp://a.example", 0, OM, NULL, NULL, 0},
+    {"IPv6 unclosed", "http://[::1", 0, OM, NULL, NULL, 0},
+    {"IPv6 junk after bracket", "http://[::1]x", 0, OM, NULL, NULL, 0},
+    {"IPv6 empty port", "http://[::1]:", 0, OM, NULL, NULL, 0},
+    {"IPv6 without brackets", "http://::1", 0, OM, NULL, NULL, 0},
+    {"port only, no host", "http://:8080", 0, OM, NULL, NULL, 0},
+};
+
+#undef OV
+#undef OO
+#undef OM
+
+/* ---- cors_origin_default_port --------------------------------------- */
+
+struct cors_default_port_case {
+    const char *desc;
+    const char *scheme;
+    apr_size_t len;
+    int port;
+};
+
+static const struct cors_default_port_case cors_default_port_cases[] = {
+    {"http", "http", 4, 80},
+    {"https", "https", 5, 443},
+    {"ws", "ws", 2, 80},
+    {"wss", "wss", 3, 443},
+    {"ftp", "ftp", 3, 21},
+    {"chrome-extension has none", "chrome-extension", 16, 0},
+    {"capacitor has none", "capacitor", 9, 0},
+    {"length is honoured: https cut to http", "https", 4, 80},
+    {"length is honoured: http cut to htt", "http", 3, 0},
+    {"httpx", "httpx", 5, 0},
+    {"empty", "", 0, 0},
+};
+
+/* ---- cors_origin_set_add -------------------------------------------- */
+
+/** warning expectations */
+#define W_NONE 0        /* *warning stays NULL */
+#define W_SOME 1        /* *warning is set */
+#define W_ANY 2         /* not checked */
+
+struct cors_origin_add_case {
+    const char *desc;
+    const char *value;
+    int credentials;
+    int ok;                     /**< 1: NULL returned */
+    int warning;                /**< W_* */
+    const char *contains;       /**< error must contain it (case kept) */
+    const char *contains_i;     /**< error must contain it, any case */
+    const char *contains_i2;    /**< ... or this one instead */
+    const char *hint;           /**< error must suggest it, i.e. hold it
+                                 *   more often than the value does */
+};
+
+static const struct cors_origin_add_case cors_origin_add_cases[] = {
+    {"plain origin", "https://app.example.com", 0, 1, W_NONE, NULL, NULL,
+     NULL, NULL},
+    {"origin with credentials", "https://app.example.com", 1, 1, W_NONE,
+     NULL, NULL, NULL, NULL},
+    {"uppercase and default port", "HTTPS://APP.Example.COM:443", 0, 1,
+     W_NONE, NULL, NULL, NULL, NULL},
+    {"non-default port", "https://app.example.com:8443", 0, 1, W_NONE, NULL,
+     NULL, NULL, NULL},
+    {"IPv6", "http://[::1]:8080", 0, 1, W_NONE, NULL, NULL, NULL, NULL},
+    {"chrome extension", "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+     0, 1, W_NONE, NULL, NULL, NULL, NULL},
+    {"capacitor", "capacitor://localhost", 0, 1, W_NONE, NULL, NULL, NULL,
+     NULL},
+    {"tauri", "tauri://localhost", 0, 1, W_NONE, NULL, NULL, NULL, NULL},
+    {"plus prefix", "+https://app.example.com", 0, 1, W_NONE, NULL, NULL,
+     NULL, NULL},
+    {"minus prefix", "-https://app.example.com", 0, 1, W_NONE, NULL, NULL,
+     NULL, NULL},
+    {"trailing slash names value and hint", "https://app.example.com/", 0, 0,
+     W_ANY, "https://app.example.com/", NULL, NULL,
+     "https://app.example.com"},
+    {"path names value and hint", "https://app.example.com/api/v1", 0, 0,
+     W_ANY, "https://app.example.com/api/v1", NULL, NULL,
+     "https://app.example.com"},
+    {"query names value and hint", "https://app.example.com?x=1", 0, 0,
+     W_ANY, "https://app.example.com?x=1", NULL, NULL,
+     "https://app.example.com"},
+    {"fragment names value and hint", "https://app.example.com#top", 0, 0,
+     W_ANY, "https://app.example.com#top", NULL, NULL,
+     "https://app.example.com"},
+    {"userinfo names value and hint", "https://user@app.example.com", 0, 0,
+     W_ANY, "https://user@app.example.com", NULL, NULL,
+     "https://app.example.com"},
+    {"path with port keeps the port in the hint",
+     "https://app.example.com:8443/x", 0, 0, W_ANY,
+     "https://app.example.com:8443/x", NULL, NULL,
+     "https://app.example.com:8443"},
+    {"non-ASCII host says ASCII or punycode", "https://b\xc3\xbc" "cher.example",
+     0, 0, W_ANY, NULL, "ASCII", "punycode", NULL},
+    {"missing host", "https://", 0, 0, W_ANY, "https://", NULL, NULL, NULL},
+    {"missing scheme", "app.example.com", 0, 0, W_ANY, "app.example.com",
+     NULL, NULL, NULL},
+    {"empty value", "", 0, 0, W_ANY, NULL, NULL, NULL, NULL},
+    {"port 0", "https://app.example.com:0", 0, 0, W_ANY,
+     "https://app.example.com:0", NULL, NULL, NULL},
+    {"port 65536", "https://app.example.com:65536", 0, 0, W_ANY,
+     "https://app.example.com:65536", NULL, NULL, NULL},
+    {"port 99999", "https://app.example.com:99999", 0, 0, W_ANY,
+     "https://app.example.com:99999", NULL, NULL, NULL},
+    {"port not a number", "https://app.example.com:http", 0, 0, W_ANY,
+     "https://app.example.com:http", NULL, NULL, NULL},
+    {"empty port", "https://app.example.com:", 0, 0, W_ANY,
+     "https://app.example.com:", NULL, NULL, NULL},
+    {"wildcard subdomains", "https://*.example.com", 0, 1, W_NONE, NULL, NULL,
+     NULL, NULL},
+    {"wildcard subdomains with credentials", "https://*.example.com", 1, 1,
+     W_NONE, NULL, NULL, NULL, NULL},
+    {"wildcard over a TLD", "https://*.com", 0, 0, W_ANY, "https://*.com",
+     NULL, NULL, NULL},
+    {"wildcard over a TLD with credentials", "https://*.com", 1, 0, W_ANY,
+     "https://*.com", NULL, NULL, NULL},
+    {"wildcard over localhost", "http://*.localhost", 0, 1, W_ANY, NULL, NULL,
+     NULL, NULL},
+    {"any port on localhost", "http://localhost:*", 0, 1, W_ANY, NULL, NULL,
+     NULL, NULL},
+    {"public suffix wildcard with credentials", "https://*.co.uk", 1, 0,
+     W_ANY, "https://*.co.uk", NULL, NULL, NULL},
+    {"public suffix wildcard warns", "https://*.co.uk", 0, 1, W_SOME, NULL,
+     NULL, NULL, NULL},
+    {"github.io wildcard with credentials", "https://*.github.io", 1, 0,
+     W_ANY, "https://*.github.io", NULL, NULL, NULL},
+    {"github.io wildcard warns", "https://*.github.io", 0, 1, W_SOME, NULL,
+     NULL, NULL, NULL},
+    {"reading: wildcard not leftmost", "https://a.*.example.com", 0, 0, W_ANY,
+     "https://a.*.example.com", NULL, NULL, NULL},
+    {"reading: wildcard without dot", "https://*example.com", 0, 0, W_ANY,
+     "https://*example.com", NULL, NULL, NULL},
+    {"star", "*", 0, 1, W_ANY, NULL, NULL, NULL, NULL},
+    {"star with credentials", "*", 1, 0, W_ANY, NULL, NULL, NULL, NULL},
+    {"null warns", "null", 0, 1, W_SOME, NULL, NULL, NULL, NULL},
+    {"null with credentials", "null", 1, 0, W_ANY, NULL, NULL, NULL, NULL},
+    {"none", "none", 0, 1, W_NONE, NULL, NULL, NULL, NULL},
+    {"none with credentials", "none", 1, 1, W_NONE, NULL, NULL, NULL, NULL},
+};
+
+/* ---- cors_origins_match on configured values ------------------------ */
+
+#define CORS_CASE_MAX_VALUES 6
+
+struct cors_origin_match_case {
+    const char *desc;
+    const char *config[CORS_CASE_MAX_VALUES];   /**< NULL-terminated */
+    const char *request;                        /**< a valid request Origin */
+    int match;
+};
+
+static const struct cors_origin_match_case cors_origin_match_cases[] = {
+    {"exact", {"https://a.example"}, "https://a.example", 1},
+    {"exact: other host", {"https://a.example"}, "https://b.example", 0},
+    {"exact: other scheme", {"https://a.example"}, "http://a.example", 0},
+    {"exact: other port", {"https://a.example"}, "https://a.example:8443",
+     0},
+    {"exact: suffix is not a match", {"https://a.example"},
+     "https://a.example.evil.net", 0},
+    {"exact: prefix is not a match", {"https://a.example"},
+     "https://xa.example", 0},
+    {"normalised: case and default port", {"HTTPS://APP.Example.COM:443"},
+     "https://app.example.com", 1},
+    {"normalised: http default port", {"http://app.example.com:80"},
+     "http://app.example.com", 1},
+    {"https on port 80 is kept", {"https://app.example.com:80"},
+     "https://app.example.com", 0},
+    {"https on port 80 matches :80", {"https://app.example.com:80"},
+     "https://app.example.com:80", 1},
+    {"IPv6 with port", {"http://[::1]:8080"}, "http://[::1]:8080", 1},
+    {"IPv6 uppercase hex is lowercased", {"http://[::ABCD]"},
+     "http://[::abcd]", 1},
+    {"chrome extension", {"chrome-extension://abcdefghijklmnopabcdefghijklmnop"},
+     "chrome-extension://abcdefghijklmnopabcdefghijklmnop", 1},
+    {"capacitor", {"capacitor://localhost"}, "capacitor://localhost", 1},
+    {"second of several", {"https://a.example", "https://b.example",
+                           "https://c.example"}, "https://b.example", 1},
+    {"wildcard: one level", {"https://*.example.com"},
+     "https://a.example.com", 1},
+    {"wildcard: two levels", {"https://*.example.com"},
+     "https://x.y.example.com", 1},
+    {"wildcard: not the apex", {"https://*.example.com"},
+     "https://example.com", 0},
+    {"wildcard: not a longer label", {"https://*.example.com"},
+     "https://evilexample.com", 0},
+    {"wildcard: not another scheme", {"https://*.example.com"},
+     "http://a.example.com", 0},
+    {"wildcard: not another port", {"https://*.example.com"},
+     "https://a.example.com:8443", 0},
+    {"wildcard: not as a prefix", {"https://*.example.com"},
+     "https://a.example.com.evil.net", 0},
+    {"wildcard with port", {"https://*.example.com:8443"},
+     "https://a.example.com:8443", 1},
+    {"wildcard with port: not without", {"https://*.example.com:8443"},
+     "https://a.example.com", 0},
+    {"uppercase wildcard normalised", {"HTTPS://*.Example.COM"},
+     "https://a.example.com", 1},
+    {"localhost wildcard", {"http://*.localhost"}, "http://app.localhost",
+     1},
+    {"localhost wildcard: not localhost", {"http://*.localhost"},
+     "http://localhost", 0},
+    {"any port: a port", {"http://localhost:*"}, "http://localhost:3000",
+     1},
+    {"any port: no port", {"http://localhost:*"}, "http://localhost", 1},
+    {"any port: other scheme", {"http://localhost:*"},
+     "https://localhost:3000", 0},
+    {"any port: other host", {"http://localhost:*"},
+     "http://localhost.evil:3000", 0},
+    {"wildcard host and any port", {"http://*.localhost:*"},
+     "http://a.localhost:5173", 1},
+    {"public suffix wildcard without credentials", {"https://*.github.io"},
+     "https://me.github.io", 1},
+    {"none lists nothing", {"none"}, "https://a.example", 0},
+};
+
+/* ---- inheritance: cors_origins_merge -------------------------------- */
+
+#define CORS_CASE_MAX_LEVELS 3
+
+struct cors_origin_merge_case {
+    const char *desc;
+    /** one set per level, outermost first; a level {NULL} is absent */
+    const char *levels[CORS_CASE_MAX_LEVELS][CORS_CASE_MAX_VALUES];
+    const char *yes[CORS_CASE_MAX_VALUES];  /**< must match */
+    const char *no[CORS_CASE_MAX_VALUES];   /**< must not match */
+};
+
+#define OA "https://a.example"
+#define OB "https://b.example"
+#define OC "https://c.example"
+
+static const struct cors_origin_merge_case cors_origin_merge_cases[] = {
+    {"no prefix replaces", {{OA, OB}, {OC}}, {OC}, {OA, OB}},
+    {"plus adds", {{OA, OB}, {"+" OC}}, {OA, OB, OC}, {NULL}},
+    {"minus removes", {{OA, OB}, {"-" OA}}, {OB}, {OA, OC}},
+    {"plus and minus together", {{OA, OB}, {"+" OC, "-" OA}}, {OB, OC},
+     {OA}},
+    {"minus of an absent value is harmless", {{OA}, {"-" OC}}, {OA}, {OC}},
+    {"minus with other spelling of the same origin",
+     {{OA}, {"-HTTPS://A.EXAMPLE:443"}}, {NULL}, {OA}},
+    {"minus removes an inherited wildcard",
+     {{"https://*.example.com", OB}, {"-https://*.example.com"}}, {OB},
+     {"https://x.example.com"}},
+    {"three levels: plus then minus", {{OA}, {"+" OB}, {"-" OA}}, {OB},
+     {OA}},
+    {"three levels: plus, plus", {{OA}, {"+" OB}, {"+" OC}}, {OA, OB, OC},
+     {NULL}},
+    {"three levels: replace in the middle", {{OA}, {OB}, {"+" OC}},
+     {OB, OC}, {OA}},
+    {"none resets what was inherited", {{OA, OB}, {"none"}}, {NULL},
+     {OA, OB}},
+    {"plus over nothing", {{"+" OC}}, {OC}, {OA}},
+    {"several lines in one section add up", {{OA}, {OB, OC}}, {OB, OC},
+     {OA}},
+};
+
+/* ---- flags: any_listed, allow_any, allow_null, public suffix -------- */
+
+struct cors_origin_flags_case {
+    const char *desc;
+    const char *levels[CORS_CASE_MAX_LEVELS][CORS_CASE_MAX_VALUES];
+    int any_listed;
+    int allow_any;
+    int allow_null;
+    int public_suffix_wildcard;
+};
+
+static const struct cors_origin_flags_case cors_origin_flags_cases[] = {
+    {"one origin", {{OA}}, 1, 0, 0, 0},
+    {"star", {{"*"}}, 1, 1, 0, 0},
+    {"null", {{"null"}}, 1, 0, 1, 0},
+    {"none", {{"none"}}, 0, 0, 0, 0},
+    {"wildcard", {{"https://*.example.com"}}, 1, 0, 0, 0},
+    {"public suffix wildcard", {{"https://*.co.uk"}}, 1, 0, 0, 1},
+    {"github.io wildcard", {{"https://*.github.io"}}, 1, 0, 0, 1},
+    {"star inherited through plus", {{"*"}, {"+" OA}}, 1, 1, 0, 0},
+    {"star replaced", {{"*"}, {OA}}, 1, 0, 0, 0},
+    {"minus star removes inherited star", {{"*"}, {"-*"}}, 0, 0, 0, 0},
+    {"minus star keeps the rest", {{"*", OA}, {"-*"}}, 1, 0, 0, 0},
+    {"null replaced", {{"null"}, {OA}}, 1, 0, 0, 0},
+    {"minus null", {{"null", OA}, {"-null"}}, 1, 0, 0, 0},
+    {"none over star", {{"*"}, {"none"}}, 0, 0, 0, 0},
+    {"minus the only origin", {{OA}, {"-" OA}}, 0, 0, 0, 0},
+    {"public suffix wildcard inherited", {{"https://*.co.uk"}, {"+" OA}}, 1,
+     0, 0, 1},
+};
+
+/* ---- cors_regex_compile / match ------------------------------------- */
+
+struct cors_regex_case {
+    const char *desc;
+    const char *pattern;
+    int ok;
+    const char *contains_i;     /**< error mentions this ... */
+    const char *contains_i2;    /**< ... or this */
+    const char *yes[CORS_CASE_MAX_VALUES];
+    const char *no[CORS_CASE_MAX_VALUES];
+};
+
+static const struct cors_regex_case cors_regex_cases[] = {
+    {"anchored preview pattern",
+     "^https://pr-[0-9]+\\.preview\\.example\\.com$", 1, NULL, NULL,
+     {"https://pr-1.preview.example.com", "https://pr-42.preview.example.com"},
+     {"https://pr-.preview.example.com",
+      "https://pr-1.preview.example.com.evil.net",
+      "xhttps://pr-1.preview.example.com",
+      "https://pr-1.preview.example.com/",
+      "https://pr-1.preview.example.com\n"}},
+    {"anchored with alternation in a group",
+     "^https://(a|b)\\.example$", 1, NULL, NULL,
+     {"https://a.example", "https://b.example"},
+     {"https://c.example", "https://a.example.evil"}},
+    {"unanchored is refused", "example\\.com", 0, "anchor", "^", {NULL},
+     {NULL}},
+    {"missing $ is refused", "^https://a\\.example\\.com", 0, "anchor", "$",
+     {NULL}, {NULL}},
+    {"missing ^ is refused", "https://a\\.example\\.com$", 0, "anchor", "^",
+     {NULL}, {NULL}},
+    {"empty pattern is refused", "", 0, NULL, NULL, {NULL}, {NULL}},
+    {"invalid regex is refused", "^https://(a\\.example$", 0, NULL, NULL,
+     {NULL}, {NULL}},
+    {"invalid class is refused", "^https://[a-$", 0, NULL, NULL, {NULL},
+     {NULL}},
+};
+
+/*
+ * "^a|b$" is anchored only in appearance: each alternative carries one
+ * anchor.  Whether compile refuses it or wraps it, it must never match a
+ * value that merely starts with the first alternative.
+ */
+#define CORS_REGEX_SNEAKY "^https://a\\.example|https://b\\.example$"
+#define CORS_REGEX_SNEAKY_VICTIM "https://a.example.evil.net"
+
+#undef OA
+#undef OB
+#undef OC
+
+#endif /* CORS_CASES_ORIGIN_H */

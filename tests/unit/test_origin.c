@@ -1,0 +1,710 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * test_origin.c: unit tests of src/cors_origin.h.  The cases live in
+ * cases_origin.h; this file walks them.  Expected values come from SPEC.md
+ * and the header comments, not from the implementation.
+ */
+
+#include "unit_util.h"
+#include "cors_origin.h"
+#include "cases_origin.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- request Origin parsing ------------------------------------------ */
+
+static void check_parse(apr_pool_t *p, const char *desc, const char *value,
+                        cors_origin_status_e want, const char *scheme,
+                        const char *host, int port)
+{
+    cors_origin_t o;
+    cors_origin_status_e got;
+    apr_size_t vlen;
+
+    memset(&o, 0xa5, sizeof(o));
+    got = cors_origin_parse_request(value, &o);
+    if (!unit_check_int(desc, "status", (int)want, (int)got)) {
+        return;
+    }
+    if (got != CORS_ORIGIN_VALID) {
+        return;
+    }
+    vlen = strlen(value);
+    /* The header promises that out points into value. */
+    if (o.scheme < value || o.scheme + o.scheme_len > value + vlen
+        || o.host < value || o.host + o.host_len > value + vlen) {
+        unit_fail(desc, "pointers", "scheme/host do not point into value");
+        return;
+    }
+    unit_check_str(p, desc, "scheme", scheme,
+                   apr_pstrmemdup(p, o.scheme, o.scheme_len));
+    unit_check_str(p, desc, "host", host,
+                   apr_pstrmemdup(p, o.host, o.host_len));
+    unit_check_int(desc, "port", port, o.port);
+}
+
+static void test_parse_request_table(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cors_origin_parse_cases); i++) {
+        const struct cors_origin_parse_case *c = &cors_origin_parse_cases[i];
+
+        check_parse(p, c->desc, c->value, c->status, c->scheme, c->host,
+                    c->port);
+    }
+    UNIT_END("cors_origin_parse_cases");
+}
+
+/*
+ * A host of dot-separated 63-byte labels, so that the value is exactly len
+ * bytes and every label is a legal DNS label.
+ */
+static char *long_origin(apr_pool_t *p, apr_size_t len)
+{
+    char *s = unit_make_string(p, "https://", 'a', "", len);
+    apr_size_t i;
+
+    for (i = strlen("https://") + 63; i < len - 1; i += 64) {
+        s[i] = '.';
+    }
+    return s;
+}
+
+static void test_parse_request_lengths(void **state)
+{
+    apr_pool_t *p = *state;
+    char *huge;
+
+    UNIT_BEGIN();
+    /* 64 KiB of host: hostile, refused before any scanning cost matters. */
+    huge = long_origin(p, 64 * 1024);
+    check_parse(p, "64 KiB origin", huge, CORS_ORIGIN_MALFORMED, NULL, NULL,
+                0);
+    huge = unit_make_string(p, "https://a.example:", '1', "", 64 * 1024);
+    check_parse(p, "64 KiB of port digits", huge, CORS_ORIGIN_MALFORMED, NULL,
+                NULL, 0);
+    /*
+     * reading: CORS_ORIGIN_MAX_LEN is "the longest Origin value considered
+     * at all", so a well-formed value of exactly that length is still
+     * parsed (and valid); one byte more is refused unread.
+     */
+    check_parse(p, "reading: CORS_ORIGIN_MAX_LEN bytes is considered",
+                long_origin(p, CORS_ORIGIN_MAX_LEN), CORS_ORIGIN_VALID,
+                "https", long_origin(p, CORS_ORIGIN_MAX_LEN) + 8, 0);
+    check_parse(p, "CORS_ORIGIN_MAX_LEN + 1 bytes is refused",
+                long_origin(p, CORS_ORIGIN_MAX_LEN + 1),
+                CORS_ORIGIN_MALFORMED, NULL, NULL, 0);
+    check_parse(p, "a 253-byte host", long_origin(p, 8 + 253),
+                CORS_ORIGIN_VALID, "https", long_origin(p, 8 + 253) + 8, 0);
+    UNIT_END("origin length boundaries");
+}
+
+/*
+ * A sweep over every byte in the middle of a host catches a character
+ * class written too wide: controls, space, non-ASCII, uppercase, and the
+ * WHATWG URL "forbidden host code points" (plus ',' which would make the
+ * header a list) must make the value malformed; lowercase letters must
+ * not.  Other punctuation is left to the parser's judgement.
+ */
+static void test_parse_request_byte_sweep(void **state)
+{
+    apr_pool_t *p = *state;
+    int c;
+
+    UNIT_BEGIN();
+    for (c = 1; c < 256; c++) {
+        char buf[64];
+        cors_origin_t o;
+        cors_origin_status_e got;
+        int forbidden = c <= 0x20 || c >= 0x7f || (c >= 'A' && c <= 'Z')
+                        || (c != ':' && strchr("\"#%/<>?@[\\]^|,", c));
+
+        snprintf(buf, sizeof(buf), "https://a%cb.example", c);
+        got = cors_origin_parse_request(buf, &o);
+        if (forbidden && got == CORS_ORIGIN_VALID) {
+            unit_fail(apr_psprintf(p, "byte 0x%02x inside the host", c),
+                      "status", "expected MALFORMED, got VALID");
+        }
+        if (c >= 'a' && c <= 'z' && got != CORS_ORIGIN_VALID) {
+            unit_fail(apr_psprintf(p, "byte 0x%02x inside the host", c),
+                      "status", "expected VALID, got %d", (int)got);
+        }
+    }
+    UNIT_END("byte sweep");
+}
+
+static void test_default_port(void **state)
+{
+    apr_size_t i;
+
+    (void)state;
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cors_default_port_cases); i++) {
+        const struct cors_default_port_case *c = &cors_default_port_cases[i];
+
+        unit_check_int(c->desc, "port", c->port,
+                       cors_origin_default_port(c->scheme, c->len));
+    }
+    UNIT_END("cors_default_port_cases");
+}
+
+/* ---- configured values ------------------------------------------------ */
+
+static void test_set_add_table(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cors_origin_add_cases); i++) {
+        const struct cors_origin_add_case *c = &cors_origin_add_cases[i];
+        cors_origin_set_t *set = cors_origin_set_make(p);
+        const char *warning = NULL;
+        const char *err;
+
+        err = cors_origin_set_add(p, set, c->value, c->credentials, &warning);
+        if (c->ok && err != NULL) {
+            unit_fail(c->desc, "result", "expected success, got error %s",
+                      unit_show(p, err));
+            continue;
+        }
+        if (!c->ok && err == NULL) {
+            unit_fail(c->desc, "result", "expected an error for %s, got "
+                      "success (warning %s)", unit_show(p, c->value),
+                      unit_show(p, warning));
+            continue;
+        }
+        if (c->ok) {
+            if (c->warning == W_NONE && warning != NULL) {
+                unit_fail(c->desc, "warning", "expected NULL, got %s",
+                          unit_show(p, warning));
+            }
+            if (c->warning == W_SOME && warning == NULL) {
+                unit_fail(c->desc, "warning", "expected a warning, got NULL");
+            }
+            continue;
+        }
+        if (c->contains && strstr(err, c->contains) == NULL) {
+            unit_fail(c->desc, "message", "expected it to name %s, got %s",
+                      unit_show(p, c->contains), unit_show(p, err));
+        }
+        if (c->contains_i && !unit_contains_i(err, c->contains_i)
+            && !(c->contains_i2 && unit_contains_i(err, c->contains_i2))) {
+            unit_fail(c->desc, "message", "expected it to mention %s or %s, "
+                      "got %s", unit_show(p, c->contains_i),
+                      unit_show(p, c->contains_i2), unit_show(p, err));
+        }
+        if (c->hint
+            && unit_count(err, c->hint) <= unit_count(c->value, c->hint)) {
+            unit_fail(c->desc, "hint", "expected the suggestion %s besides "
+                      "the value, got %s", unit_show(p, c->hint),
+                      unit_show(p, err));
+        }
+    }
+    UNIT_END("cors_origin_add_cases");
+}
+
+/*
+ * The scope of a chain of sections, outermost first.  Returns NULL after
+ * reporting when a value of the table is refused.
+ */
+static const cors_origins_t *build_levels(apr_pool_t *p, const char *desc,
+                                          const char *const levels[]
+                                          [CORS_CASE_MAX_VALUES],
+                                          int nlevels)
+{
+    const cors_origins_t *scope = NULL;
+    int l, v;
+
+    for (l = 0; l < nlevels; l++) {
+        cors_origin_set_t *set;
+        const cors_origins_t *own;
+
+        if (levels[l][0] == NULL) {
+            continue;
+        }
+        set = cors_origin_set_make(p);
+        for (v = 0; v < CORS_CASE_MAX_VALUES && levels[l][v]; v++) {
+            const char *warning = NULL;
+            const char *err = cors_origin_set_add(p, set, levels[l][v], 0,
+                                                  &warning);
+
+            if (err != NULL) {
+                unit_fail(desc, "setup", "value %s refused: %s",
+                          unit_show(p, levels[l][v]), unit_show(p, err));
+                return NULL;
+            }
+        }
+        own = cors_origins_make(p, set);
+        scope = scope ? cors_origins_merge(p, scope, own) : own;
+    }
+    return scope;
+}
+
+/* Whether the scope matches a request origin, which must parse as valid. */
+static int scope_matches(apr_pool_t *p, const char *desc,
+                         const cors_origins_t *o, const char *value)
+{
+    cors_origin_t parsed;
+
+    if (cors_origin_parse_request(value, &parsed) != CORS_ORIGIN_VALID) {
+        unit_fail(desc, "table", "request origin %s does not parse as valid",
+                  unit_show(p, value));
+        return -1;
+    }
+    return cors_origins_match(o, value, &parsed) ? 1 : 0;
+}
+
+static void test_match_table(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cors_origin_match_cases); i++) {
+        const struct cors_origin_match_case *c = &cors_origin_match_cases[i];
+        const char *levels[1][CORS_CASE_MAX_VALUES];
+        const cors_origins_t *o;
+        int got;
+
+        memcpy(levels[0], c->config, sizeof(levels[0]));
+        o = build_levels(p, c->desc, levels, 1);
+        if (o == NULL) {
+            continue;
+        }
+        got = scope_matches(p, c->desc, o, c->request);
+        if (got >= 0) {
+            unit_check_int(apr_psprintf(p, "%s (%s)", c->desc, c->request),
+                           "match", c->match, got);
+        }
+    }
+    UNIT_END("cors_origin_match_cases");
+}
+
+static void check_yes_no(apr_pool_t *p, const char *desc,
+                         const cors_origins_t *o,
+                         const char *const yes[CORS_CASE_MAX_VALUES],
+                         const char *const no[CORS_CASE_MAX_VALUES])
+{
+    int v, got;
+
+    for (v = 0; v < CORS_CASE_MAX_VALUES && yes[v]; v++) {
+        got = o ? scope_matches(p, desc, o, yes[v]) : 0;
+        if (got == 0) {
+            unit_fail(desc, "match", "expected %s to match, it does not",
+                      yes[v]);
+        }
+    }
+    for (v = 0; v < CORS_CASE_MAX_VALUES && no[v]; v++) {
+        got = o ? scope_matches(p, desc, o, no[v]) : 0;
+        if (got == 1) {
+            unit_fail(desc, "match", "expected %s not to match, it does",
+                      no[v]);
+        }
+    }
+}
+
+static void test_merge_table(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cors_origin_merge_cases); i++) {
+        const struct cors_origin_merge_case *c = &cors_origin_merge_cases[i];
+        const cors_origins_t *o;
+
+        o = build_levels(p, c->desc, c->levels, CORS_CASE_MAX_LEVELS);
+        check_yes_no(p, c->desc, o, c->yes, c->no);
+    }
+    UNIT_END("cors_origin_merge_cases");
+}
+
+/* Merging must not change the inherited scope (it is shared). */
+static void test_merge_leaves_base_intact(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *levels[2][CORS_CASE_MAX_VALUES] = {
+        {"https://a.example", "https://b.example"}, {NULL}
+    };
+    const char *const yes[CORS_CASE_MAX_VALUES] = {
+        "https://a.example", "https://b.example"
+    };
+    const char *const no[CORS_CASE_MAX_VALUES] = {"https://c.example"};
+    const char *adds[] = {"-https://a.example", "+https://c.example", "none",
+                          "https://c.example", "-*"};
+    const cors_origins_t *base;
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    base = build_levels(p, "base", levels, 1);
+    for (i = 0; base && i < N_ELEMS(adds); i++) {
+        cors_origin_set_t *set = cors_origin_set_make(p);
+        const char *warning = NULL;
+
+        if (cors_origin_set_add(p, set, adds[i], 0, &warning) != NULL) {
+            unit_fail(adds[i], "setup", "refused");
+            continue;
+        }
+        (void)cors_origins_merge(p, base, cors_origins_make(p, set));
+        check_yes_no(p, apr_psprintf(p, "base after merging %s", adds[i]),
+                     base, yes, no);
+    }
+    UNIT_END("merge leaves base intact");
+}
+
+static void test_merge_nulls(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *levels[1][CORS_CASE_MAX_VALUES] = {{"https://a.example"}};
+    const char *const yes[CORS_CASE_MAX_VALUES] = {"https://a.example"};
+    const char *const no[CORS_CASE_MAX_VALUES] = {"https://b.example"};
+    const char *const none[CORS_CASE_MAX_VALUES] = {NULL};
+    const cors_origins_t *o, *m;
+
+    UNIT_BEGIN();
+    o = build_levels(p, "merge with NULL", levels, 1);
+    m = cors_origins_merge(p, NULL, o);
+    if (m == NULL) {
+        unit_fail("merge(NULL, add)", "result", "expected add's scope, NULL");
+    }
+    else {
+        check_yes_no(p, "merge(NULL, add)", m, yes, no);
+    }
+    m = cors_origins_merge(p, o, NULL);
+    if (m == NULL) {
+        unit_fail("merge(base, NULL)", "result", "expected base's scope, "
+                  "got NULL");
+    }
+    else {
+        check_yes_no(p, "merge(base, NULL)", m, yes, no);
+    }
+    m = cors_origins_merge(p, NULL, NULL);
+    if (m != NULL) {
+        unit_check_int("merge(NULL, NULL)", "any_listed", 0,
+                       cors_origins_any_listed(m));
+        check_yes_no(p, "merge(NULL, NULL)", m, none, yes);
+    }
+    /* A set with nothing in it, wrapped, lists nothing. */
+    m = cors_origins_make(p, cors_origin_set_make(p));
+    if (m != NULL) {
+        unit_check_int("empty set", "any_listed", 0,
+                       cors_origins_any_listed(m));
+        check_yes_no(p, "empty set", m, none, yes);
+    }
+    UNIT_END("merge with NULLs");
+}
+
+static void test_flags_table(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cors_origin_flags_cases); i++) {
+        const struct cors_origin_flags_case *c = &cors_origin_flags_cases[i];
+        const cors_origins_t *o;
+
+        o = build_levels(p, c->desc, c->levels, CORS_CASE_MAX_LEVELS);
+        if (o == NULL) {
+            continue;
+        }
+        unit_check_int(c->desc, "any_listed", c->any_listed,
+                       cors_origins_any_listed(o) != 0);
+        unit_check_int(c->desc, "allow_any", c->allow_any,
+                       cors_origins_allow_any(o) != 0);
+        unit_check_int(c->desc, "allow_null", c->allow_null,
+                       cors_origins_allow_null(o) != 0);
+        unit_check_int(c->desc, "has_public_suffix_wildcard",
+                       c->public_suffix_wildcard,
+                       cors_origins_has_public_suffix_wildcard(o) != 0);
+    }
+    UNIT_END("cors_origin_flags_cases");
+}
+
+static void test_check_credentials(void **state)
+{
+    apr_pool_t *p = *state;
+    static const struct {
+        const char *desc;
+        const char *value;
+        int conflict;
+    } cases[] = {
+        {"exact origin goes with credentials", "https://a.example", 0},
+        {"wildcard goes with credentials", "https://*.example.com", 0},
+        {"none goes with credentials", "none", 0},
+        {"star does not", "*", 1},
+        {"null does not", "null", 1},
+        {"public suffix wildcard does not", "https://*.co.uk", 1},
+    };
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cases); i++) {
+        cors_origin_set_t *set = cors_origin_set_make(p);
+        const char *warning = NULL;
+        const char *err;
+
+        if (cors_origin_set_add(p, set, cases[i].value, 0, &warning)) {
+            unit_fail(cases[i].desc, "setup", "value refused");
+            continue;
+        }
+        err = cors_origin_set_check_credentials(p, set);
+        if (cases[i].conflict && err == NULL) {
+            unit_fail(cases[i].desc, "check_credentials",
+                      "expected a message, got NULL");
+        }
+        if (!cases[i].conflict && err != NULL) {
+            unit_fail(cases[i].desc, "check_credentials",
+                      "expected NULL, got %s", unit_show(p, err));
+        }
+    }
+    UNIT_END("cors_origin_set_check_credentials");
+}
+
+static int describe_has(const apr_array_header_t *arr, const char *needle)
+{
+    int i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        const char *e = APR_ARRAY_IDX(arr, i, const char *);
+
+        if (e != NULL && strstr(e, needle) != NULL) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void test_describe(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *levels[2][CORS_CASE_MAX_VALUES] = {
+        {"HTTPS://A.EXAMPLE:443", "https://*.example.com",
+         "http://localhost:*"},
+        {"+https://b.example"}
+    };
+    const char *wanted[] = {"https://a.example", "*.example.com",
+                            "localhost", "https://b.example"};
+    const cors_origins_t *o;
+    apr_array_header_t *arr = apr_array_make(p, 4, sizeof(const char *));
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    o = build_levels(p, "describe", levels, 2);
+    if (o != NULL) {
+        cors_origins_describe(p, o, arr);
+        if (arr->nelts < 4) {
+            unit_fail("describe", "entries", "expected at least 4, got %d",
+                      arr->nelts);
+        }
+        for (i = 0; i < N_ELEMS(wanted); i++) {
+            if (!describe_has(arr, wanted[i])) {
+                unit_fail("describe", "entries", "no entry holds %s",
+                          wanted[i]);
+            }
+        }
+        if (describe_has(arr, "HTTPS://") || describe_has(arr, ":443")) {
+            unit_fail("describe", "entries", "not normalised");
+        }
+    }
+    UNIT_END("cors_origins_describe");
+}
+
+/*
+ * Where neither the SPEC nor the header decides, the result is printed,
+ * not asserted, so that the report can name what the code does.
+ */
+static void test_informational(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *l1[1][CORS_CASE_MAX_VALUES] = {{"http://[0:0::1]"}};
+    const char *l2[2][CORS_CASE_MAX_VALUES] = {
+        {"https://x.example.com", "https://b.example"},
+        {"-https://*.example.com"}
+    };
+    const cors_origins_t *o;
+
+    o = build_levels(p, "info", l1, 1);
+    if (o != NULL) {
+        printf("INFO config http://[0:0::1] matches request http://[::1]: "
+               "%d\n", scope_matches(p, "info", o, "http://[::1]"));
+    }
+    o = build_levels(p, "info", l2, 2);
+    if (o != NULL) {
+        printf("INFO -https://*.example.com over exact "
+               "https://x.example.com: x still matches: %d\n",
+               scope_matches(p, "info", o, "https://x.example.com"));
+    }
+}
+
+/* ---- a large set ------------------------------------------------------ */
+
+static void test_large_set(void **state)
+{
+    apr_pool_t *p = *state;
+    cors_origin_set_t *set = cors_origin_set_make(p);
+    const cors_origins_t *o;
+    const char *probe[] = {"https://o00000.example.com",
+                           "https://o05000.example.com",
+                           "https://o09999.example.com"};
+    int i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < 10000; i++) {
+        const char *warning = NULL;
+        const char *v = apr_psprintf(p, "https://o%05d.example.com", i);
+
+        if (cors_origin_set_add(p, set, v, 0, &warning) != NULL) {
+            unit_fail("10,000 origins", "setup", "%s refused", v);
+            break;
+        }
+    }
+    o = cors_origins_make(p, set);
+    for (i = 0; i < 3; i++) {
+        if (scope_matches(p, "10,000 origins", o, probe[i]) != 1) {
+            unit_fail("10,000 origins", "match", "%s not found", probe[i]);
+        }
+    }
+    if (scope_matches(p, "10,000 origins", o,
+                      "https://o10000.example.com") != 0) {
+        unit_fail("10,000 origins", "match", "o10000 found");
+    }
+    UNIT_END("10,000-origin set");
+}
+
+/* ---- CORSAllowOriginMatch --------------------------------------------- */
+
+static void test_regex_table(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_size_t i;
+    int v;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cors_regex_cases); i++) {
+        const struct cors_regex_case *c = &cors_regex_cases[i];
+        cors_regex_t *re = NULL;
+        const char *warning = NULL;
+        const char *err;
+
+        err = cors_regex_compile(p, c->pattern, &re, &warning);
+        if (c->ok && err != NULL) {
+            unit_fail(c->desc, "compile", "expected success, got %s",
+                      unit_show(p, err));
+            continue;
+        }
+        if (!c->ok) {
+            if (err == NULL) {
+                unit_fail(c->desc, "compile", "expected an error for %s",
+                          unit_show(p, c->pattern));
+            }
+            else if (c->contains_i && !unit_contains_i(err, c->contains_i)
+                     && !unit_contains_i(err, c->contains_i2)) {
+                unit_fail(c->desc, "message", "expected it to mention %s or "
+                          "%s, got %s", c->contains_i, c->contains_i2,
+                          unit_show(p, err));
+            }
+            continue;
+        }
+        unit_check_str(p, c->desc, "source", c->pattern,
+                       cors_regex_source(re));
+        for (v = 0; v < CORS_CASE_MAX_VALUES && c->yes[v]; v++) {
+            if (!cors_regex_match(re, c->yes[v], strlen(c->yes[v]), p)) {
+                unit_fail(c->desc, "match", "expected %s to match",
+                          unit_show(p, c->yes[v]));
+            }
+        }
+        for (v = 0; v < CORS_CASE_MAX_VALUES && c->no[v]; v++) {
+            if (cors_regex_match(re, c->no[v], strlen(c->no[v]), p)) {
+                unit_fail(c->desc, "match", "expected %s not to match",
+                          unit_show(p, c->no[v]));
+            }
+        }
+    }
+    UNIT_END("cors_regex_cases");
+}
+
+static void test_regex_details(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_pool_t *scratch;
+    cors_regex_t *re = NULL;
+    const char *warning = NULL;
+    const char *err;
+    const char *v = "https://a.exampleXYZ";
+
+    UNIT_BEGIN();
+    /* The error must explain the risk, per SPEC section 1. */
+    err = cors_regex_compile(p, "example\\.com", &re, &warning);
+    if (err == NULL || !(unit_contains_i(err, "anchor")
+                         || (strchr(err, '^') && strchr(err, '$')))) {
+        unit_fail("unanchored message", "message", "expected ^ and $ or "
+                  "'anchor', got %s", unit_show(p, err));
+    }
+    if (err != NULL && strstr(err, "example\\.com") == NULL) {
+        unit_fail("unanchored message", "message", "does not name the "
+                  "pattern: %s", unit_show(p, err));
+    }
+
+    re = NULL;
+    err = cors_regex_compile(p, CORS_REGEX_SNEAKY, &re, &warning);
+    if (err == NULL && re != NULL
+        && cors_regex_match(re, CORS_REGEX_SNEAKY_VICTIM,
+                            strlen(CORS_REGEX_SNEAKY_VICTIM), p)) {
+        unit_fail("^a|b$ is anchored only in appearance", "match",
+                  "accepted, and matches %s", CORS_REGEX_SNEAKY_VICTIM);
+    }
+
+    re = NULL;
+    err = cors_regex_compile(p, "^https://a\\.example$", &re, &warning);
+    if (err != NULL || re == NULL) {
+        unit_fail("length", "compile", "%s", unit_show(p, err));
+    }
+    else {
+        /* Only len bytes are the value: the rest is not looked at. */
+        apr_pool_create(&scratch, p);
+        unit_check_int("match honours len (prefix)", "match", 1,
+                       cors_regex_match(re, v, 17, scratch) != 0);
+        unit_check_int("match honours len (whole)", "match", 0,
+                       cors_regex_match(re, v, strlen(v), scratch) != 0);
+        unit_check_int("match honours len (short)", "match", 0,
+                       cors_regex_match(re, v, 16, scratch) != 0);
+        apr_pool_destroy(scratch);
+    }
+    UNIT_END("regex details");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_request_table),
+        cmocka_unit_test(test_parse_request_lengths),
+        cmocka_unit_test(test_parse_request_byte_sweep),
+        cmocka_unit_test(test_default_port),
+        cmocka_unit_test(test_set_add_table),
+        cmocka_unit_test(test_match_table),
+        cmocka_unit_test(test_merge_table),
+        cmocka_unit_test(test_merge_leaves_base_intact),
+        cmocka_unit_test(test_merge_nulls),
+        cmocka_unit_test(test_flags_table),
+        cmocka_unit_test(test_check_credentials),
+        cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_informational),
+        cmocka_unit_test(test_large_set),
+        cmocka_unit_test(test_regex_table),
+        cmocka_unit_test(test_regex_details),
+    };
+
+    return cmocka_run_group_tests_name("cors_origin", tests, unit_setup,
+                                       unit_teardown);
+}
