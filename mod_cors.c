@@ -1,0 +1,734 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/*
+ * mod_cors: Cross-Origin Resource Sharing by configuration alone.
+ *
+ * The CORS engine (src/cors_*.c) parses and validates the policy when the
+ * configuration is read and decides each request; this file is the glue:
+ * directives, per-directory merge, hooks and the output filter.
+ *
+ *   LoadModule cors_module modules/mod_cors.so
+ *   <Location "/api/">
+ *       CORSAllowOrigin https://app.example.com http://localhost:*
+ *       CORSAllowCredentials On
+ *       CORSAllowMethods GET POST PUT DELETE
+ *       CORSAllowHeaders Content-Type X-Requested-With
+ *       CORSExposeHeaders X-Request-Id
+ *   </Location>
+ *
+ * Directives: CORSAllowOrigin, CORSAllowOriginMatch, CORSAllowCredentials,
+ * CORSAllowMethods, CORSAllowHeaders, CORSExposeHeaders, CORSMaxAge,
+ * CORSAllowPrivateNetwork, CORSPreflight, CORSPreflightStatus,
+ * CORSUpstreamHeaders, CORSDebugHeader, CORSShadow.
+ */
+
+#include "apr_atomic.h"
+#include "apr_strings.h"
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+
+#include "cors_policy.h"
+
+/*
+ * Log message tags.  APLOGNO() numbers belong to modules shipped with
+ * httpd, so mod_cors numbers its own, once, never reused.
+ */
+#define CORS_LOGNO(n) "CORS" #n ": "
+
+/* How much of a hostile value a log line may quote. */
+#define CORS_LOG_QUOTE_MAX 128
+
+module AP_MODULE_DECLARE_DATA cors_module;
+
+/** Per-server state: what must be said once per configuration. */
+typedef struct cors_server_conf_t {
+    volatile apr_uint32_t conflict_logged;
+} cors_server_conf_t;
+
+/** The decision of one request, kept on the request the browser sent. */
+typedef struct cors_req_t {
+    const cors_policy_t *policy;    /**< NULL: CORS is off for this URL */
+    cors_decision_t d;
+} cors_req_t;
+
+static ap_filter_rec_t *cors_filter_handle;
+
+/* --------------------------------------------------------------------- */
+/* Configuration                                                          */
+
+static void *create_cors_dir_config(apr_pool_t *p, char *dir)
+{
+    (void)dir;
+    return cors_policy_make(p);
+}
+
+static void *merge_cors_dir_config(apr_pool_t *p, void *basev, void *addv)
+{
+    return cors_policy_merge(p, basev, addv);
+}
+
+static void *create_cors_server_config(apr_pool_t *p, server_rec *s)
+{
+    (void)s;
+    return apr_pcalloc(p, sizeof(cors_server_conf_t));
+}
+
+/*
+ * Warnings are for the administrator at start-up.  An .htaccess file is
+ * read again for every request, so its warnings would flood the log: they
+ * are logged at debug level there.
+ */
+static void cors_config_warning(cmd_parms *cmd, const char *warning)
+{
+    int in_htaccess = cmd->pool != cmd->server->process->pconf;
+
+    ap_log_error(APLOG_MARK, in_htaccess ? APLOG_DEBUG : APLOG_WARNING, 0,
+                 cmd->server, CORS_LOGNO(0001) "%s: %s (%s:%d)",
+                 cmd->cmd->name, warning,
+                 cmd->directive ? cmd->directive->filename : "?",
+                 cmd->directive ? cmd->directive->line_num : 0);
+}
+
+typedef const char *(*cors_add_value_fn)(apr_pool_t *p, cors_policy_t *pol,
+                                         const char *value,
+                                         const char **warning);
+
+/*
+ * List directives see all their values at once so that one message names
+ * every bad value, not only the first.
+ */
+static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
+                                   int argc, char *const argv[],
+                                   cors_add_value_fn add)
+{
+    const char *errors = NULL;
+    int i;
+
+    if (argc == 0) {
+        return apr_psprintf(cmd->pool, "%s needs at least one value",
+                            cmd->cmd->name);
+    }
+    for (i = 0; i < argc; i++) {
+        const char *warning = NULL;
+        const char *err = add(cmd->pool, pol, argv[i], &warning);
+
+        if (err != NULL) {
+            errors = errors ? apr_pstrcat(cmd->pool, errors, "; ", err, NULL)
+                            : err;
+        }
+        else if (warning != NULL) {
+            cors_config_warning(cmd, warning);
+        }
+    }
+    if (errors != NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, errors);
+    }
+    return NULL;
+}
+
+static const char *cors_add_method(apr_pool_t *p, cors_policy_t *pol,
+                                   const char *value, const char **warning)
+{
+    (void)warning;
+    return cors_policy_add_method(p, pol, value);
+}
+
+static const char *cors_add_allow_header(apr_pool_t *p, cors_policy_t *pol,
+                                         const char *value,
+                                         const char **warning)
+{
+    (void)warning;
+    return cors_policy_add_allow_header(p, pol, value);
+}
+
+static const char *cors_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
+                                          const char *value,
+                                          const char **warning)
+{
+    (void)warning;
+    return cors_policy_add_expose_header(p, pol, value);
+}
+
+static const char *set_cors_origins(cmd_parms *cmd, void *dconf, int argc,
+                                    char *const argv[])
+{
+    return cors_add_values(cmd, dconf, argc, argv, cors_policy_add_origin);
+}
+
+static const char *set_cors_origin_match(cmd_parms *cmd, void *dconf,
+                                         const char *arg)
+{
+    const char *warning = NULL;
+    const char *err = cors_policy_add_origin_regex(cmd->pool, dconf, arg,
+                                                   &warning);
+
+    if (err != NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    }
+    if (warning != NULL) {
+        cors_config_warning(cmd, warning);
+    }
+    return NULL;
+}
+
+static const char *set_cors_methods(cmd_parms *cmd, void *dconf, int argc,
+                                    char *const argv[])
+{
+    return cors_add_values(cmd, dconf, argc, argv, cors_add_method);
+}
+
+static const char *set_cors_allow_headers(cmd_parms *cmd, void *dconf,
+                                          int argc, char *const argv[])
+{
+    return cors_add_values(cmd, dconf, argc, argv, cors_add_allow_header);
+}
+
+static const char *set_cors_expose_headers(cmd_parms *cmd, void *dconf,
+                                           int argc, char *const argv[])
+{
+    return cors_add_values(cmd, dconf, argc, argv, cors_add_expose_header);
+}
+
+/*
+ * On/Off by hand rather than AP_INIT_FLAG: httpd's own message for a bad
+ * flag does not quote the value.
+ */
+static const char *cors_parse_on_off(cmd_parms *cmd, const char *arg,
+                                     int *out)
+{
+    if (strcasecmp(arg, "on") == 0) {
+        *out = 1;
+    }
+    else if (strcasecmp(arg, "off") == 0) {
+        *out = 0;
+    }
+    else {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not one of: On, Off",
+                            cmd->cmd->name, arg);
+    }
+    return NULL;
+}
+
+static const char *set_cors_credentials(cmd_parms *cmd, void *dconf,
+                                        const char *arg)
+{
+    int on = 0;
+    const char *err = cors_parse_on_off(cmd, arg, &on);
+
+    if (err == NULL
+        && (err = cors_policy_set_credentials(cmd->pool, dconf, on))
+           != NULL) {
+        return apr_psprintf(cmd->pool, "%s: '%s' cannot be used here: %s",
+                            cmd->cmd->name, arg, err);
+    }
+    return err;
+}
+
+/* The On/Off directives whose only job is to store the flag. */
+static const char *set_cors_flag(cmd_parms *cmd, void *dconf,
+                                 const char *arg)
+{
+    int on = 0;
+    const char *err = cors_parse_on_off(cmd, arg, &on);
+
+    if (err == NULL) {
+        *(int *)((char *)dconf + (apr_size_t)cmd->info) = on;
+    }
+    return err;
+}
+
+static const char *set_cors_max_age(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    const char *warning = NULL;
+    const char *err = cors_policy_set_max_age(cmd->pool, dconf, arg,
+                                              &warning);
+
+    if (err != NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    }
+    if (warning != NULL) {
+        cors_config_warning(cmd, warning);
+    }
+    return NULL;
+}
+
+typedef const char *(*cors_set_keyword_fn)(cors_policy_t *pol,
+                                           const char *value);
+
+static const char *cors_set_keyword(cmd_parms *cmd, cors_policy_t *pol,
+                                    const char *arg, cors_set_keyword_fn set)
+{
+    const char *err = set(pol, arg);
+
+    if (err != NULL) {
+        return apr_psprintf(cmd->pool, "%s: '%s' %s", cmd->cmd->name, arg,
+                            err);
+    }
+    return NULL;
+}
+
+static const char *set_cors_preflight(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    return cors_set_keyword(cmd, dconf, arg, cors_policy_set_preflight);
+}
+
+static const char *set_cors_preflight_status(cmd_parms *cmd, void *dconf,
+                                             const char *arg)
+{
+    return cors_set_keyword(cmd, dconf, arg,
+                            cors_policy_set_preflight_status);
+}
+
+static const char *set_cors_upstream(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    return cors_set_keyword(cmd, dconf, arg, cors_policy_set_upstream);
+}
+
+/*
+ * Every directive is OR_FILEINFO, the class of mod_headers' Header: server
+ * config, virtual host, <Directory>, <Location>, <Files>, <If>, and
+ * .htaccess under AllowOverride FileInfo (or AllowOverrideList).
+ */
+static const command_rec cors_cmds[] = {
+    AP_INIT_TAKE_ARGV("CORSAllowOrigin", set_cors_origins, NULL, OR_FILEINFO,
+                      "origins allowed to make cross-origin requests "
+                      "(scheme://host[:port], https://*.example.com, "
+                      "http://localhost:*), '*', 'null' or 'none'; "
+                      "+value adds to, -value removes from the inherited "
+                      "list"),
+    AP_INIT_TAKE1("CORSAllowOriginMatch", set_cors_origin_match, NULL,
+                  OR_FILEINFO,
+                  "a PCRE2 regular expression, anchored ^...$, matched "
+                  "against the whole Origin"),
+    AP_INIT_TAKE1("CORSAllowCredentials", set_cors_credentials, NULL,
+                  OR_FILEINFO,
+                  "On to let cookies and HTTP authentication through "
+                  "(Access-Control-Allow-Credentials: true); default Off"),
+    AP_INIT_TAKE_ARGV("CORSAllowMethods", set_cors_methods, NULL,
+                      OR_FILEINFO,
+                      "methods allowed in preflights (case-sensitive), or "
+                      "'*'; default GET HEAD POST"),
+    AP_INIT_TAKE_ARGV("CORSAllowHeaders", set_cors_allow_headers, NULL,
+                      OR_FILEINFO,
+                      "request headers allowed in preflights, or '*' (every "
+                      "header but Authorization)"),
+    AP_INIT_TAKE_ARGV("CORSExposeHeaders", set_cors_expose_headers, NULL,
+                      OR_FILEINFO,
+                      "response headers JavaScript may read, or '*'"),
+    AP_INIT_TAKE1("CORSMaxAge", set_cors_max_age, NULL, OR_FILEINFO,
+                  "seconds browsers may cache a preflight, 0-86400; "
+                  "default 7200"),
+    AP_INIT_TAKE1("CORSAllowPrivateNetwork", set_cors_flag,
+                  (void *)APR_OFFSETOF(cors_policy_t, private_network),
+                  OR_FILEINFO,
+                  "On to answer Private Network Access preflights "
+                  "(Chromium 104-141); default Off"),
+    AP_INIT_TAKE1("CORSPreflight", set_cors_preflight, NULL, OR_FILEINFO,
+                  "handle (mod_cors answers preflights) or continue (the "
+                  "handler does); default handle"),
+    AP_INIT_TAKE1("CORSPreflightStatus", set_cors_preflight_status, NULL,
+                  OR_FILEINFO,
+                  "status of an allowed preflight, 204 or 200; default 204"),
+    AP_INIT_TAKE1("CORSUpstreamHeaders", set_cors_upstream, NULL,
+                  OR_FILEINFO,
+                  "replace (mod_cors's CORS headers win) or keep (a "
+                  "response's own win); default replace"),
+    AP_INIT_TAKE1("CORSDebugHeader", set_cors_flag,
+                  (void *)APR_OFFSETOF(cors_policy_t, debug_header),
+                  OR_FILEINFO,
+                  "On to add a CORS-Debug response header with the reason "
+                  "(development only); default Off"),
+    AP_INIT_TAKE1("CORSShadow", set_cors_flag,
+                  (void *)APR_OFFSETOF(cors_policy_t, shadow), OR_FILEINFO,
+                  "On to decide and log without changing responses; "
+                  "default Off"),
+    {NULL}
+};
+
+/* --------------------------------------------------------------------- */
+/* The decision                                                           */
+
+/*
+ * The request the browser sent: internal redirects (ErrorDocument,
+ * DirectoryIndex, mod_rewrite) answer for it with the policy of its URL.
+ */
+static request_rec *cors_original_request(request_rec *r)
+{
+    while (r->prev != NULL) {
+        r = r->prev;
+    }
+    return r;
+}
+
+static void cors_log_decision(request_rec *r, const cors_req_t *st)
+{
+    const cors_decision_t *d = &st->d;
+    const char *origin;
+
+    if (d->allowed || d->kind == CORS_KIND_NO_ORIGIN
+        || !APLOG_R_IS_LEVEL(r, APLOG_DEBUG)) {
+        return;
+    }
+    origin = apr_table_get(r->headers_in, "Origin");
+    if (origin != NULL && strlen(origin) > CORS_LOG_QUOTE_MAX) {
+        origin = apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, origin,
+                                                     CORS_LOG_QUOTE_MAX),
+                             "...", NULL);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  CORS_LOGNO(0002) "%s refused for %s: %s (Origin '%s')",
+                  d->kind == CORS_KIND_PREFLIGHT ? "preflight" : "request",
+                  ap_escape_logitem(r->pool, r->uri),
+                  d->detail ? d->detail : cors_reason_text(d->reason),
+                  ap_escape_logitem(r->pool, origin));
+}
+
+static void cors_log_conflict(request_rec *r, const cors_req_t *st)
+{
+    cors_server_conf_t *sconf = ap_get_module_config(r->server->module_config,
+                                                     &cors_module);
+
+    if (apr_atomic_cas32(&sconf->conflict_logged, 1, 0) == 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      CORS_LOGNO(0003) "%s; no CORS headers are sent for %s and "
+                      "every URL with the same policy",
+                      st->d.detail, ap_escape_logitem(r->pool, r->uri));
+    }
+}
+
+/*
+ * Decide once, on the original request, the first time any hook asks, and
+ * keep the answer there for the filter, error documents and redirects.
+ */
+static const cors_req_t *cors_request_state(request_rec *r)
+{
+    request_rec *orig = cors_original_request(r);
+    cors_req_t *st = ap_get_module_config(orig->request_config, &cors_module);
+    const cors_policy_t *pol;
+
+    if (st != NULL) {
+        return st->policy != NULL ? st : NULL;
+    }
+    st = apr_pcalloc(orig->pool, sizeof(*st));
+    ap_set_module_config(orig->request_config, &cors_module, st);
+    pol = ap_get_module_config(orig->per_dir_config, &cors_module);
+    if (pol == NULL || !cors_policy_enabled(pol)) {
+        return NULL;
+    }
+    st->policy = pol;
+    {
+        cors_request_t req;
+
+        req.method = orig->method;
+        req.origin = apr_table_get(orig->headers_in, "Origin");
+        req.acrm = apr_table_get(orig->headers_in,
+                                 "Access-Control-Request-Method");
+        req.acrh = apr_table_get(orig->headers_in,
+                                 "Access-Control-Request-Headers");
+        req.acrpn = apr_table_get(orig->headers_in,
+                                  "Access-Control-Request-Private-Network");
+        cors_policy_decide(orig->pool, pol, &req, &st->d);
+    }
+    if (st->d.reason == CORS_REASON_POLICY_CONFLICT) {
+        cors_log_conflict(orig, st);
+    }
+    cors_log_decision(orig, st);
+    return st;
+}
+
+/* --------------------------------------------------------------------- */
+/* Writing the headers                                                    */
+
+static int cors_is_access_control(const char *key)
+{
+    return strncasecmp(key, "Access-Control-", 15) == 0;
+}
+
+/* Drop every Access-Control-* a generator set: backend, CGI, mod_headers. */
+static void cors_unset_access_control(apr_table_t *t)
+{
+    const apr_array_header_t *arr = apr_table_elts(t);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        if (e[i].key != NULL && cors_is_access_control(e[i].key)) {
+            /* unset compacts the table: start again from here */
+            apr_table_unset(t, e[i].key);
+            i--;
+            e = (const apr_table_entry_t *)arr->elts;
+        }
+    }
+}
+
+static int cors_has_token(const apr_array_header_t *tokens, const char *tok,
+                          apr_size_t len)
+{
+    int i;
+
+    for (i = 0; i < tokens->nelts; i++) {
+        const char *t = APR_ARRAY_IDX(tokens, i, const char *);
+
+        if ((strlen(t) == len && strncasecmp(t, tok, len) == 0)
+            || strcmp(t, "*") == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Split one Vary value into tokens, keeping each once. */
+static int cors_collect_vary(void *rec, const char *key, const char *value)
+{
+    apr_array_header_t *tokens = rec;
+
+    (void)key;
+    while (*value) {
+        apr_size_t len;
+
+        value += strspn(value, ", \t");
+        len = strcspn(value, ", \t");
+        if (len > 0 && !cors_has_token(tokens, value, len)) {
+            APR_ARRAY_PUSH(tokens, const char *) =
+                apr_pstrmemdup(tokens->pool, value, len);
+        }
+        value += len;
+    }
+    return 1;
+}
+
+/*
+ * Merge our Vary tokens into whatever the response already varies on,
+ * each token once, in one header.  httpd's HTTP/1 header filter would also
+ * fold repeated Vary fields, but HTTP/2 and mod_cache read the table as it
+ * is, so it is made right here.
+ */
+static void cors_merge_vary(request_rec *r, const char *ours)
+{
+    apr_array_header_t *tokens = apr_array_make(r->pool, 4,
+                                                sizeof(const char *));
+    int before;
+
+    apr_table_do(cors_collect_vary, tokens, r->headers_out, "Vary", NULL);
+    apr_table_do(cors_collect_vary, tokens, r->err_headers_out, "Vary", NULL);
+    before = tokens->nelts;
+    cors_collect_vary(tokens, NULL, ours);
+    if (tokens->nelts == before
+        && apr_table_get(r->err_headers_out, "Vary") == NULL) {
+        return;
+    }
+    apr_table_unset(r->err_headers_out, "Vary");
+    apr_table_setn(r->headers_out, "Vary",
+                   apr_array_pstrcat(r->pool, tokens, ','));
+}
+
+static void cors_set_if(apr_table_t *t, const char *key, const char *value)
+{
+    if (value != NULL) {
+        apr_table_setn(t, key, value);
+    }
+}
+
+static void cors_write_headers(request_rec *r, const cors_req_t *st)
+{
+    const cors_decision_t *d = &st->d;
+    int keep = cors_policy_upstream_mode(st->policy) == CORS_UPSTREAM_KEEP
+               && (apr_table_get(r->headers_out,
+                                 "Access-Control-Allow-Origin") != NULL
+                   || apr_table_get(r->err_headers_out,
+                                    "Access-Control-Allow-Origin") != NULL);
+
+    if (!keep) {
+        cors_unset_access_control(r->headers_out);
+        cors_unset_access_control(r->err_headers_out);
+        cors_set_if(r->headers_out, "Access-Control-Allow-Origin",
+                    d->allow_origin);
+        cors_set_if(r->headers_out, "Access-Control-Allow-Credentials",
+                    d->allow_credentials);
+        cors_set_if(r->headers_out, "Access-Control-Expose-Headers",
+                    d->expose_headers);
+        cors_set_if(r->headers_out, "Access-Control-Allow-Methods",
+                    d->allow_methods);
+        cors_set_if(r->headers_out, "Access-Control-Allow-Headers",
+                    d->allow_headers);
+        if (d->kind == CORS_KIND_PREFLIGHT && d->allowed) {
+            cors_set_if(r->headers_out, "Access-Control-Max-Age",
+                        d->max_age);
+        }
+        cors_set_if(r->headers_out, "Access-Control-Allow-Private-Network",
+                    d->allow_private_network);
+    }
+    if (d->vary != NULL) {
+        cors_merge_vary(r, d->vary);
+    }
+    if (d->env != NULL) {
+        apr_table_setn(r->subprocess_env, "CORS", d->env);
+    }
+}
+
+/* --------------------------------------------------------------------- */
+/* Hooks                                                                  */
+
+static int cors_header_parser(request_rec *r)
+{
+    const cors_req_t *st;
+
+    if (r->prev != NULL || (st = cors_request_state(r)) == NULL) {
+        return DECLINED;
+    }
+    if (st->d.env != NULL) {
+        apr_table_setn(r->subprocess_env, "CORS", st->d.env);
+    }
+    return DECLINED;
+}
+
+/*
+ * Browsers never send credentials on a preflight (Fetch, "CORS-preflight
+ * request"), so authentication would turn every preflight under
+ * "Require valid-user" into a 401.  Returning OK here makes httpd skip
+ * authentication and authorization (server/request.c) for the preflights
+ * mod_cors answers itself, which reveal only the CORS policy; the actual
+ * request is still checked.
+ */
+static int cors_check_access(request_rec *r)
+{
+    const cors_req_t *st;
+
+    if (r->main != NULL || r->prev != NULL
+        || (st = cors_request_state(r)) == NULL
+        || st->d.kind != CORS_KIND_PREFLIGHT) {
+        return DECLINED;
+    }
+    if (cors_policy_preflight_mode(st->policy) == CORS_PREFLIGHT_HANDLE
+        || st->d.allowed) {
+        return OK;
+    }
+    return DECLINED;
+}
+
+/*
+ * Answer a preflight before any handler (static file, CGI, proxy) and
+ * before mod_rewrite's fixup: DONE makes httpd finalize the response as it
+ * stands, an empty body with our status and headers.
+ */
+static int cors_fixups(request_rec *r)
+{
+    const cors_req_t *st;
+
+    if (r->main != NULL || r->prev != NULL
+        || (st = cors_request_state(r)) == NULL
+        || st->d.kind != CORS_KIND_PREFLIGHT
+        || cors_policy_preflight_mode(st->policy) != CORS_PREFLIGHT_HANDLE) {
+        return DECLINED;
+    }
+    cors_write_headers(r, st);
+    r->status = st->d.status;
+    if (r->status != HTTP_NO_CONTENT) {
+        ap_set_content_length(r, 0);
+    }
+    return DONE;
+}
+
+static int cors_filter_present(ap_filter_t *f)
+{
+    for (; f != NULL; f = f->next) {
+        if (f->frec == cors_filter_handle) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Subrequests never reach the client's headers, so they never get the
+ * filter; everything else in a CORS scope does, once.
+ */
+static void cors_insert_filter(request_rec *r)
+{
+    if (r->main == NULL && cors_request_state(r) != NULL
+        && !cors_filter_present(r->output_filters)) {
+        ap_add_output_filter_handle(cors_filter_handle, NULL, r,
+                                    r->connection);
+    }
+}
+
+/*
+ * Write the headers when the response starts, after the handler, the
+ * backend and mod_headers have had their say (and, for an error, after
+ * ap_send_error_response swapped the header tables), and before
+ * CACHE_SAVE stores the response.
+ */
+static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    const cors_req_t *st = cors_request_state(f->r);
+
+    if (st != NULL) {
+        cors_write_headers(f->r, st);
+    }
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                            apr_pool_t *ptemp, server_rec *s)
+{
+    (void)plog;
+    (void)ptemp;
+    (void)s;
+    ap_add_version_component(pconf, "mod_cors/" CORS_VERSION);
+    return OK;
+}
+
+static void register_hooks(apr_pool_t *p)
+{
+    static const char *const after_headers[] = {"mod_headers.c", NULL};
+
+    (void)p;
+    ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* Decide before mod_setenvif (MIDDLE) so SetEnvIf can read CORS. */
+    ap_hook_header_parser(cors_header_parser, NULL, NULL,
+                          APR_HOOK_REALLY_FIRST);
+    /* Before mod_authz_core's check (LAST) decides a user is needed. */
+    ap_hook_check_access_ex(cors_check_access, NULL, NULL, APR_HOOK_FIRST,
+                            AP_AUTH_INTERNAL_PER_CONF);
+    /* Before mod_rewrite (FIRST) can redirect or proxy the preflight. */
+    ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    /* After mod_headers (LAST), so our filter runs after its filters. */
+    ap_hook_insert_filter(cors_insert_filter, after_headers, NULL,
+                          APR_HOOK_REALLY_LAST);
+    ap_hook_insert_error_filter(cors_insert_filter, after_headers, NULL,
+                                APR_HOOK_REALLY_LAST);
+    cors_filter_handle = ap_register_output_filter("CORS", cors_out_filter,
+                                                   NULL,
+                                                   AP_FTYPE_CONTENT_SET);
+}
+
+AP_DECLARE_MODULE(cors) = {
+    STANDARD20_MODULE_STUFF,
+    create_cors_dir_config,     /* create per-directory config */
+    merge_cors_dir_config,      /* merge per-directory configs */
+    create_cors_server_config,  /* create per-server config */
+    NULL,                       /* merge per-server configs */
+    cors_cmds,                  /* directives */
+    register_hooks,             /* register hooks */
+    AP_MODULE_FLAG_NONE         /* flags */
+};
