@@ -537,51 +537,109 @@ static void cors_merge_vary(request_rec *r, const char *ours)
         return;
     }
     apr_table_unset(r->err_headers_out, "Vary");
-    apr_table_setn(r->headers_out, "Vary",
-                   apr_array_pstrcat(r->pool, tokens, ','));
+    apr_table_setn(r->headers_out, "Vary", cors_list_join(r->pool, tokens));
 }
 
-static void cors_set_if(apr_table_t *t, const char *key, const char *value)
+/** The response headers a decision is made of, in the order sent. */
+typedef struct cors_header_field_t {
+    const char *name;
+    apr_size_t offset;      /**< of the value in cors_decision_t */
+} cors_header_field_t;
+
+static const cors_header_field_t cors_fields[] = {
+    {"Access-Control-Allow-Origin",
+     APR_OFFSETOF(cors_decision_t, allow_origin)},
+    {"Access-Control-Allow-Credentials",
+     APR_OFFSETOF(cors_decision_t, allow_credentials)},
+    {"Access-Control-Expose-Headers",
+     APR_OFFSETOF(cors_decision_t, expose_headers)},
+    {"Access-Control-Allow-Methods",
+     APR_OFFSETOF(cors_decision_t, allow_methods)},
+    {"Access-Control-Allow-Headers",
+     APR_OFFSETOF(cors_decision_t, allow_headers)},
+    {"Access-Control-Max-Age", APR_OFFSETOF(cors_decision_t, max_age)},
+    {"Access-Control-Allow-Private-Network",
+     APR_OFFSETOF(cors_decision_t, allow_private_network)},
+};
+
+#define CORS_NFIELDS (sizeof(cors_fields) / sizeof(cors_fields[0]))
+
+static const char *cors_field_value(const cors_decision_t *d, apr_size_t i)
 {
-    if (value != NULL) {
-        apr_table_setn(t, key, value);
+    return *(const char *const *)((const char *)d + cors_fields[i].offset);
+}
+
+static const char *cors_response_header(request_rec *r, const char *name)
+{
+    const char *v = apr_table_get(r->headers_out, name);
+
+    return v != NULL ? v : apr_table_get(r->err_headers_out, name);
+}
+
+/*
+ * CORSShadow: say where mod_cors would answer differently from the CORS
+ * headers the response already carries, and change nothing.
+ */
+static void cors_shadow_compare(request_rec *r, const cors_req_t *st)
+{
+    const char *diff = NULL;
+    apr_size_t i;
+
+    for (i = 0; i < CORS_NFIELDS; i++) {
+        const char *ours = cors_field_value(&st->d, i);
+        const char *theirs = cors_response_header(r, cors_fields[i].name);
+
+        if ((ours == NULL) != (theirs == NULL)
+            || (ours != NULL && strcmp(ours, theirs) != 0)) {
+            const char *line = apr_psprintf(
+                r->pool, "%s: response has '%s', mod_cors would send '%s'",
+                cors_fields[i].name,
+                theirs ? ap_escape_logitem(r->pool, theirs) : "(none)",
+                ours ? ours : "(none)");
+
+            diff = diff ? apr_pstrcat(r->pool, diff, "; ", line, NULL) : line;
+        }
+    }
+    if (diff != NULL) {
+        apr_table_setn(r->subprocess_env, "CORS_SHADOW_DIFF", "1");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      CORS_LOGNO(0004) "shadow: %s differs: %s",
+                      ap_escape_logitem(r->pool, r->uri), diff);
     }
 }
 
 static void cors_write_headers(request_rec *r, const cors_req_t *st)
 {
     const cors_decision_t *d = &st->d;
-    int keep = cors_policy_upstream_mode(st->policy) == CORS_UPSTREAM_KEEP
-               && (apr_table_get(r->headers_out,
-                                 "Access-Control-Allow-Origin") != NULL
-                   || apr_table_get(r->err_headers_out,
-                                    "Access-Control-Allow-Origin") != NULL);
+    apr_size_t i;
 
-    if (!keep) {
+    if (d->env != NULL) {
+        apr_table_setn(r->subprocess_env, "CORS", d->env);
+    }
+    if (cors_policy_shadow(st->policy)) {
+        cors_shadow_compare(r, st);
+        return;
+    }
+    if (cors_policy_upstream_mode(st->policy) != CORS_UPSTREAM_KEEP
+        || cors_response_header(r, "Access-Control-Allow-Origin") == NULL) {
         cors_unset_access_control(r->headers_out);
         cors_unset_access_control(r->err_headers_out);
-        cors_set_if(r->headers_out, "Access-Control-Allow-Origin",
-                    d->allow_origin);
-        cors_set_if(r->headers_out, "Access-Control-Allow-Credentials",
-                    d->allow_credentials);
-        cors_set_if(r->headers_out, "Access-Control-Expose-Headers",
-                    d->expose_headers);
-        cors_set_if(r->headers_out, "Access-Control-Allow-Methods",
-                    d->allow_methods);
-        cors_set_if(r->headers_out, "Access-Control-Allow-Headers",
-                    d->allow_headers);
-        if (d->kind == CORS_KIND_PREFLIGHT && d->allowed) {
-            cors_set_if(r->headers_out, "Access-Control-Max-Age",
-                        d->max_age);
+        for (i = 0; i < CORS_NFIELDS; i++) {
+            const char *v = cors_field_value(d, i);
+
+            if (v != NULL) {
+                apr_table_setn(r->headers_out, cors_fields[i].name, v);
+            }
         }
-        cors_set_if(r->headers_out, "Access-Control-Allow-Private-Network",
-                    d->allow_private_network);
     }
     if (d->vary != NULL) {
         cors_merge_vary(r, d->vary);
     }
-    if (d->env != NULL) {
-        apr_table_setn(r->subprocess_env, "CORS", d->env);
+    if (cors_policy_debug_header(st->policy)) {
+        apr_table_setn(r->headers_out, "CORS-Debug",
+                       d->detail ? d->detail
+                       : d->kind == CORS_KIND_NO_ORIGIN ? "no Origin"
+                       : cors_reason_text(d->reason));
     }
 }
 
@@ -615,7 +673,8 @@ static int cors_check_access(request_rec *r)
 
     if (r->main != NULL || r->prev != NULL
         || (st = cors_request_state(r)) == NULL
-        || st->d.kind != CORS_KIND_PREFLIGHT) {
+        || st->d.kind != CORS_KIND_PREFLIGHT
+        || cors_policy_shadow(st->policy)) {
         return DECLINED;
     }
     if (cors_policy_preflight_mode(st->policy) == CORS_PREFLIGHT_HANDLE
@@ -637,7 +696,8 @@ static int cors_fixups(request_rec *r)
     if (r->main != NULL || r->prev != NULL
         || (st = cors_request_state(r)) == NULL
         || st->d.kind != CORS_KIND_PREFLIGHT
-        || cors_policy_preflight_mode(st->policy) != CORS_PREFLIGHT_HANDLE) {
+        || cors_policy_preflight_mode(st->policy) != CORS_PREFLIGHT_HANDLE
+        || cors_policy_shadow(st->policy)) {
         return DECLINED;
     }
     cors_write_headers(r, st);

@@ -371,31 +371,6 @@ static int cors_origin_allowed(apr_pool_t *p, const cors_policy_t *pol,
     return 0;
 }
 
-static const char *cors_join(apr_pool_t *p, const apr_array_header_t *names)
-{
-    apr_size_t total = 0, len;
-    char *out, *w;
-    int i;
-
-    for (i = 0; i < names->nelts; i++) {
-        total += strlen(APR_ARRAY_IDX(names, i, const char *)) + 2;
-    }
-    w = out = apr_palloc(p, total + 1);
-    for (i = 0; i < names->nelts; i++) {
-        const char *n = APR_ARRAY_IDX(names, i, const char *);
-
-        if (i > 0) {
-            *w++ = ',';
-            *w++ = ' ';
-        }
-        len = strlen(n);
-        memcpy(w, n, len);
-        w += len;
-    }
-    *w = '\0';
-    return out;
-}
-
 /* A configured method that differs only by case: fetch() uppercases only
  * DELETE, GET, HEAD, OPTIONS, POST and PUT, so "patch" stays "patch". */
 static const char *cors_method_hint(apr_pool_t *p, const cors_tokens_t *t,
@@ -419,6 +394,17 @@ static const char *cors_method_hint(apr_pool_t *p, const cors_tokens_t *t,
                         t->any ? "*" : t->joined ? t->joined : "none");
 }
 
+static int cors_header_allowed(const cors_tokens_t *ah, const char *n)
+{
+    return cors_header_always_allowed(n) || cors_tokens_has(ah, n, strlen(n))
+           || (ah != NULL && ah->any && strcmp(n, "authorization") != 0);
+}
+
+/*
+ * Fetch "CORS-preflight fetch": the browser checks the origin, then the
+ * method against Access-Control-Allow-Methods, then each requested header
+ * against Access-Control-Allow-Headers; the first failure is the reason.
+ */
 static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
                                   const cors_request_t *req,
                                   cors_decision_t *d)
@@ -426,8 +412,8 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
     cors_origin_t origin;
     cors_origin_status_e st = cors_origin_parse_request(req->origin, &origin);
     const cors_tokens_t *ah = pol->allow_headers;
-    apr_array_header_t *names;
-    int i;
+    apr_array_header_t *names, *earned;
+    int i, method_ok;
 
     d->status = 403;
     d->env = "preflight-denied";
@@ -442,47 +428,62 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
         d->reason = CORS_REASON_METHOD_MALFORMED;
         return;
     }
-    if (!cors_method_safelisted(req->acrm)
-        && !(pol->methods != NULL
-             && (pol->methods->any
-                 || cors_tokens_has(pol->methods, req->acrm,
-                                    strlen(req->acrm))))) {
-        d->reason = CORS_REASON_METHOD_NOT_ALLOWED;
-        d->detail = apr_pstrcat(p, "method ", req->acrm, " not allowed",
-                                cors_method_hint(p, pol->methods, req->acrm),
-                                NULL);
-        return;
-    }
     names = apr_array_make(p, 4, sizeof(const char *));
     if (cors_request_headers_parse(p, req->acrh, names) != CORS_LIST_OK) {
         d->reason = CORS_REASON_HEADERS_MALFORMED;
         return;
     }
+    method_ok = cors_method_safelisted(req->acrm)
+                || (pol->methods != NULL
+                    && (pol->methods->any
+                        || cors_tokens_has(pol->methods, req->acrm,
+                                           strlen(req->acrm))));
+    if (!method_ok) {
+        d->reason = CORS_REASON_METHOD_NOT_ALLOWED;
+        d->detail = apr_pstrcat(p, "method ", req->acrm, " not allowed",
+                                cors_method_hint(p, pol->methods, req->acrm),
+                                NULL);
+    }
+    earned = apr_array_make(p, names->nelts, sizeof(const char *));
     for (i = 0; i < names->nelts; i++) {
         const char *n = APR_ARRAY_IDX(names, i, const char *);
 
-        if (cors_header_always_allowed(n)
-            || cors_tokens_has(ah, n, strlen(n))
-            || (ah != NULL && ah->any && strcmp(n, "authorization") != 0)) {
-            continue;
+        if (cors_header_allowed(ah, n)) {
+            APR_ARRAY_PUSH(earned, const char *) = n;
         }
-        d->reason = CORS_REASON_HEADER_NOT_ALLOWED;
-        d->detail = apr_pstrcat(
-            p, "header ", n, " not allowed",
-            strcmp(n, "authorization") == 0 && ah != NULL && ah->any
-            ? " (CORSAllowHeaders * never covers Authorization: list it)"
-            : "", NULL);
+        else if (d->reason == CORS_REASON_NONE) {
+            const char *why = strcmp(n, "authorization") == 0 && ah != NULL
+                              && ah->any
+                ? " (CORSAllowHeaders * never covers Authorization: list it)"
+                : apr_pstrcat(p, "; configured: ",
+                              ah != NULL && ah->joined ? ah->joined : "none",
+                              NULL);
+
+            d->reason = CORS_REASON_HEADER_NOT_ALLOWED;
+            d->detail = apr_pstrcat(p, "header ", n, " not allowed", why,
+                                    NULL);
+        }
+    }
+    if (d->reason != CORS_REASON_NONE && !cors_policy_debug_header(pol)) {
         return;
     }
-    d->allowed = 1;
-    d->env = "preflight-allowed";
-    d->status = cors_policy_preflight_status(pol);
+    /* Allowed; or, with CORSDebugHeader On, failed only on the method or a
+     * header: then answer 204 with what was earned, so that the browser's
+     * console names exactly what is missing. */
+    d->allowed = d->reason == CORS_REASON_NONE;
+    if (d->allowed) {
+        d->env = "preflight-allowed";
+        d->status = cors_policy_preflight_status(pol);
+        d->max_age = pol->max_age_str ? pol->max_age_str : "7200";
+    }
+    else {
+        d->status = 204;
+    }
     d->allow_origin = cors_origins_allow_any(pol->origins)
                       && !cors_policy_credentials(pol) ? "*" : req->origin;
     d->allow_credentials = cors_policy_credentials(pol) ? "true" : NULL;
-    d->allow_methods = req->acrm;
-    d->allow_headers = names->nelts > 0 ? cors_join(p, names) : NULL;
-    d->max_age = pol->max_age_str ? pol->max_age_str : "7200";
+    d->allow_methods = method_ok ? req->acrm : NULL;
+    d->allow_headers = earned->nelts > 0 ? cors_list_join(p, earned) : NULL;
     if (cors_policy_private_network(pol) && req->acrpn != NULL
         && strcmp(req->acrpn, "true") == 0) {
         d->allow_private_network = "true";

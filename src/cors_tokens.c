@@ -71,7 +71,7 @@ const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t,
                             const char *value)
 {
     apr_size_t len = strlen(value);
-    const char *name;
+    const char *key;
 
     if (len == 1 && value[0] == '*') {
         t->any = 1;
@@ -90,16 +90,17 @@ const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t,
                             t->kind == CORS_TOKENS_METHODS
                             ? "method" : "header name");
     }
-    name = t->kind == CORS_TOKENS_HEADERS ? cors_lowercase(p, value, len)
-                                          : apr_pstrdup(p, value);
-    if (apr_hash_get(t->set, name, (apr_ssize_t)len) != NULL) {
+    /* Header names compare case-insensitively, so the set is keyed on
+     * lowercase; the administrator's spelling is what gets sent. */
+    key = t->kind == CORS_TOKENS_HEADERS ? cors_lowercase(p, value, len)
+                                         : apr_pstrdup(p, value);
+    if (apr_hash_get(t->set, key, (apr_ssize_t)len) != NULL) {
         return NULL;
     }
-    apr_hash_set(t->set, name, (apr_ssize_t)len, name);
-    APR_ARRAY_PUSH(t->names, const char *) = name;
+    apr_hash_set(t->set, key, (apr_ssize_t)len, key);
+    APR_ARRAY_PUSH(t->names, const char *) = apr_pstrdup(p, value);
     if (!t->any) {
-        t->joined = t->joined ? apr_pstrcat(p, t->joined, ", ", name, NULL)
-                              : name;
+        t->joined = cors_list_join(p, t->names);
     }
     return NULL;
 }
@@ -169,4 +170,29 @@ cors_list_status_e cors_request_headers_parse(apr_pool_t *p,
         }
     }
     return CORS_LIST_OK;
+}
+
+const char *cors_list_join(apr_pool_t *p, const apr_array_header_t *names)
+{
+    apr_size_t total = 0, len;
+    char *out, *w;
+    int i;
+
+    for (i = 0; i < names->nelts; i++) {
+        total += strlen(APR_ARRAY_IDX(names, i, const char *)) + 2;
+    }
+    w = out = apr_palloc(p, total + 1);
+    for (i = 0; i < names->nelts; i++) {
+        const char *n = APR_ARRAY_IDX(names, i, const char *);
+
+        if (i > 0) {
+            *w++ = ',';
+            *w++ = ' ';
+        }
+        len = strlen(n);
+        memcpy(w, n, len);
+        w += len;
+    }
+    *w = '\0';
+    return out;
 }

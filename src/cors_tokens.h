@@ -26,7 +26,7 @@ typedef struct cors_tokens_t {
     cors_tokens_kind_e kind;
     int any;                    /**< "*" was given */
     apr_hash_t *set;            /**< the names (headers lowercased) */
-    apr_array_header_t *names;  /**< the names in configuration order */
+    apr_array_header_t *names;  /**< as configured, in configuration order */
     const char *joined;         /**< "a, b, c" (or "*"), ready to send */
 } cors_tokens_t;
 
@@ -61,5 +61,8 @@ typedef enum {
 cors_list_status_e cors_request_headers_parse(apr_pool_t *p,
                                               const char *value,
                                               apr_array_header_t *names);
+
+/** names (const char *) joined with ", ", as list headers are sent. */
+const char *cors_list_join(apr_pool_t *p, const apr_array_header_t *names);
 
 #endif /* CORS_TOKENS_H */
