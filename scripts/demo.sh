@@ -1,0 +1,161 @@
+#!/bin/bash
+# The mod_cors demo: Apache on 127.0.0.1 with three origins, the API
+# (PORT, with the CORS policy of demo/httpd.conf.in), the demo page on an
+# allowed origin (PORT+1) and the same page on a refused one (PORT+2).
+#
+# Builds nothing: `make demo` builds the module first.  Runs Apache in the
+# foreground from a temporary ServerRoot; Ctrl-C (or SIGTERM) stops it and
+# removes that directory.
+#
+#   PORT=8080           the API's port (make demo PORT=9000)
+#   MOD_CORS_SO=path    the module to load (default: .libs/mod_cors.so)
+#   APACHE2=path        the httpd binary (default: apache2 from Debian)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+port=${PORT:-8080}
+page_port=$((port + 1))
+refused_port=$((port + 2))
+module=${MOD_CORS_SO:-$repo/.libs/mod_cors.so}
+apache2=${APACHE2:-$(command -v apache2 || echo /usr/sbin/apache2)}
+modules_dir=${MODULES_DIR:-/usr/lib/apache2/modules}
+
+die() {
+    echo "demo: $*" >&2
+    exit 1
+}
+
+case $port in
+    ''|*[!0-9]*) die "PORT must be a number, not '$port'" ;;
+esac
+[ "$port" -ge 1 ] && [ "$refused_port" -le 65535 ] \
+    || die "PORT must leave room for PORT+2 below 65536"
+[ -f "$module" ] || die "$module not found: run 'make demo' (it builds it)"
+[ -x "$apache2" ] || die "apache2 not found: run 'make deps'"
+for m in mpm_event authz_core mime dir alias headers unique_id cgid; do
+    [ -f "$modules_dir/mod_$m.so" ] || die "$modules_dir/mod_$m.so missing"
+done
+
+# Apache started as root runs its workers (and the CGI scripts) as another
+# user, who must be able to read the ServerRoot.
+if [ "$(id -u)" -eq 0 ]; then
+    run_user=www-data
+    run_group=www-data
+else
+    run_user=$(id -un)
+    run_group=$(id -gn)
+fi
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/mod_cors-demo.XXXXXX")
+httpd_pid=
+
+cleanup() {
+    trap - INT TERM EXIT
+    if [ -n "$httpd_pid" ] && kill -0 "$httpd_pid" 2>/dev/null; then
+        echo
+        echo "demo: stopping Apache (pid $httpd_pid)"
+        kill -TERM "$httpd_pid" 2>/dev/null || true
+        wait "$httpd_pid" 2>/dev/null || true
+    fi
+    rm -rf "$root"
+    echo "demo: stopped, removed $root"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p "$root/logs" "$root/run" "$root/api-root"
+cp -R "$repo/demo/page" "$repo/demo/cgi" "$root/"
+cp -R "$repo/demo/api" "$root/api-root/"
+cat > "$root/page/demo-config.json" <<JSON
+{
+  "api_port": $port,
+  "page_port": $page_port,
+  "refused_port": $refused_port,
+  "allowed_origins": ["http://127.0.0.1:$page_port", "http://localhost:$page_port"]
+}
+JSON
+sed -e "s|@SERVER_ROOT@|$root|g" \
+    -e "s|@PORT@|$port|g" \
+    -e "s|@PAGE_PORT@|$page_port|g" \
+    -e "s|@REFUSED_PORT@|$refused_port|g" \
+    -e "s|@MODULES_DIR@|$modules_dir|g" \
+    -e "s|@MOD_CORS_SO@|$module|g" \
+    -e "s|@RUN_USER@|$run_user|g" \
+    -e "s|@RUN_GROUP@|$run_group|g" \
+    "$repo/demo/httpd.conf.in" > "$root/httpd.conf"
+chmod -R a+rX "$root"
+
+# Show what a configuration test says (mod_cors' start-up warnings too).
+if ! out=$("$apache2" -f "$root/httpd.conf" -t 2>&1); then
+    echo "$out" >&2
+    die "the generated configuration does not load (demo/httpd.conf.in)"
+fi
+echo "$out" | grep -v '^Syntax OK$' | sed 's/^/demo: apache2 -t: /' || true
+
+"$apache2" -f "$root/httpd.conf" -DFOREGROUND &
+httpd_pid=$!
+
+# Wait until the three ports answer, or Apache gave up (port in use...).
+for _ in $(seq 1 50); do
+    if ! kill -0 "$httpd_pid" 2>/dev/null; then
+        httpd_pid=
+        tail -n 20 "$root/logs/error.log" >&2 2>/dev/null || true
+        die "Apache did not start (is a port of $port-$refused_port in use?)"
+    fi
+    if curl -s -o /dev/null "http://127.0.0.1:$port/" \
+        && curl -s -o /dev/null "http://127.0.0.1:$page_port/" \
+        && curl -s -o /dev/null "http://127.0.0.1:$refused_port/"; then
+        break
+    fi
+    sleep 0.1
+done
+
+api=http://127.0.0.1:$port
+page=http://127.0.0.1:$page_port
+refused=http://127.0.0.1:$refused_port
+cat <<TEXT
+
+mod_cors demo is running (Apache pid $httpd_pid, ServerRoot $root)
+
+  Demo page, allowed origin:  $page/
+                   (same, as  http://localhost:$page_port/)
+  Demo page, refused origin:  $refused/
+  API:                        $api/api/hello.json
+
+The API's policy (demo/httpd.conf.in):
+  CORSAllowOrigin $page http://localhost:$page_port
+  CORSAllowCredentials On
+  CORSAllowMethods GET HEAD POST PUT DELETE
+  CORSAllowHeaders Content-Type X-Requested-With
+  CORSExposeHeaders X-Request-Id
+  CORSMaxAge 600
+
+Try it with curl:
+  # a GET from the allowed origin: Access-Control-Allow-Origin echoes it
+  curl -i -H 'Origin: $page' $api/api/hello.json
+
+  # the preflight a browser sends before PUT with a JSON body: 204
+  curl -i -X OPTIONS -H 'Origin: $page' \\
+       -H 'Access-Control-Request-Method: PUT' \\
+       -H 'Access-Control-Request-Headers: content-type' $api/api/items/42
+
+  # the refused origin: the response, but no Access-Control-Allow-* header
+  curl -i -H 'Origin: $refused' $api/api/hello.json
+
+  # a preflight from the refused origin: 403
+  curl -i -X OPTIONS -H 'Origin: $refused' \\
+       -H 'Access-Control-Request-Method: PUT' $api/api/items/42
+
+Logs:
+  tail -f $root/logs/api_access.log    (CORS=... is mod_cors' verdict)
+  tail -f $root/logs/error.log         (LogLevel cors:debug: why it refused)
+
+Press Ctrl-C to stop Apache and remove $root.
+TEXT
+
+rc=0
+wait "$httpd_pid" || rc=$?
+httpd_pid=
+tail -n 5 "$root/logs/error.log" >&2 || true
+die "Apache exited (status $rc); the end of its error log is above"
