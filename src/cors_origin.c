@@ -35,6 +35,7 @@ struct cors_origin_set_t {
     int any;
     int null;
     apr_hash_t *rm_exact;
+    apr_array_header_t *rm_list;    /**< rm_exact's keys, to walk them */
     apr_array_header_t *rm_patterns;
     int rm_any;
     int rm_null;
@@ -47,7 +48,7 @@ struct cors_origins_t {
     const cors_origins_t *parent;   /**< NULL when own replaces */
     int any;
     int null;
-    int listed;
+    int count;                      /**< entries left after removals */
     int public_suffix;
 };
 
@@ -192,6 +193,7 @@ cors_origin_set_t *cors_origin_set_make(apr_pool_t *p)
     set->exact = apr_hash_make(p);
     set->patterns = apr_array_make(p, 2, sizeof(cors_pattern_t));
     set->rm_exact = apr_hash_make(p);
+    set->rm_list = apr_array_make(p, 1, sizeof(const char *));
     set->rm_patterns = apr_array_make(p, 1, sizeof(cors_pattern_t));
     return set;
 }
@@ -496,6 +498,9 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
     if (!o.subdomains && o.port != -1) {
         apr_hash_t *h = remove ? set->rm_exact : set->exact;
 
+        if (remove && apr_hash_get(h, o.text, APR_HASH_KEY_STRING) == NULL) {
+            APR_ARRAY_PUSH(set->rm_list, const char *) = o.text;
+        }
         apr_hash_set(h, o.text, APR_HASH_KEY_STRING, o.text);
     }
     else {
@@ -540,10 +545,34 @@ const char *cors_origin_set_check_credentials(apr_pool_t *p,
     return NULL;
 }
 
-static int cors_set_has_adds(const cors_origin_set_t *s)
+static int cors_set_count(const cors_origin_set_t *s)
 {
-    return s->any || s->null || apr_hash_count(s->exact) > 0
-           || s->patterns->nelts > 0;
+    return s->any + s->null + (int)apr_hash_count(s->exact)
+           + s->patterns->nelts;
+}
+
+/*
+ * How many inherited entries a section's "-" values take away, so that
+ * removing the last origin turns CORS off.  A removed origin counts when
+ * the inherited list matches it; a removed pattern counts once.
+ */
+static int cors_removed_count(const cors_origin_set_t *own,
+                              const cors_origins_t *base)
+{
+    int i, hits = (own->rm_any && base->any) + (own->rm_null && base->null)
+                  + own->rm_patterns->nelts;
+
+    for (i = 0; i < own->rm_list->nelts; i++) {
+        const char *key = APR_ARRAY_IDX(own->rm_list, i, const char *);
+        cors_origin_t origin;
+
+        /* Normalised configured origins are in browser form. */
+        if (cors_origin_parse_request(key, &origin) == CORS_ORIGIN_VALID
+            && cors_origins_match(base, key, &origin)) {
+            hits++;
+        }
+    }
+    return hits;
 }
 
 const cors_origins_t *cors_origins_make(apr_pool_t *p,
@@ -554,7 +583,7 @@ const cors_origins_t *cors_origins_make(apr_pool_t *p,
     o->own = set;
     o->any = set->any;
     o->null = set->null;
-    o->listed = cors_set_has_adds(set);
+    o->count = cors_set_count(set);
     o->public_suffix = set->public_suffix;
     return o;
 }
@@ -565,6 +594,7 @@ const cors_origins_t *cors_origins_merge(apr_pool_t *p,
 {
     const cors_origin_set_t *own;
     cors_origins_t *o;
+    int left;
 
     if (add == NULL) {
         return base;
@@ -578,14 +608,15 @@ const cors_origins_t *cors_origins_merge(apr_pool_t *p,
     o->parent = base;
     o->any = own->any || (!own->rm_any && base->any);
     o->null = own->null || (!own->rm_null && base->null);
-    o->listed = cors_set_has_adds(own) || base->listed;
+    left = base->count - cors_removed_count(own, base);
+    o->count = cors_set_count(own) + (left > 0 ? left : 0);
     o->public_suffix = own->public_suffix || base->public_suffix;
     return o;
 }
 
 int cors_origins_any_listed(const cors_origins_t *o)
 {
-    return o != NULL && o->listed;
+    return o != NULL && o->count > 0;
 }
 
 int cors_origins_allow_any(const cors_origins_t *o)

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "cors_tokens.h"
@@ -107,7 +108,30 @@ const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t,
 
 int cors_tokens_has(const cors_tokens_t *t, const char *s, apr_size_t len)
 {
-    return t != NULL && apr_hash_get(t->set, s, (apr_ssize_t)len) != NULL;
+    char buf[256];
+    apr_size_t i;
+
+    if (t == NULL) {
+        return 0;
+    }
+    if (t->kind == CORS_TOKENS_METHODS) {
+        return apr_hash_get(t->set, s, (apr_ssize_t)len) != NULL;
+    }
+    if (len < sizeof(buf)) {
+        for (i = 0; i < len; i++) {
+            buf[i] = (char)apr_tolower(s[i]);
+        }
+        return apr_hash_get(t->set, buf, (apr_ssize_t)len) != NULL;
+    }
+    /* No header name is this long in practice: compare one by one. */
+    for (i = 0; i < (apr_size_t)t->names->nelts; i++) {
+        const char *n = APR_ARRAY_IDX(t->names, (int)i, const char *);
+
+        if (strlen(n) == len && strncasecmp(n, s, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /*
