@@ -84,9 +84,13 @@ deps:
 build: $(MODULE)
 
 # apxs names the module after the first source, hence mod_cors.c first.
+# It writes its objects next to the sources, so two makes running at once in
+# one checkout (an editor's and a test run's) would trip over each other's
+# half-written .lo files: flock (util-linux, always on Debian) takes turns.
 $(MODULE): $(SRC) $(HDR) Makefile
-	$(APXS) -c $(addprefix -Wc$(comma),$(WARNINGS)) -I src \
-	    $(SRC) -lpcre2-8 -lpsl
+	@mkdir -p build
+	flock build/.apxs.lock $(APXS) -c $(addprefix -Wc$(comma),$(WARNINGS)) \
+	    -I src $(SRC) -lpcre2-8 -lpsl
 
 build/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(UNIT_HDR) $(ENGINE_SRC) $(HDR) \
               Makefile
