@@ -42,6 +42,7 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "http_request.h"
+#include "mod_auth.h"
 
 #include "cors_policy.h"
 
@@ -748,6 +749,147 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
+/* --------------------------------------------------------------------- */
+/* Require cors-origin                                                    */
+
+/*
+ * The request's own origin, as a browser would serialise it: browsers send
+ * Origin on same-origin POSTs too, and a site's own forms must pass.
+ */
+static const char *cors_own_origin(request_rec *r)
+{
+    const char *scheme = ap_http_scheme(r);
+    apr_port_t port = ap_get_server_port(r);
+    const char *host = r->hostname ? r->hostname : r->server->server_hostname;
+
+    if (ap_strchr_c(host, ':') != NULL && host[0] != '[') {
+        host = apr_pstrcat(r->pool, "[", host, "]", NULL);
+    }
+    if (port == ap_default_port(r)) {
+        return apr_pstrcat(r->pool, scheme, "://", host, NULL);
+    }
+    return apr_psprintf(r->pool, "%s://%s:%u", scheme, host, (unsigned)port);
+}
+
+/*
+ * CORS is not access control: a browser enforces it, any other client
+ * ignores it.  This provider lets a server also refuse, on its side,
+ * requests that browsers send from origins the policy does not allow.
+ */
+static authz_status cors_origin_check_authorization(request_rec *r,
+                                                    const char *require_line,
+                                                    const void *parsed)
+{
+    request_rec *orig = cors_original_request(r);
+    const char *origin = apr_table_get(orig->headers_in, "Origin");
+    const cors_req_t *st;
+
+    (void)require_line;
+    (void)parsed;
+    if (origin == NULL || strcmp(origin, cors_own_origin(orig)) == 0) {
+        return AUTHZ_GRANTED;
+    }
+    st = cors_request_state(orig);
+    if (st != NULL && st->d.allowed) {
+        return AUTHZ_GRANTED;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  CORS_LOGNO(0005) "Require cors-origin denied %s",
+                  ap_escape_logitem(r->pool, r->uri));
+    return AUTHZ_DENIED;
+}
+
+static const authz_provider cors_origin_provider = {
+    &cors_origin_check_authorization,
+    NULL,
+};
+
+/* --------------------------------------------------------------------- */
+/* apache2 -t -D DUMP_CORS                                                */
+
+static void cors_dump_sections(apr_pool_t *p, const cors_policy_t *outer,
+                               apr_array_header_t *sections,
+                               const char *kind, int depth);
+
+static void cors_dump_section(apr_pool_t *p, const cors_policy_t *outer,
+                              ap_conf_vector_t *sec, const char *kind,
+                              int depth)
+{
+    const cors_policy_t *own = ap_get_module_config(sec, &cors_module);
+    core_dir_config *cd = ap_get_core_module_config(sec);
+    const cors_policy_t *merged = outer;
+    const char *indent = apr_pstrndup(p, "                ",
+                                      (apr_size_t)(2 * depth));
+
+    if (own != NULL && !cors_policy_is_empty(own)) {
+        merged = cors_policy_merge(p, outer, own);
+        printf("%s<%s %s%s>\n", indent, kind, cd->r ? "~ " : "",
+               cd->d ? apr_pstrcat(p, "\"", cd->d, "\"", NULL)
+                     : "(expression)");
+        fputs(cors_policy_describe(p, merged,
+                                   apr_pstrcat(p, indent, "  ", NULL)),
+              stdout);
+    }
+    if (cd->sec_file != NULL) {
+        cors_dump_sections(p, merged, cd->sec_file, "Files", depth + 1);
+    }
+    if (cd->sec_if != NULL) {
+        cors_dump_sections(p, merged, cd->sec_if, "If", depth + 1);
+    }
+}
+
+static void cors_dump_sections(apr_pool_t *p, const cors_policy_t *outer,
+                               apr_array_header_t *sections,
+                               const char *kind, int depth)
+{
+    ap_conf_vector_t **secs = (ap_conf_vector_t **)sections->elts;
+    int i;
+
+    for (i = 0; i < sections->nelts; i++) {
+        cors_dump_section(p, outer, secs[i], kind, depth);
+    }
+}
+
+/*
+ * Like -D DUMP_VHOSTS: the policy of every server and of every section
+ * that sets one, merged over what it inherits from its server.  (An
+ * .htaccess is read per request, so it cannot be shown here.)
+ */
+static void cors_test_config(apr_pool_t *pconf, server_rec *s)
+{
+    apr_pool_t *p;
+
+    if (!ap_exists_config_define("DUMP_CORS")) {
+        return;
+    }
+    apr_pool_create(&p, pconf);
+    printf("CORS policies (each section merged over its server's; "
+           "sections nested by URL merge at request time):\n");
+    for (; s != NULL; s = s->next) {
+        const cors_policy_t *pol = ap_get_module_config(s->lookup_defaults,
+                                                        &cors_module);
+        core_server_config *sconf = ap_get_core_module_config(
+            s->module_config);
+
+        if (s->defn_name == NULL) {
+            printf("main server %s\n",
+                   s->server_hostname ? s->server_hostname : "");
+        }
+        else {
+            printf("virtual host %s:%u (%s:%d)\n",
+                   s->server_hostname ? s->server_hostname : "*",
+                   (unsigned)s->port, s->defn_name, s->defn_line_number);
+        }
+        if (!cors_policy_is_empty(pol)) {
+            fputs(cors_policy_describe(p, pol, "  "), stdout);
+        }
+        cors_dump_sections(p, pol, sconf->sec_dir, "Directory", 1);
+        cors_dump_sections(p, pol, sconf->sec_url, "Location", 1);
+    }
+    fflush(stdout);
+    apr_pool_destroy(p);
+}
+
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                             apr_pool_t *ptemp, server_rec *s)
 {
@@ -762,8 +904,11 @@ static void register_hooks(apr_pool_t *p)
 {
     static const char *const after_headers[] = {"mod_headers.c", NULL};
 
-    (void)p;
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_test_config(cors_test_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "cors-origin",
+                              AUTHZ_PROVIDER_VERSION, &cors_origin_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
     /* Decide before mod_setenvif (MIDDLE) so SetEnvIf can read CORS. */
     ap_hook_header_parser(cors_header_parser, NULL, NULL,
                           APR_HOOK_REALLY_FIRST);

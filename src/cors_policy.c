@@ -228,6 +228,78 @@ int cors_policy_enabled(const cors_policy_t *pol)
            || (pol->regexes != NULL && pol->regexes->nelts > 0);
 }
 
+int cors_policy_is_empty(const cors_policy_t *pol)
+{
+    return pol->origins == NULL && pol->regexes == NULL
+           && pol->methods == NULL && pol->allow_headers == NULL
+           && pol->expose_headers == NULL && pol->credentials == CORS_UNSET
+           && pol->max_age == CORS_UNSET
+           && pol->private_network == CORS_UNSET
+           && pol->preflight == CORS_UNSET
+           && pol->preflight_status == CORS_UNSET
+           && pol->upstream == CORS_UNSET && pol->debug_header == CORS_UNSET
+           && pol->shadow == CORS_UNSET;
+}
+
+static const char *cors_on_off(int on)
+{
+    return on ? "on" : "off";
+}
+
+static const char *cors_tokens_text(const cors_tokens_t *t,
+                                    const char *unset)
+{
+    if (t == NULL) {
+        return unset;
+    }
+    return t->any ? "*" : t->joined ? t->joined : "none";
+}
+
+const char *cors_policy_describe(apr_pool_t *p, const cors_policy_t *pol,
+                                 const char *indent)
+{
+    apr_array_header_t *origins = apr_array_make(p, 8, sizeof(const char *));
+    apr_array_header_t *patterns = apr_array_make(p, 2, sizeof(const char *));
+    const char *conflict = cors_policy_conflict(p, pol);
+    int i;
+
+    cors_origins_describe(p, pol->origins, origins);
+    for (i = 0; pol->regexes != NULL && i < pol->regexes->nelts; i++) {
+        APR_ARRAY_PUSH(patterns, const char *) =
+            cors_regex_source(APR_ARRAY_IDX(pol->regexes, i, cors_regex_t *));
+    }
+    return apr_psprintf(
+        p,
+        "%sCORS: %s%s%s\n"
+        "%sorigins: %s\n"
+        "%sorigin patterns: %s\n"
+        "%scredentials: %s\n"
+        "%smethods: %s\n"
+        "%sallow headers: %s\n"
+        "%sexpose headers: %s\n"
+        "%smax-age: %s\n"
+        "%spreflight: %s, status %d\n"
+        "%supstream headers: %s\n"
+        "%sprivate network: %s, debug header: %s, shadow: %s\n",
+        indent, cors_policy_enabled(pol) ? "on" : "off",
+        conflict ? ", FAILS CLOSED: " : "", conflict ? conflict : "",
+        indent, origins->nelts ? cors_list_join(p, origins) : "none",
+        indent, patterns->nelts ? cors_list_join(p, patterns) : "none",
+        indent, cors_on_off(cors_policy_credentials(pol)),
+        indent, cors_tokens_text(pol->methods, "GET, HEAD, POST (default)"),
+        indent, cors_tokens_text(pol->allow_headers, "none"),
+        indent, cors_tokens_text(pol->expose_headers, "none"),
+        indent, pol->max_age_str ? pol->max_age_str : "7200",
+        indent, cors_policy_preflight_mode(pol) == CORS_PREFLIGHT_HANDLE
+                ? "handle" : "continue",
+        cors_policy_preflight_status(pol),
+        indent, cors_policy_upstream_mode(pol) == CORS_UPSTREAM_KEEP
+                ? "keep" : "replace",
+        indent, cors_on_off(cors_policy_private_network(pol)),
+        cors_on_off(cors_policy_debug_header(pol)),
+        cors_on_off(cors_policy_shadow(pol)));
+}
+
 int cors_policy_credentials(const cors_policy_t *pol)
 {
     return pol->credentials == 1;

@@ -84,6 +84,16 @@ const char *cors_policy_set_preflight_status(cors_policy_t *pol,
                                              const char *value);
 const char *cors_policy_set_upstream(cors_policy_t *pol, const char *value);
 
+/** Whether no CORS directive at all was given for this scope. */
+int cors_policy_is_empty(const cors_policy_t *pol);
+
+/**
+ * The effective policy in words, one "name: value" line per field, each
+ * line started with indent; for -D DUMP_CORS.
+ */
+const char *cors_policy_describe(apr_pool_t *p, const cors_policy_t *pol,
+                                 const char *indent);
+
 /** Whether CORS is on in this scope (at least one origin may be allowed). */
 int cors_policy_enabled(const cors_policy_t *pol);
 
