@@ -11,6 +11,21 @@ from harness.conf import CorsConf
 from harness.util import assert_allowed, suggestion_re
 
 
+def log_escape(s):
+    """s as httpd's error log prints it (ap_escape_logitem: backslash,
+    double quote, control and non-ASCII bytes escaped)."""
+    out = []
+    for b in s.encode("utf-8"):
+        c = chr(b)
+        if c in '\\"':
+            out.append("\\" + c)
+        elif b < 0x20 or b >= 0x7f:
+            out.append("\\x%02x" % b)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
 def check(env, text):
     conf = CorsConf(env)
     conf.add(text)
@@ -23,7 +38,8 @@ def assert_config_error(env, text, must_contain=(), suggestions=(),
     assert rc != 0, "apache2 -t accepted:\n%s\n--\n%s" % (text, out)
     assert "Syntax OK" not in out, out
     for s in must_contain:
-        assert s in out, "%r not in error output:\n%s" % (s, out)
+        assert s in out or log_escape(s) in out, \
+            "%r not in error output:\n%s" % (s, out)
     for s in suggestions:
         assert suggestion_re(s).search(out), \
             "suggestion %r not in error output:\n%s" % (s, out)

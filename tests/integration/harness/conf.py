@@ -10,7 +10,7 @@ class CorsConf:
     def __init__(self, env, extras=None):
         self.env = env
         self.lines = []
-        self.files = {}
+        self._files = {}
         self.with_cors = True
         if extras:
             self.add(extras)
@@ -52,7 +52,7 @@ class CorsConf:
 
     def doc(self, rel, text, mode=0o644):
         """A file under the document root, written at install time."""
-        self.files[self.env.docroot_path(rel)] = (text, mode)
+        self._files[self.env.docroot_path(rel)] = (text, mode)
         return self
 
     def htaccess(self, rel_dir, text):
@@ -70,7 +70,7 @@ class CorsConf:
         return "\n".join(self.lines) + "\n"
 
     def write_files(self):
-        for path, (text, mode) in self.files.items():
+        for path, (text, mode) in self._files.items():
             self.env.write_file(path, text, mode)
 
     def install(self):

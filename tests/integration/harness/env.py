@@ -112,6 +112,7 @@ Include "{test_conf}"
 CGI_SCRIPTS = {
     # plain 200 answer; echoes the method so a test can see it ran
     "ok.cgi": """#!/bin/sh
+cat > /dev/null
 printf 'Content-Type: text/plain\\r\\n\\r\\n'
 printf 'cgi ok %s\\n' "$REQUEST_METHOD"
 """,
@@ -130,6 +131,7 @@ printf 'this is not a header line\\n\\n'
 """,
     # appends to a marker file each time it runs
     "marker.cgi": """#!/bin/sh
+cat > /dev/null
 echo "$REQUEST_METHOD $QUERY_STRING" >> "$CORS_MARKER_DIR/marker.log"
 printf 'Status: 500\\r\\nContent-Type: text/plain\\r\\n\\r\\nmarker ran\\n'
 """,
