@@ -34,15 +34,18 @@
  */
 
 #include "apr_atomic.h"
+#include "apr_shm.h"
 #include "apr_strings.h"
 
 #include "httpd.h"
 #include "http_config.h"
 #include "http_core.h"
 #include "http_log.h"
+#include "http_main.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "mod_auth.h"
+#include "mod_status.h"
 
 #include "cors_policy.h"
 
@@ -57,9 +60,26 @@
 
 module AP_MODULE_DECLARE_DATA cors_module;
 
-/** Per-server state: what must be said once per configuration. */
+/** What server-status counts, per virtual host. */
+typedef enum {
+    CORS_COUNT_ALLOWED,
+    CORS_COUNT_DENIED,
+    CORS_COUNT_PREFLIGHT_ALLOWED,
+    CORS_COUNT_PREFLIGHT_DENIED,
+    CORS_COUNT_MALFORMED,
+    CORS_COUNTERS
+} cors_counter_e;
+
+static const char *const cors_counter_names[CORS_COUNTERS] = {
+    "Allowed", "Refused", "PreflightsAllowed", "PreflightsRefused",
+    "MalformedOrigins"
+};
+
+/** Per-server state, set up once per configuration. */
 typedef struct cors_server_conf_t {
     volatile apr_uint32_t conflict_logged;
+    /** This server's counters in shared memory (children share them). */
+    volatile apr_uint32_t *counters;
 } cors_server_conf_t;
 
 /** The decision of one request, kept on the request the browser sent. */
@@ -416,6 +436,28 @@ static void cors_log_conflict(request_rec *r, const cors_req_t *st)
     }
 }
 
+static void cors_count(request_rec *r, const cors_decision_t *d)
+{
+    cors_server_conf_t *sconf = ap_get_module_config(r->server->module_config,
+                                                     &cors_module);
+
+    if (sconf->counters == NULL || d->kind == CORS_KIND_NO_ORIGIN) {
+        return;
+    }
+    if (d->kind == CORS_KIND_PREFLIGHT) {
+        apr_atomic_inc32(&sconf->counters[d->allowed
+                                          ? CORS_COUNT_PREFLIGHT_ALLOWED
+                                          : CORS_COUNT_PREFLIGHT_DENIED]);
+    }
+    else {
+        apr_atomic_inc32(&sconf->counters[d->allowed ? CORS_COUNT_ALLOWED
+                                                     : CORS_COUNT_DENIED]);
+    }
+    if (d->reason == CORS_REASON_ORIGIN_MALFORMED) {
+        apr_atomic_inc32(&sconf->counters[CORS_COUNT_MALFORMED]);
+    }
+}
+
 /*
  * Decide once, on the original request, the first time any hook asks, and
  * keep the answer there for the filter, error documents and redirects.
@@ -453,6 +495,7 @@ static const cors_req_t *cors_request_state(request_rec *r)
         cors_log_conflict(orig, st);
     }
     cors_log_decision(orig, st);
+    cors_count(orig, &st->d);
     return st;
 }
 
@@ -890,13 +933,99 @@ static void cors_test_config(apr_pool_t *pconf, server_rec *s)
     apr_pool_destroy(p);
 }
 
+/* --------------------------------------------------------------------- */
+/* Counters for mod_status                                                */
+
+/*
+ * One anonymous shared segment per configuration, created before the
+ * children are forked, so every child of every MPM adds to the same
+ * counters; a restart starts them again, as mod_status' own do.
+ */
+static apr_status_t cors_counters_create(apr_pool_t *pconf, server_rec *s)
+{
+    apr_shm_t *shm;
+    apr_size_t nservers = 0, size;
+    volatile apr_uint32_t *base;
+    server_rec *v;
+    apr_status_t rv;
+
+    for (v = s; v != NULL; v = v->next) {
+        nservers++;
+    }
+    size = nservers * CORS_COUNTERS * sizeof(apr_uint32_t);
+    rv = apr_shm_create(&shm, size, NULL, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, CORS_LOGNO(0006)
+                     "no shared memory for the server-status counters; "
+                     "CORS works, uncounted");
+        return rv;
+    }
+    base = apr_shm_baseaddr_get(shm);
+    memset((void *)base, 0, size);
+    for (v = s; v != NULL; v = v->next) {
+        cors_server_conf_t *sconf = ap_get_module_config(v->module_config,
+                                                         &cors_module);
+
+        sconf->counters = base;
+        base += CORS_COUNTERS;
+    }
+    return APR_SUCCESS;
+}
+
+static int cors_status_hook(request_rec *r, int flags)
+{
+    server_rec *s;
+    int i;
+
+    if (!(flags & AP_STATUS_SHORT)) {
+        ap_rputs("<hr />\n<h2>mod_cors</h2>\n<table border=\"1\">"
+                 "<tr><th>Server</th>", r);
+        for (i = 0; i < CORS_COUNTERS; i++) {
+            ap_rprintf(r, "<th>%s</th>", cors_counter_names[i]);
+        }
+        ap_rputs("</tr>\n", r);
+    }
+    for (s = ap_server_conf; s != NULL; s = s->next) {
+        cors_server_conf_t *sconf = ap_get_module_config(s->module_config,
+                                                         &cors_module);
+        const char *name = apr_psprintf(r->pool, "%s:%u",
+                                        s->server_hostname
+                                        ? s->server_hostname : "*",
+                                        (unsigned)s->port);
+
+        if (sconf->counters == NULL) {
+            continue;
+        }
+        if (flags & AP_STATUS_SHORT) {
+            for (i = 0; i < CORS_COUNTERS; i++) {
+                ap_rprintf(r, "CORS%s[%s]: %u\n", cors_counter_names[i],
+                           name, (unsigned)sconf->counters[i]);
+            }
+            continue;
+        }
+        ap_rprintf(r, "<tr><td>%s</td>", ap_escape_html(r->pool, name));
+        for (i = 0; i < CORS_COUNTERS; i++) {
+            ap_rprintf(r, "<td>%u</td>", (unsigned)sconf->counters[i]);
+        }
+        ap_rputs("</tr>\n", r);
+    }
+    if (!(flags & AP_STATUS_SHORT)) {
+        ap_rputs("</table>\n", r);
+    }
+    return OK;
+}
+
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                             apr_pool_t *ptemp, server_rec *s)
 {
     (void)plog;
     (void)ptemp;
-    (void)s;
     ap_add_version_component(pconf, "mod_cors/" CORS_VERSION);
+    /* The first pass only checks the configuration. */
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;
+    }
+    cors_counters_create(pconf, s);
     return OK;
 }
 
@@ -906,6 +1035,8 @@ static void register_hooks(apr_pool_t *p)
 
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(cors_test_config, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ap, status_hook, cors_status_hook, NULL, NULL,
+                      APR_HOOK_MIDDLE);
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "cors-origin",
                               AUTHZ_PROVIDER_VERSION, &cors_origin_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
