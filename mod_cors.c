@@ -80,6 +80,12 @@ typedef struct cors_server_conf_t {
     volatile apr_uint32_t conflict_logged;
     /** This server's counters in shared memory (children share them). */
     volatile apr_uint32_t *counters;
+    /**
+     * No section and no .htaccess can change this server's policy, so
+     * preflights are answered from the quick handler, before the URL is
+     * mapped to storage.
+     */
+    int fast_preflight;
 } cors_server_conf_t;
 
 /** The decision of one request, kept on the request the browser sent. */
@@ -728,6 +734,15 @@ static int cors_check_access(request_rec *r)
     return DECLINED;
 }
 
+static void cors_answer_preflight(request_rec *r, const cors_req_t *st)
+{
+    cors_write_headers(r, st);
+    r->status = st->d.status;
+    if (r->status != HTTP_NO_CONTENT) {
+        ap_set_content_length(r, 0);
+    }
+}
+
 /*
  * Answer a preflight before any handler (static file, CGI, proxy) and
  * before mod_rewrite's fixup: DONE makes httpd finalize the response as it
@@ -744,12 +759,35 @@ static int cors_fixups(request_rec *r)
         || cors_policy_shadow(st->policy)) {
         return DECLINED;
     }
-    cors_write_headers(r, st);
-    r->status = st->d.status;
-    if (r->status != HTTP_NO_CONTENT) {
-        ap_set_content_length(r, 0);
-    }
+    cors_answer_preflight(r, st);
     return DONE;
+}
+
+/*
+ * The fast path: a preflight on a server whose policy no section or
+ * .htaccess can change is answered before translate_name and the
+ * directory walk (a stat and .htaccess lookups per path segment), which is
+ * where a preflight's time goes.  It skips exactly what the slow path
+ * skips for a handled preflight (authentication, authorization, the
+ * handler), and nothing else applies to it.
+ */
+static int cors_quick_handler(request_rec *r, int lookup)
+{
+    cors_server_conf_t *sconf = ap_get_module_config(r->server->module_config,
+                                                     &cors_module);
+    const cors_req_t *st;
+
+    if (lookup || !sconf->fast_preflight || r->main != NULL
+        || r->prev != NULL || r->method_number != M_OPTIONS
+        || apr_table_get(r->headers_in, "Origin") == NULL
+        || apr_table_get(r->headers_in,
+                         "Access-Control-Request-Method") == NULL
+        || (st = cors_request_state(r)) == NULL
+        || st->d.kind != CORS_KIND_PREFLIGHT) {
+        return DECLINED;
+    }
+    cors_answer_preflight(r, st);
+    return OK;
 }
 
 static int cors_filter_present(ap_filter_t *f)
@@ -847,6 +885,8 @@ static const authz_provider cors_origin_provider = {
     NULL,
 };
 
+static int cors_server_policy_is_static(server_rec *s);
+
 /* --------------------------------------------------------------------- */
 /* apache2 -t -D DUMP_CORS                                                */
 
@@ -925,6 +965,11 @@ static void cors_test_config(apr_pool_t *pconf, server_rec *s)
         }
         if (!cors_policy_is_empty(pol)) {
             fputs(cors_policy_describe(p, pol, "  "), stdout);
+            if (cors_server_policy_is_static(s)) {
+                printf("  (no section or .htaccess can change this policy: "
+                       "preflights are answered before the directory "
+                       "walk)\n");
+            }
         }
         cors_dump_sections(p, pol, sconf->sec_dir, "Directory", 1);
         cors_dump_sections(p, pol, sconf->sec_url, "Location", 1);
@@ -1015,12 +1060,85 @@ static int cors_status_hook(request_rec *r, int flags)
     return OK;
 }
 
+/* Whether a section, or an .htaccess it lets in, can set CORS directives. */
+static int cors_section_may_change_policy(ap_conf_vector_t *sec,
+                                          int own_policy_counts)
+{
+    const cors_policy_t *pol = ap_get_module_config(sec, &cors_module);
+    core_dir_config *cd = ap_get_core_module_config(sec);
+    const command_rec *cmd;
+    int i;
+
+    if (own_policy_counts && pol != NULL && !cors_policy_is_empty(pol)) {
+        return 1;
+    }
+    if (cd->override & OR_FILEINFO) {
+        return 1;
+    }
+    for (cmd = cors_cmds; cd->override_list != NULL && cmd->name; cmd++) {
+        if (apr_table_get(cd->override_list, cmd->name) != NULL) {
+            return 1;
+        }
+    }
+    for (i = 0; cd->sec_file != NULL && i < cd->sec_file->nelts; i++) {
+        if (cors_section_may_change_policy(
+                APR_ARRAY_IDX(cd->sec_file, i, ap_conf_vector_t *), 1)) {
+            return 1;
+        }
+    }
+    for (i = 0; cd->sec_if != NULL && i < cd->sec_if->nelts; i++) {
+        if (cors_section_may_change_policy(
+                APR_ARRAY_IDX(cd->sec_if, i, ap_conf_vector_t *), 1)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int cors_server_policy_is_static(server_rec *s)
+{
+    core_server_config *csconf = ap_get_core_module_config(s->module_config);
+    apr_array_header_t *lists[2];
+    int i, j;
+
+    lists[0] = csconf->sec_dir;
+    lists[1] = csconf->sec_url;
+    if (cors_section_may_change_policy(s->lookup_defaults, 0)) {
+        return 0;
+    }
+    for (j = 0; j < 2; j++) {
+        for (i = 0; i < lists[j]->nelts; i++) {
+            if (cors_section_may_change_policy(
+                    APR_ARRAY_IDX(lists[j], i, ap_conf_vector_t *), 1)) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+static void cors_plan_fast_preflight(server_rec *s)
+{
+    for (; s != NULL; s = s->next) {
+        cors_server_conf_t *sconf = ap_get_module_config(s->module_config,
+                                                         &cors_module);
+        const cors_policy_t *pol = ap_get_module_config(s->lookup_defaults,
+                                                        &cors_module);
+
+        sconf->fast_preflight =
+            pol != NULL && cors_policy_enabled(pol)
+            && cors_policy_preflight_mode(pol) == CORS_PREFLIGHT_HANDLE
+            && !cors_policy_shadow(pol) && cors_server_policy_is_static(s);
+    }
+}
+
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                             apr_pool_t *ptemp, server_rec *s)
 {
     (void)plog;
     (void)ptemp;
     ap_add_version_component(pconf, "mod_cors/" CORS_VERSION);
+    cors_plan_fast_preflight(s);
     /* The first pass only checks the configuration. */
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;
@@ -1040,6 +1158,9 @@ static void register_hooks(apr_pool_t *p)
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "cors-origin",
                               AUTHZ_PROVIDER_VERSION, &cors_origin_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
+    /* Before mod_cache's quick handler: preflights are never cached. */
+    ap_hook_quick_handler(cors_quick_handler, NULL, NULL,
+                          APR_HOOK_REALLY_FIRST);
     /* Decide before mod_setenvif (MIDDLE) so SetEnvIf can read CORS. */
     ap_hook_header_parser(cors_header_parser, NULL, NULL,
                           APR_HOOK_REALLY_FIRST);
