@@ -164,6 +164,8 @@ demo:
 	@$(MAKE) --no-print-directory build
 	PORT=$(PORT) MOD_CORS_SO=$(CURDIR)/$(MODULE) scripts/demo.sh
 
+# apxs warns "dlname not found ... Assuming installing a .so": harmless, the
+# .so is what we mean to install (given mod_cors.la, libtool warns instead).
 install: $(MODULE)
 	libexecdir=$$($(APXS) -q LIBEXECDIR) \
 	    && mkdir -p "$(DESTDIR)$$libexecdir" \
