@@ -69,8 +69,10 @@ static cors_policy_t *exact_policy(apr_pool_t *p, int n)
 
     for (i = 0; i < n; i++) {
         err = cors_policy_add_origin(p, pol,
-                                     apr_psprintf(p, "https://o%05d"
-                                                  ".example.com", i),
+                                     apr_psprintf(p,
+                                                  "https://o%05d"
+                                                  ".example.com",
+                                                  i),
                                      &warning);
         if (err != NULL) {
             die("add origin", err);
@@ -113,8 +115,7 @@ static char *repeated_name(apr_pool_t *p, int n)
     return s;
 }
 
-static char *filled(apr_pool_t *p, const char *prefix, char c,
-                    apr_size_t len)
+static char *filled(apr_pool_t *p, const char *prefix, char c, apr_size_t len)
 {
     char *s = apr_palloc(p, len + 1);
     apr_size_t pl = strlen(prefix);
@@ -136,8 +137,7 @@ static apr_size_t len0(const char *s)
  */
 static long clear_every(const cors_request_t *in)
 {
-    apr_size_t bytes = len0(in->origin) + len0(in->acrm) + len0(in->acrh)
-                       + 64;
+    apr_size_t bytes = len0(in->origin) + len0(in->acrm) + len0(in->acrh) + 64;
     long n = (long)(BENCH_BYTES_PER_BATCH / bytes);
 
     return n < 1 ? 1 : n > BENCH_CLEAR_EVERY ? BENCH_CLEAR_EVERY : n;
@@ -225,31 +225,38 @@ int main(int argc, char **argv)
             {"exact 10k: middle", e10k, {"GET", o5k, NULL, NULL, NULL}},
             {"exact 10k: last", e10k, {"GET", o9999, NULL, NULL, NULL}},
             {"exact 10k: refused", e10k, {"GET", evil, NULL, NULL, NULL}},
-            {"wildcard: allowed (3 labels deep)", wild,
+            {"wildcard: allowed (3 labels deep)",
+             wild,
              {"GET", "https://x.y.z.example.com", NULL, NULL, NULL}},
             {"wildcard: refused", wild, {"GET", evil, NULL, NULL, NULL}},
-            {"regex: allowed", re,
+            {"regex: allowed",
+             re,
              {"GET", "https://pr-42.preview.example.com", NULL, NULL, NULL}},
             {"regex: refused", re, {"GET", evil, NULL, NULL, NULL}},
             {"star: any origin", star, {"GET", evil, NULL, NULL, NULL}},
-            {"malformed origin", e1,
+            {"malformed origin",
+             e1,
              {"GET", "https://o00000.example.com/", NULL, NULL, NULL}},
-            {"preflight: allowed, 1 header", e1,
+            {"preflight: allowed, 1 header",
+             e1,
              {"OPTIONS", o0, "PUT", "x-foo", NULL}},
-            {"preflight: refused method", e1,
+            {"preflight: refused method",
+             e1,
              {"OPTIONS", o0, "DELETE", NULL, NULL}},
-            {"preflight: 10k, last, 1 header", e10k,
+            {"preflight: 10k, last, 1 header",
+             e10k,
              {"OPTIONS", o9999, "PUT", "x-foo", NULL}},
-            {"adv: 64 KiB Origin", e1,
-             {"GET", huge_origin, NULL, NULL, NULL}},
-            {"adv: 64 KiB Origin, preflight", e1,
+            {"adv: 64 KiB Origin", e1, {"GET", huge_origin, NULL, NULL, NULL}},
+            {"adv: 64 KiB Origin, preflight",
+             e1,
              {"OPTIONS", huge_origin, "PUT", NULL, NULL}},
-            {"adv: ACRH x-foo x1365 (8189 B)", e1,
+            {"adv: ACRH x-foo x1365 (8189 B)",
+             e1,
              {"OPTIONS", o0, "PUT", acrh_full, NULL}},
-            {"adv: ACRH x-foo x136 (815 B)", e1,
+            {"adv: ACRH x-foo x136 (815 B)",
+             e1,
              {"OPTIONS", o0, "PUT", acrh_tenth, NULL}},
-            {"adv: ACRH 8000 commas", e1,
-             {"OPTIONS", o0, "PUT", commas, NULL}},
+            {"adv: ACRH 8000 commas", e1, {"OPTIONS", o0, "PUT", commas, NULL}},
         };
 
         printf("%-36s %12s %10s %6s  %s\n", "row", "ns/decision", "iters",

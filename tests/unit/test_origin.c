@@ -87,8 +87,7 @@ static void test_parse_request_lengths(void **state)
     UNIT_BEGIN();
     /* 64 KiB of host: hostile, refused before any scanning cost matters. */
     huge = long_origin(p, 64 * 1024);
-    check_parse(p, "64 KiB origin", huge, CORS_ORIGIN_MALFORMED, NULL, NULL,
-                0);
+    check_parse(p, "64 KiB origin", huge, CORS_ORIGIN_MALFORMED, NULL, NULL, 0);
     huge = unit_make_string(p, "https://a.example:", '1', "", 64 * 1024);
     check_parse(p, "64 KiB of port digits", huge, CORS_ORIGIN_MALFORMED, NULL,
                 NULL, 0);
@@ -98,11 +97,11 @@ static void test_parse_request_lengths(void **state)
      * parsed (and valid); one byte more is refused unread.
      */
     check_parse(p, "reading: CORS_ORIGIN_MAX_LEN bytes is considered",
-                long_origin(p, CORS_ORIGIN_MAX_LEN), CORS_ORIGIN_VALID,
-                "https", long_origin(p, CORS_ORIGIN_MAX_LEN) + 8, 0);
+                long_origin(p, CORS_ORIGIN_MAX_LEN), CORS_ORIGIN_VALID, "https",
+                long_origin(p, CORS_ORIGIN_MAX_LEN) + 8, 0);
     check_parse(p, "CORS_ORIGIN_MAX_LEN + 1 bytes is refused",
-                long_origin(p, CORS_ORIGIN_MAX_LEN + 1),
-                CORS_ORIGIN_MALFORMED, NULL, NULL, 0);
+                long_origin(p, CORS_ORIGIN_MAX_LEN + 1), CORS_ORIGIN_MALFORMED,
+                NULL, NULL, 0);
     check_parse(p, "a 253-byte host", long_origin(p, 8 + 253),
                 CORS_ORIGIN_VALID, "https", long_origin(p, 8 + 253) + 8, 0);
     UNIT_END("origin length boundaries");
@@ -178,9 +177,10 @@ static void test_set_add_table(void **state)
             continue;
         }
         if (!c->ok && err == NULL) {
-            unit_fail(c->desc, "result", "expected an error for %s, got "
-                      "success (warning %s)", unit_show(p, c->value),
-                      unit_show(p, warning));
+            unit_fail(c->desc, "result",
+                      "expected an error for %s, got "
+                      "success (warning %s)",
+                      unit_show(p, c->value), unit_show(p, warning));
             continue;
         }
         if (c->ok) {
@@ -199,15 +199,18 @@ static void test_set_add_table(void **state)
         }
         if (c->contains_i && !unit_contains_i(err, c->contains_i)
             && !(c->contains_i2 && unit_contains_i(err, c->contains_i2))) {
-            unit_fail(c->desc, "message", "expected it to mention %s or %s, "
-                      "got %s", unit_show(p, c->contains_i),
-                      unit_show(p, c->contains_i2), unit_show(p, err));
+            unit_fail(c->desc, "message",
+                      "expected it to mention %s or %s, "
+                      "got %s",
+                      unit_show(p, c->contains_i), unit_show(p, c->contains_i2),
+                      unit_show(p, err));
         }
         if (c->hint
             && unit_count(err, c->hint) <= unit_count(c->value, c->hint)) {
-            unit_fail(c->desc, "hint", "expected the suggestion %s besides "
-                      "the value, got %s", unit_show(p, c->hint),
-                      unit_show(p, err));
+            unit_fail(c->desc, "hint",
+                      "expected the suggestion %s besides "
+                      "the value, got %s",
+                      unit_show(p, c->hint), unit_show(p, err));
         }
     }
     UNIT_END("cors_origin_add_cases");
@@ -217,10 +220,9 @@ static void test_set_add_table(void **state)
  * The scope of a chain of sections, outermost first.  Returns NULL after
  * reporting when a value of the table is refused.
  */
-static const cors_origins_t *build_levels(apr_pool_t *p, const char *desc,
-                                          const char *const levels[]
-                                          [CORS_CASE_MAX_VALUES],
-                                          int nlevels)
+static const cors_origins_t *build_levels(
+    apr_pool_t *p, const char *desc,
+    const char *const levels[][CORS_CASE_MAX_VALUES], int nlevels)
 {
     const cors_origins_t *scope = NULL;
     int l, v;
@@ -333,12 +335,11 @@ static void test_merge_table(void **state)
 static void test_merge_leaves_base_intact(void **state)
 {
     apr_pool_t *p = *state;
-    const char *levels[2][CORS_CASE_MAX_VALUES] = {
-        {"https://a.example", "https://b.example"}, {NULL}
-    };
-    const char *const yes[CORS_CASE_MAX_VALUES] = {
-        "https://a.example", "https://b.example"
-    };
+    const char *levels[2][CORS_CASE_MAX_VALUES] = {{"https://a.example",
+                                                    "https://b.example"},
+                                                   {NULL}};
+    const char *const yes[CORS_CASE_MAX_VALUES] = {"https://a.example",
+                                                   "https://b.example"};
     const char *const no[CORS_CASE_MAX_VALUES] = {"https://c.example"};
     const char *adds[] = {"-https://a.example", "+https://c.example", "none",
                           "https://c.example", "-*"};
@@ -356,8 +357,8 @@ static void test_merge_leaves_base_intact(void **state)
             continue;
         }
         (void)cors_origins_merge(p, base, cors_origins_make(p, set));
-        check_yes_no(p, apr_psprintf(p, "base after merging %s", adds[i]),
-                     base, yes, no);
+        check_yes_no(p, apr_psprintf(p, "base after merging %s", adds[i]), base,
+                     yes, no);
     }
     UNIT_END("merge leaves base intact");
 }
@@ -382,7 +383,8 @@ static void test_merge_nulls(void **state)
     }
     m = cors_origins_merge(p, o, NULL);
     if (m == NULL) {
-        unit_fail("merge(base, NULL)", "result", "expected base's scope, "
+        unit_fail("merge(base, NULL)", "result",
+                  "expected base's scope, "
                   "got NULL");
     }
     else {
@@ -488,13 +490,12 @@ static int describe_has(const apr_array_header_t *arr, const char *needle)
 static void test_describe(void **state)
 {
     apr_pool_t *p = *state;
-    const char *levels[2][CORS_CASE_MAX_VALUES] = {
-        {"HTTPS://A.EXAMPLE:443", "https://*.example.com",
-         "http://localhost:*"},
-        {"+https://b.example"}
-    };
-    const char *wanted[] = {"https://a.example", "*.example.com",
-                            "localhost", "https://b.example"};
+    const char *levels[2][CORS_CASE_MAX_VALUES] = {{"HTTPS://A.EXAMPLE:443",
+                                                    "https://*.example.com",
+                                                    "http://localhost:*"},
+                                                   {"+https://b.example"}};
+    const char *wanted[] = {"https://a.example", "*.example.com", "localhost",
+                            "https://b.example"};
     const cors_origins_t *o;
     apr_array_header_t *arr = apr_array_make(p, 4, sizeof(const char *));
     apr_size_t i;
@@ -528,16 +529,16 @@ static void test_informational(void **state)
 {
     apr_pool_t *p = *state;
     const char *l1[1][CORS_CASE_MAX_VALUES] = {{"http://[0:0::1]"}};
-    const char *l2[2][CORS_CASE_MAX_VALUES] = {
-        {"https://x.example.com", "https://b.example"},
-        {"-https://*.example.com"}
-    };
+    const char *l2[2][CORS_CASE_MAX_VALUES] = {{"https://x.example.com",
+                                                "https://b.example"},
+                                               {"-https://*.example.com"}};
     const cors_origins_t *o;
 
     o = build_levels(p, "info", l1, 1);
     if (o != NULL) {
         printf("INFO config http://[0:0::1] matches request http://[::1]: "
-               "%d\n", scope_matches(p, "info", o, "http://[::1]"));
+               "%d\n",
+               scope_matches(p, "info", o, "http://[::1]"));
     }
     o = build_levels(p, "info", l2, 2);
     if (o != NULL) {
@@ -575,8 +576,8 @@ static void test_large_set(void **state)
             unit_fail("10,000 origins", "match", "%s not found", probe[i]);
         }
     }
-    if (scope_matches(p, "10,000 origins", o,
-                      "https://o10000.example.com") != 0) {
+    if (scope_matches(p, "10,000 origins", o, "https://o10000.example.com")
+        != 0) {
         unit_fail("10,000 origins", "match", "o10000 found");
     }
     UNIT_END("10,000-origin set");
@@ -610,14 +611,14 @@ static void test_regex_table(void **state)
             }
             else if (c->contains_i && !unit_contains_i(err, c->contains_i)
                      && !unit_contains_i(err, c->contains_i2)) {
-                unit_fail(c->desc, "message", "expected it to mention %s or "
-                          "%s, got %s", c->contains_i, c->contains_i2,
-                          unit_show(p, err));
+                unit_fail(c->desc, "message",
+                          "expected it to mention %s or "
+                          "%s, got %s",
+                          c->contains_i, c->contains_i2, unit_show(p, err));
             }
             continue;
         }
-        unit_check_str(p, c->desc, "source", c->pattern,
-                       cors_regex_source(re));
+        unit_check_str(p, c->desc, "source", c->pattern, cors_regex_source(re));
         for (v = 0; v < CORS_CASE_MAX_VALUES && c->yes[v]; v++) {
             if (!cors_regex_match(re, c->yes[v], strlen(c->yes[v]), p)) {
                 unit_fail(c->desc, "match", "expected %s to match",
@@ -646,14 +647,19 @@ static void test_regex_details(void **state)
     UNIT_BEGIN();
     /* The error must explain the risk, per SPEC section 1. */
     err = cors_regex_compile(p, "example\\.com", &re, &warning);
-    if (err == NULL || !(unit_contains_i(err, "anchor")
-                         || (strchr(err, '^') && strchr(err, '$')))) {
-        unit_fail("unanchored message", "message", "expected ^ and $ or "
-                  "'anchor', got %s", unit_show(p, err));
+    if (err == NULL
+        || !(unit_contains_i(err, "anchor")
+             || (strchr(err, '^') && strchr(err, '$')))) {
+        unit_fail("unanchored message", "message",
+                  "expected ^ and $ or "
+                  "'anchor', got %s",
+                  unit_show(p, err));
     }
     if (err != NULL && strstr(err, "example\\.com") == NULL) {
-        unit_fail("unanchored message", "message", "does not name the "
-                  "pattern: %s", unit_show(p, err));
+        unit_fail("unanchored message", "message",
+                  "does not name the "
+                  "pattern: %s",
+                  unit_show(p, err));
     }
 
     re = NULL;

@@ -148,8 +148,7 @@ static void test_defaults(void **state)
                    cors_policy_upstream_mode(pol));
     unit_check_int(d, "debug_header", 0, cors_policy_debug_header(pol));
     unit_check_int(d, "shadow", 0, cors_policy_shadow(pol));
-    unit_check_int(d, "private_network", 0,
-                   cors_policy_private_network(pol));
+    unit_check_int(d, "private_network", 0, cors_policy_private_network(pol));
     unit_check_int(d, "enabled", 0, cors_policy_enabled(pol) != 0);
     /* Every field unset, as cors_policy.h describes. */
     if (pol->own_origins || pol->origins || pol->regexes || pol->methods
@@ -207,10 +206,13 @@ static void test_setters_table(void **state)
 static void test_setter_values(void **state)
 {
     apr_pool_t *p = *state;
-    static cors_setup_t lines = {
-        "origin https://a.example", "credentials on", "maxage 0",
-        "preflight continue", "status 200", "upstream keep", NULL
-    };
+    static cors_setup_t lines = {"origin https://a.example",
+                                 "credentials on",
+                                 "maxage 0",
+                                 "preflight continue",
+                                 "status 200",
+                                 "upstream keep",
+                                 NULL};
     cors_policy_t *pol;
     const char *d = "values after setters";
 
@@ -242,18 +244,32 @@ static void test_setter_values(void **state)
 static void test_merge_fields(void **state)
 {
     apr_pool_t *p = *state;
-    static cors_setup_t base_lines = {
-        "origin https://a.example", "credentials on", "methods PUT",
-        "headers X-Foo", "expose X-Bar", "maxage 600",
-        "preflight continue", "status 200", "upstream keep", "pna on",
-        "debug on", "shadow on", NULL
-    };
-    static cors_setup_t add_lines = {
-        "origin https://b.example", "credentials off", "methods DELETE",
-        "headers X-Baz", "expose X-Qux", "maxage 60", "preflight handle",
-        "status 204", "upstream replace", "pna off", "debug off",
-        "shadow off", NULL
-    };
+    static cors_setup_t base_lines = {"origin https://a.example",
+                                      "credentials on",
+                                      "methods PUT",
+                                      "headers X-Foo",
+                                      "expose X-Bar",
+                                      "maxage 600",
+                                      "preflight continue",
+                                      "status 200",
+                                      "upstream keep",
+                                      "pna on",
+                                      "debug on",
+                                      "shadow on",
+                                      NULL};
+    static cors_setup_t add_lines = {"origin https://b.example",
+                                     "credentials off",
+                                     "methods DELETE",
+                                     "headers X-Baz",
+                                     "expose X-Qux",
+                                     "maxage 60",
+                                     "preflight handle",
+                                     "status 204",
+                                     "upstream replace",
+                                     "pna off",
+                                     "debug off",
+                                     "shadow off",
+                                     NULL};
     cors_policy_t *base, *add, *empty, *m;
     cors_policy_t base_copy, add_copy, empty_copy;
     const char *d;
@@ -386,11 +402,15 @@ static const char *kind_name(int k)
 
 static const char *reason_name(int r)
 {
-    static const char *const names[] = {
-        "NONE", "ORIGIN_MALFORMED", "ORIGIN_NOT_ALLOWED", "NULL_NOT_ALLOWED",
-        "METHOD_MALFORMED", "METHOD_NOT_ALLOWED", "HEADERS_MALFORMED",
-        "HEADER_NOT_ALLOWED", "POLICY_CONFLICT"
-    };
+    static const char *const names[] = {"NONE",
+                                        "ORIGIN_MALFORMED",
+                                        "ORIGIN_NOT_ALLOWED",
+                                        "NULL_NOT_ALLOWED",
+                                        "METHOD_MALFORMED",
+                                        "METHOD_NOT_ALLOWED",
+                                        "HEADERS_MALFORMED",
+                                        "HEADER_NOT_ALLOWED",
+                                        "POLICY_CONFLICT"};
 
     return (r >= 0 && r < (int)N_ELEMS(names)) ? names[r] : "?";
 }
@@ -412,19 +432,28 @@ static void check_value_bytes(apr_pool_t *p, const char *desc,
 
 /* What must hold for every decision, whatever the SPEC leaves open. */
 static void check_invariants(apr_pool_t *p, const char *desc,
-                             const cors_policy_t *pol,
-                             const cors_request_t *in,
+                             const cors_policy_t *pol, const cors_request_t *in,
                              const cors_decision_t *d)
 {
     cors_origin_t o;
-    const char *vals[] = {d->allow_origin, d->allow_credentials,
-                          d->expose_headers, d->allow_methods,
-                          d->allow_headers, d->max_age,
-                          d->allow_private_network, d->vary, d->env};
-    const char *names[] = {"allow_origin", "allow_credentials",
-                           "expose_headers", "allow_methods",
-                           "allow_headers", "max_age",
-                           "allow_private_network", "vary", "env"};
+    const char *vals[] = {d->allow_origin,
+                          d->allow_credentials,
+                          d->expose_headers,
+                          d->allow_methods,
+                          d->allow_headers,
+                          d->max_age,
+                          d->allow_private_network,
+                          d->vary,
+                          d->env};
+    const char *names[] = {"allow_origin",
+                           "allow_credentials",
+                           "expose_headers",
+                           "allow_methods",
+                           "allow_headers",
+                           "max_age",
+                           "allow_private_network",
+                           "vary",
+                           "env"};
     apr_size_t i;
 
     for (i = 0; i < N_ELEMS(vals); i++) {
@@ -434,8 +463,7 @@ static void check_invariants(apr_pool_t *p, const char *desc,
         unit_fail(desc, "env", "NULL: the CORS variable is always set");
     }
     if (in->origin != NULL
-        && cors_origin_parse_request(in->origin, &o)
-           == CORS_ORIGIN_MALFORMED
+        && cors_origin_parse_request(in->origin, &o) == CORS_ORIGIN_MALFORMED
         && d->allow_origin != NULL && strcmp(d->allow_origin, "*") != 0) {
         unit_fail(desc, "allow_origin", "malformed origin echoed as %s",
                   unit_show(p, d->allow_origin));
@@ -444,7 +472,8 @@ static void check_invariants(apr_pool_t *p, const char *desc,
         && (d->allow_origin || d->allow_credentials || d->allow_methods
             || d->allow_headers || d->expose_headers
             || d->allow_private_network)) {
-        unit_fail(desc, "refused", "carries an Access-Control-Allow-* or "
+        unit_fail(desc, "refused",
+                  "carries an Access-Control-Allow-* or "
                   "-Expose-* value");
     }
     if (d->allowed && d->reason != CORS_REASON_NONE) {
@@ -458,8 +487,7 @@ static void check_invariants(apr_pool_t *p, const char *desc,
 }
 
 static void check_decision(apr_pool_t *p, const char *desc,
-                           const cors_policy_t *pol,
-                           const cors_request_t *in,
+                           const cors_policy_t *pol, const cors_request_t *in,
                            const struct cors_decide_want *w)
 {
     cors_decision_t d;
@@ -481,19 +509,16 @@ static void check_decision(apr_pool_t *p, const char *desc,
                   unit_show(p, d.detail));
     }
     unit_check_str(p, desc, "env", w->env, d.env);
-    unit_check_str(p, desc, "allow_origin", w->allow_origin,
-                   d.allow_origin);
+    unit_check_str(p, desc, "allow_origin", w->allow_origin, d.allow_origin);
     unit_check_str(p, desc, "allow_credentials", w->allow_credentials,
                    d.allow_credentials);
     unit_check_istr(p, desc, "expose_headers", w->expose_headers,
                     d.expose_headers);
-    unit_check_str(p, desc, "allow_methods", w->allow_methods,
-                   d.allow_methods);
-    unit_check_str(p, desc, "allow_headers", w->allow_headers,
-                   d.allow_headers);
+    unit_check_str(p, desc, "allow_methods", w->allow_methods, d.allow_methods);
+    unit_check_str(p, desc, "allow_headers", w->allow_headers, d.allow_headers);
     unit_check_str(p, desc, "max_age", w->max_age, d.max_age);
-    unit_check_str(p, desc, "allow_private_network",
-                   w->allow_private_network, d.allow_private_network);
+    unit_check_str(p, desc, "allow_private_network", w->allow_private_network,
+                   d.allow_private_network);
     unit_check_str(p, desc, "vary", w->vary, d.vary);
     if (w->kind == CORS_KIND_PREFLIGHT) {
         unit_check_int(desc, "status", w->status, d.status);
@@ -553,17 +578,23 @@ static void test_decide_adversarial(void **state)
     cors_policy_t *star = build_policy(p, "P_STAR", P_STAR);
     cors_policy_t *ct = build_policy(p, "P_CT", P_CT);
     struct cors_decide_want act_mal = ACT_NO(CORS_REASON_ORIGIN_MALFORMED);
-    struct cors_decide_want star_ok = {
-        .kind = CORS_KIND_ACTUAL, .allowed = 1, .reason = CORS_REASON_NONE,
-        .env = "allowed", .allow_origin = "*", .vary = NULL
-    };
+    struct cors_decide_want star_ok = {.kind = CORS_KIND_ACTUAL,
+                                       .allowed = 1,
+                                       .reason = CORS_REASON_NONE,
+                                       .env = "allowed",
+                                       .allow_origin = "*",
+                                       .vary = NULL};
     struct cors_decide_want pre_hmal = PRE_NO(CORS_REASON_HEADERS_MALFORMED);
-    struct cors_decide_want pre_ok = {
-        .kind = CORS_KIND_PREFLIGHT, .allowed = 1, .reason = CORS_REASON_NONE,
-        .env = "preflight-allowed", .allow_origin = "https://a.example",
-        .allow_methods = "POST", .allow_headers = NONNULL,
-        .max_age = "7200", .vary = VP, .status = 204
-    };
+    struct cors_decide_want pre_ok = {.kind = CORS_KIND_PREFLIGHT,
+                                      .allowed = 1,
+                                      .reason = CORS_REASON_NONE,
+                                      .env = "preflight-allowed",
+                                      .allow_origin = "https://a.example",
+                                      .allow_methods = "POST",
+                                      .allow_headers = NONNULL,
+                                      .max_age = "7200",
+                                      .vary = VP,
+                                      .status = 204};
     cors_request_t in;
     char *huge, *acrh;
     int n;
@@ -579,22 +610,22 @@ static void test_decide_adversarial(void **state)
     check_decision(p, "64 KiB origin under star", star, &in, &star_ok);
 
     acrh = repeated_name(p, CORS_REQUEST_HEADERS_MAX_LEN);
-    in = (cors_request_t){"OPTIONS", "https://a.example", "POST", acrh,
-                          NULL};
-    check_decision(p, "ACRH: x-foo repeated to 8190 bytes", ct, &in,
-                   &pre_ok);
+    in = (cors_request_t){"OPTIONS", "https://a.example", "POST", acrh, NULL};
+    check_decision(p, "ACRH: x-foo repeated to 8190 bytes", ct, &in, &pre_ok);
     acrh = repeated_name(p, CORS_REQUEST_HEADERS_MAX_LEN + 1);
     in.acrh = acrh;
-    check_decision(p, "ACRH: x-foo repeated to 8191 bytes", ct, &in,
-                   &pre_hmal);
+    check_decision(p, "ACRH: x-foo repeated to 8191 bytes", ct, &in, &pre_hmal);
 
-    acrh = apr_pstrcat(p, "x-foo", unit_make_string(p, "", ',', "",
-                       CORS_EMPTY_ELEMENTS_BUDGET + 1), "x-foo", NULL);
+    acrh = apr_pstrcat(p, "x-foo",
+                       unit_make_string(p, "", ',', "",
+                                        CORS_EMPTY_ELEMENTS_BUDGET + 1),
+                       "x-foo", NULL);
     in.acrh = acrh;
-    check_decision(p, "ACRH: empty elements at the budget", ct, &in,
-                   &pre_ok);
-    acrh = apr_pstrcat(p, "x-foo", unit_make_string(p, "", ',', "",
-                       CORS_EMPTY_ELEMENTS_BUDGET + 2), "x-foo", NULL);
+    check_decision(p, "ACRH: empty elements at the budget", ct, &in, &pre_ok);
+    acrh = apr_pstrcat(p, "x-foo",
+                       unit_make_string(p, "", ',', "",
+                                        CORS_EMPTY_ELEMENTS_BUDGET + 2),
+                       "x-foo", NULL);
     in.acrh = acrh;
     check_decision(p, "ACRH: empty elements over the budget", ct, &in,
                    &pre_hmal);
@@ -607,8 +638,8 @@ static void test_decide_adversarial(void **state)
         snprintf(buf, sizeof(buf), "https://a.example%c", n ? n : '/');
         in = (cors_request_t){"GET", buf, NULL, NULL, NULL};
         cors_policy_decide(p, a, &in, &d);
-        check_invariants(p, apr_psprintf(p, "origin + byte 0x%02x", n), a,
-                         &in, &d);
+        check_invariants(p, apr_psprintf(p, "origin + byte 0x%02x", n), a, &in,
+                         &d);
         if (d.allowed) {
             unit_fail(apr_psprintf(p, "origin + byte 0x%02x", n), "allowed",
                       "a longer origin was allowed");
@@ -623,8 +654,7 @@ static void test_decide_pure(void **state)
     apr_pool_t *p = *state;
     cors_policy_t *pol = build_policy(p, "P_CRED", P_CRED);
     cors_policy_t copy;
-    cors_request_t in = {"OPTIONS", "https://a.example", "GET", "x-foo",
-                         NULL};
+    cors_request_t in = {"OPTIONS", "https://a.example", "GET", "x-foo", NULL};
     cors_decision_t d1, d2;
 
     UNIT_BEGIN();

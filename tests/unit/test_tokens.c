@@ -84,8 +84,10 @@ static void test_tokens_add_table(void **state)
                 unit_fail(c->desc, "add", "expected an error");
             }
             else if (c->bad != NULL && strstr(err, c->bad) == NULL) {
-                unit_fail(c->desc, "message", "expected it to name %s, "
-                          "got %s", unit_show(p, c->bad), unit_show(p, err));
+                unit_fail(c->desc, "message",
+                          "expected it to name %s, "
+                          "got %s",
+                          unit_show(p, c->bad), unit_show(p, err));
             }
             continue;
         }
@@ -225,8 +227,8 @@ static void test_acrh_limits(void **state)
 
     UNIT_BEGIN();
     v = acrh_of_len(p, CORS_REQUEST_HEADERS_MAX_LEN, &n);
-    check_acrh(p, "exactly CORS_REQUEST_HEADERS_MAX_LEN bytes", v,
-               CORS_LIST_OK, n, NULL);
+    check_acrh(p, "exactly CORS_REQUEST_HEADERS_MAX_LEN bytes", v, CORS_LIST_OK,
+               n, NULL);
     v = acrh_of_len(p, CORS_REQUEST_HEADERS_MAX_LEN + 1, &n);
     check_acrh(p, "CORS_REQUEST_HEADERS_MAX_LEN + 1 bytes", v,
                CORS_LIST_MALFORMED, -1, NULL);
@@ -235,8 +237,8 @@ static void test_acrh_limits(void **state)
     v = unit_make_string(p, "", 'a', "", CORS_REQUEST_HEADERS_MAX_LEN);
     check_acrh(p, "one name of MAX_LEN bytes", v, CORS_LIST_OK, 1, NULL);
     v = unit_make_string(p, "", 'a', "", CORS_REQUEST_HEADERS_MAX_LEN + 1);
-    check_acrh(p, "one name of MAX_LEN + 1 bytes", v, CORS_LIST_MALFORMED,
-               -1, NULL);
+    check_acrh(p, "one name of MAX_LEN + 1 bytes", v, CORS_LIST_MALFORMED, -1,
+               NULL);
 
     /* 10,000 short names are 19,999 bytes: over the limit. */
     v = apr_palloc(p, 10000 * 2);
@@ -253,21 +255,23 @@ static void test_acrh_limits(void **state)
     check_acrh(p, "4,095 names (8,189 bytes)", v, CORS_LIST_OK, 4095, NULL);
 
     /* Budgets derived from the exported constants. */
-    v = apr_pstrcat(p, "a,", unit_make_string(p, "", ' ', "",
-                                              CORS_OWS_BUDGET), "b", NULL);
+    v = apr_pstrcat(p, "a,", unit_make_string(p, "", ' ', "", CORS_OWS_BUDGET),
+                    "b", NULL);
     check_acrh(p, "CORS_OWS_BUDGET spaces", v, CORS_LIST_OK, 2, NULL);
-    v = apr_pstrcat(p, "a,", unit_make_string(p, "", ' ', "",
-                                              CORS_OWS_BUDGET + 1), "b",
+    v = apr_pstrcat(p, "a,",
+                    unit_make_string(p, "", ' ', "", CORS_OWS_BUDGET + 1), "b",
                     NULL);
     check_acrh(p, "CORS_OWS_BUDGET + 1 spaces", v, CORS_LIST_MALFORMED, -1,
                NULL);
-    v = apr_pstrcat(p, "a", unit_make_string(p, "", ',', "",
-                                             CORS_EMPTY_ELEMENTS_BUDGET + 1),
+    v = apr_pstrcat(p, "a",
+                    unit_make_string(p, "", ',', "",
+                                     CORS_EMPTY_ELEMENTS_BUDGET + 1),
                     "b", NULL);
-    check_acrh(p, "CORS_EMPTY_ELEMENTS_BUDGET empty elements", v,
-               CORS_LIST_OK, 2, NULL);
-    v = apr_pstrcat(p, "a", unit_make_string(p, "", ',', "",
-                                             CORS_EMPTY_ELEMENTS_BUDGET + 2),
+    check_acrh(p, "CORS_EMPTY_ELEMENTS_BUDGET empty elements", v, CORS_LIST_OK,
+               2, NULL);
+    v = apr_pstrcat(p, "a",
+                    unit_make_string(p, "", ',', "",
+                                     CORS_EMPTY_ELEMENTS_BUDGET + 2),
                     "b", NULL);
     check_acrh(p, "CORS_EMPTY_ELEMENTS_BUDGET + 1 empty elements", v,
                CORS_LIST_MALFORMED, -1, NULL);
