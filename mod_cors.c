@@ -296,17 +296,17 @@ static const char *set_cors_max_age(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
-typedef const char *(*cors_set_keyword_fn)(cors_policy_t *pol,
+typedef const char *(*cors_set_keyword_fn)(apr_pool_t *p,
+                                           cors_policy_t *pol,
                                            const char *value);
 
 static const char *cors_set_keyword(cmd_parms *cmd, cors_policy_t *pol,
                                     const char *arg, cors_set_keyword_fn set)
 {
-    const char *err = set(pol, arg);
+    const char *err = set(cmd->pool, pol, arg);
 
     if (err != NULL) {
-        return apr_psprintf(cmd->pool, "%s: '%s' %s", cmd->cmd->name, arg,
-                            err);
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     }
     return NULL;
 }

@@ -559,7 +559,8 @@ static int cors_set_count(const cors_origin_set_t *s)
 static int cors_removed_count(const cors_origin_set_t *own,
                               const cors_origins_t *base)
 {
-    int i, hits = (own->rm_any && base->any) + (own->rm_null && base->null)
+    int i, hits = (own->rm_any && cors_origins_allow_any(base))
+                  + (own->rm_null && cors_origins_allow_null(base))
                   + own->rm_patterns->nelts;
 
     for (i = 0; i < own->rm_list->nelts; i++) {
@@ -575,17 +576,44 @@ static int cors_removed_count(const cors_origin_set_t *own,
     return hits;
 }
 
+/*
+ * A section's own scope reads its set directly, so that adding 10,000
+ * origins one by one does not leave 10,000 stale scope nodes behind; only
+ * merged scopes (a set over an inherited chain) cache what they derive.
+ */
 const cors_origins_t *cors_origins_make(apr_pool_t *p,
                                         const cors_origin_set_t *set)
 {
     cors_origins_t *o = apr_pcalloc(p, sizeof(*o));
 
     o->own = set;
-    o->any = set->any;
-    o->null = set->null;
-    o->count = cors_set_count(set);
-    o->public_suffix = set->public_suffix;
     return o;
+}
+
+int cors_origins_allow_any(const cors_origins_t *o)
+{
+    return o != NULL && (o->parent ? o->any : o->own->any);
+}
+
+int cors_origins_allow_null(const cors_origins_t *o)
+{
+    return o != NULL && (o->parent ? o->null : o->own->null);
+}
+
+int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o)
+{
+    return o != NULL
+           && (o->parent ? o->public_suffix : o->own->public_suffix);
+}
+
+static int cors_origins_count(const cors_origins_t *o)
+{
+    return o->parent ? o->count : cors_set_count(o->own);
+}
+
+int cors_origins_any_listed(const cors_origins_t *o)
+{
+    return o != NULL && cors_origins_count(o) > 0;
 }
 
 const cors_origins_t *cors_origins_merge(apr_pool_t *p,
@@ -606,32 +634,13 @@ const cors_origins_t *cors_origins_merge(apr_pool_t *p,
     o = apr_palloc(p, sizeof(*o));
     o->own = own;
     o->parent = base;
-    o->any = own->any || (!own->rm_any && base->any);
-    o->null = own->null || (!own->rm_null && base->null);
-    left = base->count - cors_removed_count(own, base);
+    o->any = own->any || (!own->rm_any && cors_origins_allow_any(base));
+    o->null = own->null || (!own->rm_null && cors_origins_allow_null(base));
+    left = cors_origins_count(base) - cors_removed_count(own, base);
     o->count = cors_set_count(own) + (left > 0 ? left : 0);
-    o->public_suffix = own->public_suffix || base->public_suffix;
+    o->public_suffix = own->public_suffix
+                       || cors_origins_has_public_suffix_wildcard(base);
     return o;
-}
-
-int cors_origins_any_listed(const cors_origins_t *o)
-{
-    return o != NULL && o->count > 0;
-}
-
-int cors_origins_allow_any(const cors_origins_t *o)
-{
-    return o != NULL && o->any;
-}
-
-int cors_origins_allow_null(const cors_origins_t *o)
-{
-    return o != NULL && o->null;
-}
-
-int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o)
-{
-    return o != NULL && o->public_suffix;
 }
 
 static int cors_patterns_match(const apr_array_header_t *arr,

@@ -80,7 +80,9 @@ const char *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
     if (strcasecmp(value, "none") == 0 && pol->regexes == NULL) {
         pol->regexes = apr_array_make(p, 1, sizeof(cors_regex_t *));
     }
-    pol->origins = cors_origins_make(p, pol->own_origins);
+    if (pol->origins == NULL) {
+        pol->origins = cors_origins_make(p, pol->own_origins);
+    }
     return NULL;
 }
 
@@ -177,7 +179,8 @@ const char *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
     return NULL;
 }
 
-const char *cors_policy_set_preflight(cors_policy_t *pol, const char *value)
+const char *cors_policy_set_preflight(apr_pool_t *p, cors_policy_t *pol,
+                                      const char *value)
 {
     if (strcasecmp(value, "handle") == 0) {
         pol->preflight = CORS_PREFLIGHT_HANDLE;
@@ -186,13 +189,15 @@ const char *cors_policy_set_preflight(cors_policy_t *pol, const char *value)
         pol->preflight = CORS_PREFLIGHT_CONTINUE;
     }
     else {
-        return "is not one of: handle (answer preflights here), continue "
-               "(pass them to the handler)";
+        return apr_psprintf(p, "'%s' is not one of: handle (answer "
+                            "preflights here), continue (pass them to the "
+                            "handler)", value);
     }
     return NULL;
 }
 
-const char *cors_policy_set_preflight_status(cors_policy_t *pol,
+const char *cors_policy_set_preflight_status(apr_pool_t *p,
+                                             cors_policy_t *pol,
                                              const char *value)
 {
     if (strcmp(value, "204") == 0) {
@@ -202,12 +207,13 @@ const char *cors_policy_set_preflight_status(cors_policy_t *pol,
         pol->preflight_status = 200;
     }
     else {
-        return "is not one of: 204, 200";
+        return apr_psprintf(p, "'%s' is not one of: 204, 200", value);
     }
     return NULL;
 }
 
-const char *cors_policy_set_upstream(cors_policy_t *pol, const char *value)
+const char *cors_policy_set_upstream(apr_pool_t *p, cors_policy_t *pol,
+                                     const char *value)
 {
     if (strcasecmp(value, "replace") == 0) {
         pol->upstream = CORS_UPSTREAM_REPLACE;
@@ -216,8 +222,9 @@ const char *cors_policy_set_upstream(cors_policy_t *pol, const char *value)
         pol->upstream = CORS_UPSTREAM_KEEP;
     }
     else {
-        return "is not one of: replace (mod_cors's headers win), keep (a "
-               "response's own Access-Control-Allow-Origin wins)";
+        return apr_psprintf(p, "'%s' is not one of: replace (mod_cors's "
+                            "headers win), keep (a response's own "
+                            "Access-Control-Allow-Origin wins)", value);
     }
     return NULL;
 }

@@ -79,10 +79,13 @@ const char *cors_policy_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
                                           const char *value);
 const char *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
                                     const char *value, const char **warning);
-const char *cors_policy_set_preflight(cors_policy_t *pol, const char *value);
-const char *cors_policy_set_preflight_status(cors_policy_t *pol,
+const char *cors_policy_set_preflight(apr_pool_t *p, cors_policy_t *pol,
+                                      const char *value);
+const char *cors_policy_set_preflight_status(apr_pool_t *p,
+                                             cors_policy_t *pol,
                                              const char *value);
-const char *cors_policy_set_upstream(cors_policy_t *pol, const char *value);
+const char *cors_policy_set_upstream(apr_pool_t *p, cors_policy_t *pol,
+                                     const char *value);
 
 /** Whether no CORS directive at all was given for this scope. */
 int cors_policy_is_empty(const cors_policy_t *pol);

@@ -76,13 +76,13 @@ static const char *apply_line(apr_pool_t *p, cors_policy_t *pol,
         return cors_policy_set_max_age(p, pol, rest, &warning);
     }
     if (!strcmp(name, "preflight")) {
-        return cors_policy_set_preflight(pol, rest);
+        return cors_policy_set_preflight(p, pol, rest);
     }
     if (!strcmp(name, "status")) {
-        return cors_policy_set_preflight_status(pol, rest);
+        return cors_policy_set_preflight_status(p, pol, rest);
     }
     if (!strcmp(name, "upstream")) {
-        return cors_policy_set_upstream(pol, rest);
+        return cors_policy_set_upstream(p, pol, rest);
     }
     /* No setters exist for these: set the fields as a handler would. */
     if (!strcmp(name, "pna")) {
