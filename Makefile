@@ -28,10 +28,11 @@ comma := ,
 WARNINGS := -Wall -Wextra -Werror
 
 # Unit tests: every tests/unit/test_*.c is one program, linked with the
-# engine (src/*.c, never mod_cors.c) and with the other tests/unit/*.c
-# (shared case tables and helpers).
+# engine (src/*.c, never mod_cors.c) and with the shared helpers
+# tests/unit/unit_*.c, if any (case tables are headers, cases_*.h).  Other
+# .c files there are programs of their own (bench_decide.c).
 UNIT_TESTS := $(wildcard tests/unit/test_*.c)
-UNIT_HELPERS := $(filter-out $(UNIT_TESTS),$(wildcard tests/unit/*.c))
+UNIT_HELPERS := $(wildcard tests/unit/unit_*.c)
 UNIT_HDR := $(wildcard tests/unit/*.h)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_TESTS))
 ASAN_BINS := $(patsubst tests/unit/%.c,build/unit-asan/%,$(UNIT_TESTS))
@@ -47,6 +48,10 @@ ASAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# Micro-benchmark of the decision (tests/unit/bench_decide.c), optimised
+# like the module; BENCH_MS is the time per row.
+BENCH_MS ?= 200
+
 # What lint and format look at.
 LINT_FILES = $(wildcard mod_cors.c src/*.c src/*.h tests/unit/*.c)
 LINT_C_FILES = $(filter %.c,$(LINT_FILES))
@@ -60,7 +65,8 @@ TEST_STEPS := lint unit unit-asan integration
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .PHONY: all build deps unit unit-asan integration examples lint lint-format \
-        lint-cppcheck lint-build format test demo install clean help
+        lint-cppcheck lint-build format test demo install clean help \
+        bench-decide
 
 all: build
 
@@ -74,6 +80,7 @@ help:
 	@echo "  unit, unit-asan  cmocka tests of src/, plain and under ASan+UBSan"
 	@echo "  integration      pytest suite against a real Apache"
 	@echo "  examples         only the conf-examples/ checks of that suite"
+	@echo "  bench-decide     ns per decision (BENCH_MS=ms per row)"
 	@echo "  demo [PORT=n]    two-origin browser demo on 127.0.0.1:n..n+2"
 	@echo "  install          into \$$($(APXS) -q LIBEXECDIR), honours DESTDIR"
 	@echo "  clean"
@@ -108,6 +115,16 @@ unit: $(UNIT_BINS)
 
 unit-asan: $(ASAN_BINS)
 	@$(ASAN_ENV) scripts/run-tests.sh unit-asan $(ASAN_BINS)
+
+build/bench/bench_decide: tests/unit/bench_decide.c $(ENGINE_SRC) $(HDR) \
+                          Makefile
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARNINGS) -O2 -g -Isrc $(APR_CFLAGS) \
+	    $(shell pkg-config --cflags libpcre2-8 libpsl) -o $@ $< \
+	    $(ENGINE_SRC) -lapr-1 -lpcre2-8 -lpsl
+
+bench-decide: build/bench/bench_decide
+	build/bench/bench_decide $(BENCH_MS)
 
 # The suite starts its own Apache and loads the module named here.
 integration: $(MODULE)
