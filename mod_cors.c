@@ -409,7 +409,7 @@ static request_rec *cors_original_request(request_rec *r)
 static void cors_log_decision(request_rec *r, const cors_req_t *st)
 {
     const cors_decision_t *d = &st->d;
-    const char *origin;
+    const char *origin, *hint;
 
     if (d->allowed || d->kind == CORS_KIND_NO_ORIGIN
         || !APLOG_R_IS_LEVEL(r, APLOG_DEBUG)) {
@@ -421,12 +421,18 @@ static void cors_log_decision(request_rec *r, const cors_req_t *st)
                                                      CORS_LOG_QUOTE_MAX),
                              "...", NULL);
     }
+    hint = cors_policy_hint(r->pool, st->policy, origin);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                  CORS_LOGNO(0002) "%s refused for %s: %s (Origin '%s')",
+                  CORS_LOGNO(0002) "%s refused for %s: %s%s%s%s",
                   d->kind == CORS_KIND_PREFLIGHT ? "preflight" : "request",
                   ap_escape_logitem(r->pool, r->uri),
                   d->detail ? d->detail : cors_reason_text(d->reason),
-                  ap_escape_logitem(r->pool, origin));
+                  d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED ? ""
+                  : apr_pstrcat(r->pool, " (Origin '",
+                                ap_escape_logitem(r->pool, origin), "')",
+                                NULL),
+                  hint ? "; hint: " : "",
+                  hint ? ap_escape_logitem(r->pool, hint) : "");
 }
 
 static void cors_log_conflict(request_rec *r, const cors_req_t *st)

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "cors_policy.h"
@@ -448,6 +449,72 @@ static int cors_origin_allowed(apr_pool_t *p, const cors_policy_t *pol,
     }
     *reason = CORS_REASON_ORIGIN_NOT_ALLOWED;
     return 0;
+}
+
+static int cors_value_allowed(apr_pool_t *p, const cors_policy_t *pol,
+                              const char *value)
+{
+    cors_origin_t origin;
+    cors_reason_e reason;
+    cors_origin_status_e st = cors_origin_parse_request(value, &origin);
+
+    return st == CORS_ORIGIN_VALID
+           && cors_origin_allowed(p, pol, value, st, &origin, &reason);
+}
+
+const char *cors_policy_hint(apr_pool_t *p, const cors_policy_t *pol,
+                             const char *value)
+{
+    cors_origin_t o;
+    const char *scheme, *host, *port, *variant;
+    char *lower;
+    apr_size_t len, i;
+
+    if (value == NULL
+        || (len = strnlen(value, CORS_ORIGIN_MAX_LEN + 1))
+           > CORS_ORIGIN_MAX_LEN) {
+        return NULL;
+    }
+    if (cors_origin_parse_request(value, &o) != CORS_ORIGIN_VALID) {
+        lower = apr_pstrmemdup(p, value, len);
+        for (i = 0; i < len; i++) {
+            lower[i] = (char)apr_tolower(lower[i]);
+        }
+        while (len > 0 && lower[len - 1] == '/') {
+            lower[--len] = '\0';
+        }
+        if (cors_value_allowed(p, pol, lower)) {
+            return apr_psprintf(p, "%s is allowed, but this Origin is not "
+                                "written as browsers send it (case or a "
+                                "trailing slash): was it typed by hand?",
+                                lower);
+        }
+        return NULL;
+    }
+    scheme = apr_pstrmemdup(p, o.scheme, o.scheme_len);
+    host = apr_pstrmemdup(p, o.host, o.host_len);
+    port = o.port ? apr_psprintf(p, ":%d", o.port) : "";
+    variant = apr_pstrcat(p, strcmp(scheme, "http") == 0 ? "https"
+                             : strcmp(scheme, "https") == 0 ? "http"
+                             : scheme, "://", host, port, NULL);
+    if (strcmp(variant, value) != 0 && cors_value_allowed(p, pol, variant)) {
+        return apr_psprintf(p, "%s is allowed: the scheme differs", variant);
+    }
+    variant = strncmp(host, "www.", 4) == 0
+              ? apr_pstrcat(p, scheme, "://", host + 4, port, NULL)
+              : apr_pstrcat(p, scheme, "://www.", host, port, NULL);
+    if (cors_value_allowed(p, pol, variant)) {
+        return apr_psprintf(p, "%s is allowed: 'www.' differs", variant);
+    }
+    if (o.port != 0) {
+        variant = apr_pstrcat(p, scheme, "://", host, NULL);
+        if (cors_value_allowed(p, pol, variant)) {
+            return apr_psprintf(p, "%s is allowed: the port differs (list "
+                                "%s, or %s://%s:* for any port)", variant,
+                                value, scheme, host);
+        }
+    }
+    return NULL;
 }
 
 /* A configured method that differs only by case: fetch() uppercases only

@@ -173,6 +173,14 @@ typedef struct cors_decision_t {
 void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
                         const cors_request_t *req, cors_decision_t *d);
 
+/**
+ * For a refused Origin, an allowed origin it differs from only by scheme,
+ * port, "www.", case or a trailing slash, as a sentence; or NULL.  Costs a
+ * few lookups, so it is asked only when the answer will be logged.
+ */
+const char *cors_policy_hint(apr_pool_t *p, const cors_policy_t *pol,
+                             const char *origin);
+
 /** Static text for a reason ("origin not allowed", ...). */
 const char *cors_reason_text(cors_reason_e reason);
 
