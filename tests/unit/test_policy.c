@@ -384,6 +384,105 @@ static void test_enabled_conflict_table(void **state)
     UNIT_END("cors_policy_flag_cases");
 }
 
+/* ---- is_empty / describe --------------------------------------------- */
+
+static void test_is_empty(void **state)
+{
+    apr_pool_t *p = *state;
+    static cors_setup_t s_origin = {"origin https://a.example", NULL};
+    static cors_setup_t s_none = {"origin none", NULL};
+    static cors_setup_t s_maxage = {"maxage 600", NULL};
+    static cors_setup_t s_cred = {"credentials off", NULL};
+    static cors_setup_t s_regex = {"regex ^https://a\\.example$", NULL};
+    static cors_setup_t s_methods = {"methods PUT", NULL};
+    static cors_setup_t s_status = {"status 200", NULL};
+    static cors_setup_t s_empty2 = {"--", NULL};
+    static const struct {
+        const char *desc;
+        const char *const *setup;
+        int empty;
+    } cases[] = {
+        {"nothing", P_NONE, 1},
+        {"two empty sections merged", s_empty2, 1},
+        {"an origin", s_origin, 0},
+        {"origin none is a directive", s_none, 0},
+        {"max age only", s_maxage, 0},
+        {"credentials off is a directive", s_cred, 0},
+        {"regex only", s_regex, 0},
+        {"methods only", s_methods, 0},
+        {"status only", s_status, 0},
+    };
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cases); i++) {
+        cors_policy_t *pol = build_policy(p, cases[i].desc, cases[i].setup);
+
+        if (pol != NULL) {
+            unit_check_int(cases[i].desc, "is_empty", cases[i].empty,
+                           cors_policy_is_empty(pol) != 0);
+        }
+    }
+    UNIT_END("cors_policy_is_empty");
+}
+
+static void test_describe(void **state)
+{
+    apr_pool_t *p = *state;
+    static cors_setup_t lines =
+        {"origin https://a.example https://*.example.com",
+         "credentials on",
+         "regex ^https://pr-[0-9]+\\.example\\.com$",
+         "methods PATCH",
+         "headers X-Foo",
+         "expose X-Bar",
+         NULL};
+    const char *wanted[] = {"https://a.example",
+                            "*.example.com",
+                            "^https://pr-[0-9]+\\.example\\.com$",
+                            "PATCH",
+                            "x-foo",
+                            "x-bar",
+                            "7200",
+                            "204"};
+    cors_policy_t *pol = build_policy(p, "describe", lines);
+    const char *text, *line;
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    if (pol == NULL) {
+        UNIT_END("cors_policy_describe");
+        return;
+    }
+    text = cors_policy_describe(p, pol, ">>");
+    if (text == NULL || !*text) {
+        unit_fail("describe", "text", "empty");
+        UNIT_END("cors_policy_describe");
+        return;
+    }
+    for (i = 0; i < N_ELEMS(wanted); i++) {
+        if (!unit_contains_i(text, wanted[i])) {
+            unit_fail("describe", "text", "does not mention %s:\n%s", wanted[i],
+                      text);
+        }
+    }
+    /* One "name: value" line per field, each started with the indent. */
+    for (line = text; *line; line = strchr(line, '\n') + 1) {
+        const char *end = strchr(line, '\n');
+        apr_size_t len = end ? (apr_size_t)(end - line) : strlen(line);
+        const char *colon = memchr(line, ':', len);
+
+        if (len > 0 && (strncmp(line, ">>", 2) != 0 || colon == NULL)) {
+            unit_fail("describe", "line", "not '>>name: value': %s",
+                      unit_show(p, apr_pstrmemdup(p, line, len)));
+        }
+        if (end == NULL) {
+            break;
+        }
+    }
+    UNIT_END("cors_policy_describe");
+}
+
 /* ---- decide ------------------------------------------------------------ */
 
 static const char *kind_name(int k)
@@ -705,6 +804,8 @@ int main(void)
         cmocka_unit_test(test_setter_values),
         cmocka_unit_test(test_merge_fields),
         cmocka_unit_test(test_enabled_conflict_table),
+        cmocka_unit_test(test_is_empty),
+        cmocka_unit_test(test_describe),
         cmocka_unit_test(test_decide_table),
         cmocka_unit_test(test_decide_adversarial),
         cmocka_unit_test(test_decide_pure),
