@@ -70,10 +70,9 @@ typedef enum {
     CORS_COUNTERS
 } cors_counter_e;
 
-static const char *const cors_counter_names[CORS_COUNTERS] = {
-    "Allowed", "Refused", "PreflightsAllowed", "PreflightsRefused",
-    "MalformedOrigins"
-};
+static const char *const cors_counter_names[CORS_COUNTERS] =
+    {"Allowed", "Refused", "PreflightsAllowed", "PreflightsRefused",
+     "MalformedOrigins"};
 
 /** Per-server state, set up once per configuration. */
 typedef struct cors_server_conf_t {
@@ -90,7 +89,7 @@ typedef struct cors_server_conf_t {
 
 /** The decision of one request, kept on the request the browser sent. */
 typedef struct cors_req_t {
-    const cors_policy_t *policy;    /**< NULL: CORS is off for this URL */
+    const cors_policy_t *policy; /**< NULL: CORS is off for this URL */
     cors_decision_t d;
 } cors_req_t;
 
@@ -126,9 +125,8 @@ static void cors_config_warning(cmd_parms *cmd, const char *warning)
     int in_htaccess = cmd->pool != cmd->server->process->pconf;
 
     ap_log_error(APLOG_MARK, in_htaccess ? APLOG_DEBUG : APLOG_WARNING, 0,
-                 cmd->server, CORS_LOGNO(0001) "%s: %s (%s:%d)",
-                 cmd->cmd->name, warning,
-                 cmd->directive ? cmd->directive->filename : "?",
+                 cmd->server, CORS_LOGNO(0001) "%s: %s (%s:%d)", cmd->cmd->name,
+                 warning, cmd->directive ? cmd->directive->filename : "?",
                  cmd->directive ? cmd->directive->line_num : 0);
 }
 
@@ -140,9 +138,8 @@ typedef const char *(*cors_add_value_fn)(apr_pool_t *p, cors_policy_t *pol,
  * List directives see all their values at once so that one message names
  * every bad value, not only the first.
  */
-static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
-                                   int argc, char *const argv[],
-                                   cors_add_value_fn add)
+static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol, int argc,
+                                   char *const argv[], cors_add_value_fn add)
 {
     const char *errors = NULL;
     int i;
@@ -220,8 +217,8 @@ static const char *set_cors_methods(cmd_parms *cmd, void *dconf, int argc,
     return cors_add_values(cmd, dconf, argc, argv, cors_add_method);
 }
 
-static const char *set_cors_allow_headers(cmd_parms *cmd, void *dconf,
-                                          int argc, char *const argv[])
+static const char *set_cors_allow_headers(cmd_parms *cmd, void *dconf, int argc,
+                                          char *const argv[])
 {
     return cors_add_values(cmd, dconf, argc, argv, cors_add_allow_header);
 }
@@ -236,8 +233,7 @@ static const char *set_cors_expose_headers(cmd_parms *cmd, void *dconf,
  * On/Off by hand rather than AP_INIT_FLAG: httpd's own message for a bad
  * flag does not quote the value.
  */
-static const char *cors_parse_on_off(cmd_parms *cmd, const char *arg,
-                                     int *out)
+static const char *cors_parse_on_off(cmd_parms *cmd, const char *arg, int *out)
 {
     if (strcasecmp(arg, "on") == 0) {
         *out = 1;
@@ -259,8 +255,7 @@ static const char *set_cors_credentials(cmd_parms *cmd, void *dconf,
     const char *err = cors_parse_on_off(cmd, arg, &on);
 
     if (err == NULL
-        && (err = cors_policy_set_credentials(cmd->pool, dconf, on))
-           != NULL) {
+        && (err = cors_policy_set_credentials(cmd->pool, dconf, on)) != NULL) {
         return apr_psprintf(cmd->pool, "%s: '%s' cannot be used here: %s",
                             cmd->cmd->name, arg, err);
     }
@@ -268,8 +263,7 @@ static const char *set_cors_credentials(cmd_parms *cmd, void *dconf,
 }
 
 /* The On/Off directives whose only job is to store the flag. */
-static const char *set_cors_flag(cmd_parms *cmd, void *dconf,
-                                 const char *arg)
+static const char *set_cors_flag(cmd_parms *cmd, void *dconf, const char *arg)
 {
     int on = 0;
     const char *err = cors_parse_on_off(cmd, arg, &on);
@@ -284,8 +278,7 @@ static const char *set_cors_max_age(cmd_parms *cmd, void *dconf,
                                     const char *arg)
 {
     const char *warning = NULL;
-    const char *err = cors_policy_set_max_age(cmd->pool, dconf, arg,
-                                              &warning);
+    const char *err = cors_policy_set_max_age(cmd->pool, dconf, arg, &warning);
 
     if (err != NULL) {
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
@@ -296,8 +289,7 @@ static const char *set_cors_max_age(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
-typedef const char *(*cors_set_keyword_fn)(apr_pool_t *p,
-                                           cors_policy_t *pol,
+typedef const char *(*cors_set_keyword_fn)(apr_pool_t *p, cors_policy_t *pol,
                                            const char *value);
 
 static const char *cors_set_keyword(cmd_parms *cmd, cors_policy_t *pol,
@@ -320,8 +312,7 @@ static const char *set_cors_preflight(cmd_parms *cmd, void *dconf,
 static const char *set_cors_preflight_status(cmd_parms *cmd, void *dconf,
                                              const char *arg)
 {
-    return cors_set_keyword(cmd, dconf, arg,
-                            cors_policy_set_preflight_status);
+    return cors_set_keyword(cmd, dconf, arg, cors_policy_set_preflight_status);
 }
 
 static const char *set_cors_upstream(cmd_parms *cmd, void *dconf,
@@ -335,61 +326,58 @@ static const char *set_cors_upstream(cmd_parms *cmd, void *dconf,
  * config, virtual host, <Directory>, <Location>, <Files>, <If>, and
  * .htaccess under AllowOverride FileInfo (or AllowOverrideList).
  */
-static const command_rec cors_cmds[] = {
-    AP_INIT_TAKE_ARGV("CORSAllowOrigin", set_cors_origins, NULL, OR_FILEINFO,
-                      "origins allowed to make cross-origin requests "
-                      "(scheme://host[:port], https://*.example.com, "
-                      "http://localhost:*), '*', 'null' or 'none'; "
-                      "+value adds to, -value removes from the inherited "
-                      "list"),
-    AP_INIT_TAKE1("CORSAllowOriginMatch", set_cors_origin_match, NULL,
-                  OR_FILEINFO,
-                  "a PCRE2 regular expression, anchored ^...$, matched "
-                  "against the whole Origin"),
-    AP_INIT_TAKE1("CORSAllowCredentials", set_cors_credentials, NULL,
-                  OR_FILEINFO,
-                  "On to let cookies and HTTP authentication through "
-                  "(Access-Control-Allow-Credentials: true); default Off"),
-    AP_INIT_TAKE_ARGV("CORSAllowMethods", set_cors_methods, NULL,
-                      OR_FILEINFO,
-                      "methods allowed in preflights (case-sensitive), or "
-                      "'*'; default GET HEAD POST"),
-    AP_INIT_TAKE_ARGV("CORSAllowHeaders", set_cors_allow_headers, NULL,
-                      OR_FILEINFO,
-                      "request headers allowed in preflights, or '*' (every "
-                      "header but Authorization)"),
-    AP_INIT_TAKE_ARGV("CORSExposeHeaders", set_cors_expose_headers, NULL,
-                      OR_FILEINFO,
-                      "response headers JavaScript may read, or '*'"),
-    AP_INIT_TAKE1("CORSMaxAge", set_cors_max_age, NULL, OR_FILEINFO,
-                  "seconds browsers may cache a preflight, 0-86400; "
-                  "default 7200"),
-    AP_INIT_TAKE1("CORSAllowPrivateNetwork", set_cors_flag,
-                  (void *)APR_OFFSETOF(cors_policy_t, private_network),
-                  OR_FILEINFO,
-                  "On to answer Private Network Access preflights "
-                  "(Chromium 104-141); default Off"),
-    AP_INIT_TAKE1("CORSPreflight", set_cors_preflight, NULL, OR_FILEINFO,
-                  "handle (mod_cors answers preflights) or continue (the "
-                  "handler does); default handle"),
-    AP_INIT_TAKE1("CORSPreflightStatus", set_cors_preflight_status, NULL,
-                  OR_FILEINFO,
-                  "status of an allowed preflight, 204 or 200; default 204"),
-    AP_INIT_TAKE1("CORSUpstreamHeaders", set_cors_upstream, NULL,
-                  OR_FILEINFO,
-                  "replace (mod_cors's CORS headers win) or keep (a "
-                  "response's own win); default replace"),
-    AP_INIT_TAKE1("CORSDebugHeader", set_cors_flag,
-                  (void *)APR_OFFSETOF(cors_policy_t, debug_header),
-                  OR_FILEINFO,
-                  "On to add a CORS-Debug response header with the reason "
-                  "(development only); default Off"),
-    AP_INIT_TAKE1("CORSShadow", set_cors_flag,
-                  (void *)APR_OFFSETOF(cors_policy_t, shadow), OR_FILEINFO,
-                  "On to decide and log without changing responses; "
-                  "default Off"),
-    {NULL}
-};
+static const command_rec cors_cmds[] =
+    {AP_INIT_TAKE_ARGV("CORSAllowOrigin", set_cors_origins, NULL, OR_FILEINFO,
+                       "origins allowed to make cross-origin requests "
+                       "(scheme://host[:port], https://*.example.com, "
+                       "http://localhost:*), '*', 'null' or 'none'; "
+                       "+value adds to, -value removes from the inherited "
+                       "list"),
+     AP_INIT_TAKE1("CORSAllowOriginMatch", set_cors_origin_match, NULL,
+                   OR_FILEINFO,
+                   "a PCRE2 regular expression, anchored ^...$, matched "
+                   "against the whole Origin"),
+     AP_INIT_TAKE1("CORSAllowCredentials", set_cors_credentials, NULL,
+                   OR_FILEINFO,
+                   "On to let cookies and HTTP authentication through "
+                   "(Access-Control-Allow-Credentials: true); default Off"),
+     AP_INIT_TAKE_ARGV("CORSAllowMethods", set_cors_methods, NULL, OR_FILEINFO,
+                       "methods allowed in preflights (case-sensitive), or "
+                       "'*'; default GET HEAD POST"),
+     AP_INIT_TAKE_ARGV("CORSAllowHeaders", set_cors_allow_headers, NULL,
+                       OR_FILEINFO,
+                       "request headers allowed in preflights, or '*' (every "
+                       "header but Authorization)"),
+     AP_INIT_TAKE_ARGV("CORSExposeHeaders", set_cors_expose_headers, NULL,
+                       OR_FILEINFO,
+                       "response headers JavaScript may read, or '*'"),
+     AP_INIT_TAKE1("CORSMaxAge", set_cors_max_age, NULL, OR_FILEINFO,
+                   "seconds browsers may cache a preflight, 0-86400; "
+                   "default 7200"),
+     AP_INIT_TAKE1("CORSAllowPrivateNetwork", set_cors_flag,
+                   (void *)APR_OFFSETOF(cors_policy_t, private_network),
+                   OR_FILEINFO,
+                   "On to answer Private Network Access preflights "
+                   "(Chromium 104-141); default Off"),
+     AP_INIT_TAKE1("CORSPreflight", set_cors_preflight, NULL, OR_FILEINFO,
+                   "handle (mod_cors answers preflights) or continue (the "
+                   "handler does); default handle"),
+     AP_INIT_TAKE1("CORSPreflightStatus", set_cors_preflight_status, NULL,
+                   OR_FILEINFO,
+                   "status of an allowed preflight, 204 or 200; default 204"),
+     AP_INIT_TAKE1("CORSUpstreamHeaders", set_cors_upstream, NULL, OR_FILEINFO,
+                   "replace (mod_cors's CORS headers win) or keep (a "
+                   "response's own win); default replace"),
+     AP_INIT_TAKE1("CORSDebugHeader", set_cors_flag,
+                   (void *)APR_OFFSETOF(cors_policy_t, debug_header),
+                   OR_FILEINFO,
+                   "On to add a CORS-Debug response header with the reason "
+                   "(development only); default Off"),
+     AP_INIT_TAKE1("CORSShadow", set_cors_flag,
+                   (void *)APR_OFFSETOF(cors_policy_t, shadow), OR_FILEINFO,
+                   "On to decide and log without changing responses; "
+                   "default Off"),
+     {NULL}};
 
 /* --------------------------------------------------------------------- */
 /* The decision                                                           */
@@ -417,8 +405,9 @@ static void cors_log_decision(request_rec *r, const cors_req_t *st)
     }
     origin = apr_table_get(r->headers_in, "Origin");
     if (origin != NULL && strlen(origin) > CORS_LOG_QUOTE_MAX) {
-        origin = apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, origin,
-                                                     CORS_LOG_QUOTE_MAX),
+        origin = apr_pstrcat(r->pool,
+                             apr_pstrmemdup(r->pool, origin,
+                                            CORS_LOG_QUOTE_MAX),
                              "...", NULL);
     }
     hint = cors_policy_hint(r->pool, st->policy, origin);
@@ -427,10 +416,11 @@ static void cors_log_decision(request_rec *r, const cors_req_t *st)
                   d->kind == CORS_KIND_PREFLIGHT ? "preflight" : "request",
                   ap_escape_logitem(r->pool, r->uri),
                   d->detail ? d->detail : cors_reason_text(d->reason),
-                  d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED ? ""
-                  : apr_pstrcat(r->pool, " (Origin '",
-                                ap_escape_logitem(r->pool, origin), "')",
-                                NULL),
+                  d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED
+                      ? ""
+                      : apr_pstrcat(r->pool, " (Origin '",
+                                    ap_escape_logitem(r->pool, origin), "')",
+                                    NULL),
                   hint ? "; hint: " : "",
                   hint ? ap_escape_logitem(r->pool, hint) : "");
 }
@@ -442,8 +432,9 @@ static void cors_log_conflict(request_rec *r, const cors_req_t *st)
 
     if (apr_atomic_cas32(&sconf->conflict_logged, 1, 0) == 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      CORS_LOGNO(0003) "%s; no CORS headers are sent for %s and "
-                      "every URL with the same policy",
+                      CORS_LOGNO(
+                          0003) "%s; no CORS headers are sent for %s and "
+                                "every URL with the same policy",
                       st->d.detail, ap_escape_logitem(r->pool, r->uri));
     }
 }
@@ -457,9 +448,9 @@ static void cors_count(request_rec *r, const cors_decision_t *d)
         return;
     }
     if (d->kind == CORS_KIND_PREFLIGHT) {
-        apr_atomic_inc32(&sconf->counters[d->allowed
-                                          ? CORS_COUNT_PREFLIGHT_ALLOWED
-                                          : CORS_COUNT_PREFLIGHT_DENIED]);
+        apr_atomic_inc32(
+            &sconf->counters[d->allowed ? CORS_COUNT_PREFLIGHT_ALLOWED
+                                        : CORS_COUNT_PREFLIGHT_DENIED]);
     }
     else {
         apr_atomic_inc32(&sconf->counters[d->allowed ? CORS_COUNT_ALLOWED
@@ -564,8 +555,8 @@ static int cors_collect_vary(void *rec, const char *key, const char *value)
         value += strspn(value, ", \t");
         len = strcspn(value, ", \t");
         if (len > 0 && !cors_has_token(tokens, value, len)) {
-            APR_ARRAY_PUSH(tokens, const char *) =
-                apr_pstrmemdup(tokens->pool, value, len);
+            APR_ARRAY_PUSH(tokens, const char *) = apr_pstrmemdup(tokens->pool,
+                                                                  value, len);
         }
         value += len;
     }
@@ -599,7 +590,7 @@ static void cors_merge_vary(request_rec *r, const char *ours)
 /** The response headers a decision is made of, in the order sent. */
 typedef struct cors_header_field_t {
     const char *name;
-    apr_size_t offset;      /**< of the value in cors_decision_t */
+    apr_size_t offset; /**< of the value in cors_decision_t */
 } cors_header_field_t;
 
 static const cors_header_field_t cors_fields[] = {
@@ -647,11 +638,13 @@ static void cors_shadow_compare(request_rec *r, const cors_req_t *st)
 
         if ((ours == NULL) != (theirs == NULL)
             || (ours != NULL && strcmp(ours, theirs) != 0)) {
-            const char *line = apr_psprintf(
-                r->pool, "%s: response has '%s', mod_cors would send '%s'",
-                cors_fields[i].name,
-                theirs ? ap_escape_logitem(r->pool, theirs) : "(none)",
-                ours ? ours : "(none)");
+            const char *line =
+                apr_psprintf(r->pool,
+                             "%s: response has '%s', mod_cors would send '%s'",
+                             cors_fields[i].name,
+                             theirs ? ap_escape_logitem(r->pool, theirs)
+                                    : "(none)",
+                             ours ? ours : "(none)");
 
             diff = diff ? apr_pstrcat(r->pool, diff, "; ", line, NULL) : line;
         }
@@ -694,8 +687,9 @@ static void cors_write_headers(request_rec *r, const cors_req_t *st)
     if (cors_policy_debug_header(st->policy)) {
         apr_table_setn(r->headers_out, "CORS-Debug",
                        d->detail ? d->detail
-                       : d->kind == CORS_KIND_NO_ORIGIN ? "no Origin"
-                       : cors_reason_text(d->reason));
+                       : d->kind == CORS_KIND_NO_ORIGIN
+                           ? "no Origin"
+                           : cors_reason_text(d->reason));
     }
 }
 
@@ -783,11 +777,10 @@ static int cors_quick_handler(request_rec *r, int lookup)
                                                      &cors_module);
     const cors_req_t *st;
 
-    if (lookup || !sconf->fast_preflight || r->main != NULL
-        || r->prev != NULL || r->method_number != M_OPTIONS
+    if (lookup || !sconf->fast_preflight || r->main != NULL || r->prev != NULL
+        || r->method_number != M_OPTIONS
         || apr_table_get(r->headers_in, "Origin") == NULL
-        || apr_table_get(r->headers_in,
-                         "Access-Control-Request-Method") == NULL
+        || apr_table_get(r->headers_in, "Access-Control-Request-Method") == NULL
         || (st = cors_request_state(r)) == NULL
         || st->d.kind != CORS_KIND_PREFLIGHT) {
         return DECLINED;
@@ -814,8 +807,7 @@ static void cors_insert_filter(request_rec *r)
 {
     if (r->main == NULL && cors_request_state(r) != NULL
         && !cors_filter_present(r->output_filters)) {
-        ap_add_output_filter_handle(cors_filter_handle, NULL, r,
-                                    r->connection);
+        ap_add_output_filter_handle(cors_filter_handle, NULL, r, r->connection);
     }
 }
 
@@ -897,8 +889,8 @@ static int cors_server_policy_is_static(server_rec *s);
 /* apache2 -t -D DUMP_CORS                                                */
 
 static void cors_dump_sections(apr_pool_t *p, const cors_policy_t *outer,
-                               apr_array_header_t *sections,
-                               const char *kind, int depth);
+                               apr_array_header_t *sections, const char *kind,
+                               int depth);
 
 static void cors_dump_section(apr_pool_t *p, const cors_policy_t *outer,
                               ap_conf_vector_t *sec, const char *kind,
@@ -928,8 +920,8 @@ static void cors_dump_section(apr_pool_t *p, const cors_policy_t *outer,
 }
 
 static void cors_dump_sections(apr_pool_t *p, const cors_policy_t *outer,
-                               apr_array_header_t *sections,
-                               const char *kind, int depth)
+                               apr_array_header_t *sections, const char *kind,
+                               int depth)
 {
     ap_conf_vector_t **secs = (ap_conf_vector_t **)sections->elts;
     int i;
@@ -957,8 +949,7 @@ static void cors_test_config(apr_pool_t *pconf, server_rec *s)
     for (; s != NULL; s = s->next) {
         const cors_policy_t *pol = ap_get_module_config(s->lookup_defaults,
                                                         &cors_module);
-        core_server_config *sconf = ap_get_core_module_config(
-            s->module_config);
+        core_server_config *sconf = ap_get_core_module_config(s->module_config);
 
         if (s->defn_name == NULL) {
             printf("main server %s\n",
@@ -1006,9 +997,10 @@ static apr_status_t cors_counters_create(apr_pool_t *pconf, server_rec *s)
     size = nservers * CORS_COUNTERS * sizeof(apr_uint32_t);
     rv = apr_shm_create(&shm, size, NULL, pconf);
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, CORS_LOGNO(0006)
-                     "no shared memory for the server-status counters; "
-                     "CORS works, uncounted");
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                     CORS_LOGNO(0006) "no shared memory for the server-status "
+                                      "counters; "
+                                      "CORS works, uncounted");
         return rv;
     }
     base = apr_shm_baseaddr_get(shm);
@@ -1030,7 +1022,8 @@ static int cors_status_hook(request_rec *r, int flags)
 
     if (!(flags & AP_STATUS_SHORT)) {
         ap_rputs("<hr />\n<h2>mod_cors</h2>\n<table border=\"1\">"
-                 "<tr><th>Server</th>", r);
+                 "<tr><th>Server</th>",
+                 r);
         for (i = 0; i < CORS_COUNTERS; i++) {
             ap_rprintf(r, "<th>%s</th>", cors_counter_names[i]);
         }
@@ -1040,8 +1033,8 @@ static int cors_status_hook(request_rec *r, int flags)
         cors_server_conf_t *sconf = ap_get_module_config(s->module_config,
                                                          &cors_module);
         const char *name = apr_psprintf(r->pool, "%s:%u",
-                                        s->server_hostname
-                                        ? s->server_hostname : "*",
+                                        s->server_hostname ? s->server_hostname
+                                                           : "*",
                                         (unsigned)s->port);
 
         if (sconf->counters == NULL) {
@@ -1049,8 +1042,8 @@ static int cors_status_hook(request_rec *r, int flags)
         }
         if (flags & AP_STATUS_SHORT) {
             for (i = 0; i < CORS_COUNTERS; i++) {
-                ap_rprintf(r, "CORS%s[%s]: %u\n", cors_counter_names[i],
-                           name, (unsigned)sconf->counters[i]);
+                ap_rprintf(r, "CORS%s[%s]: %u\n", cors_counter_names[i], name,
+                           (unsigned)sconf->counters[i]);
             }
             continue;
         }
@@ -1087,14 +1080,16 @@ static int cors_section_may_change_policy(ap_conf_vector_t *sec,
         }
     }
     for (i = 0; cd->sec_file != NULL && i < cd->sec_file->nelts; i++) {
-        if (cors_section_may_change_policy(
-                APR_ARRAY_IDX(cd->sec_file, i, ap_conf_vector_t *), 1)) {
+        if (cors_section_may_change_policy(APR_ARRAY_IDX(cd->sec_file, i,
+                                                         ap_conf_vector_t *),
+                                           1)) {
             return 1;
         }
     }
     for (i = 0; cd->sec_if != NULL && i < cd->sec_if->nelts; i++) {
-        if (cors_section_may_change_policy(
-                APR_ARRAY_IDX(cd->sec_if, i, ap_conf_vector_t *), 1)) {
+        if (cors_section_may_change_policy(APR_ARRAY_IDX(cd->sec_if, i,
+                                                         ap_conf_vector_t *),
+                                           1)) {
             return 1;
         }
     }
@@ -1114,8 +1109,10 @@ static int cors_server_policy_is_static(server_rec *s)
     }
     for (j = 0; j < 2; j++) {
         for (i = 0; i < lists[j]->nelts; i++) {
-            if (cors_section_may_change_policy(
-                    APR_ARRAY_IDX(lists[j], i, ap_conf_vector_t *), 1)) {
+            if (cors_section_may_change_policy(APR_ARRAY_IDX(lists[j], i,
+                                                             ap_conf_vector_t
+                                                                 *),
+                                               1)) {
                 return 0;
             }
         }
@@ -1131,10 +1128,11 @@ static void cors_plan_fast_preflight(server_rec *s)
         const cors_policy_t *pol = ap_get_module_config(s->lookup_defaults,
                                                         &cors_module);
 
-        sconf->fast_preflight =
-            pol != NULL && cors_policy_enabled(pol)
-            && cors_policy_preflight_mode(pol) == CORS_PREFLIGHT_HANDLE
-            && !cors_policy_shadow(pol) && cors_server_policy_is_static(s);
+        sconf->fast_preflight = pol != NULL && cors_policy_enabled(pol)
+                                && cors_policy_preflight_mode(pol)
+                                       == CORS_PREFLIGHT_HANDLE
+                                && !cors_policy_shadow(pol)
+                                && cors_server_policy_is_static(s);
     }
 }
 
@@ -1181,17 +1179,16 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_insert_error_filter(cors_insert_filter, after_headers, NULL,
                                 APR_HOOK_REALLY_LAST);
     cors_filter_handle = ap_register_output_filter("CORS", cors_out_filter,
-                                                   NULL,
-                                                   AP_FTYPE_CONTENT_SET);
+                                                   NULL, AP_FTYPE_CONTENT_SET);
 }
 
 AP_DECLARE_MODULE(cors) = {
     STANDARD20_MODULE_STUFF,
-    create_cors_dir_config,     /* create per-directory config */
-    merge_cors_dir_config,      /* merge per-directory configs */
-    create_cors_server_config,  /* create per-server config */
-    NULL,                       /* merge per-server configs */
-    cors_cmds,                  /* directives */
-    register_hooks,             /* register hooks */
-    AP_MODULE_FLAG_NONE         /* flags */
+    create_cors_dir_config,    /* create per-directory config */
+    merge_cors_dir_config,     /* merge per-directory configs */
+    create_cors_server_config, /* create per-server config */
+    NULL,                      /* merge per-server configs */
+    cors_cmds,                 /* directives */
+    register_hooks,            /* register hooks */
+    AP_MODULE_FLAG_NONE        /* flags */
 };

@@ -19,36 +19,36 @@
 
 /** A wildcard or any-port pattern: scheme://[*.]host[:port|:*]. */
 typedef struct cors_pattern_t {
-    const char *text;       /**< normalised, as shown to administrators */
+    const char *text; /**< normalised, as shown to administrators */
     const char *scheme;
     apr_size_t scheme_len;
-    const char *host;       /**< the suffix after "*." when subdomains */
+    const char *host; /**< the suffix after "*." when subdomains */
     apr_size_t host_len;
-    int port;               /**< 0: scheme default, -1: any port */
-    int subdomains;         /**< "*." prefix: strict subdomains only */
-    int public_suffix;      /**< "*." directly over a public suffix */
+    int port;          /**< 0: scheme default, -1: any port */
+    int subdomains;    /**< "*." prefix: strict subdomains only */
+    int public_suffix; /**< "*." directly over a public suffix */
 } cors_pattern_t;
 
 struct cors_origin_set_t {
-    apr_hash_t *exact;              /**< normalised origin -> itself */
-    apr_array_header_t *patterns;   /**< cors_pattern_t */
+    apr_hash_t *exact;            /**< normalised origin -> itself */
+    apr_array_header_t *patterns; /**< cors_pattern_t */
     int any;
     int null;
     apr_hash_t *rm_exact;
-    apr_array_header_t *rm_list;    /**< rm_exact's keys, to walk them */
+    apr_array_header_t *rm_list; /**< rm_exact's keys, to walk them */
     apr_array_header_t *rm_patterns;
     int rm_any;
     int rm_null;
-    int replace;                    /**< replaces the inherited list */
+    int replace; /**< replaces the inherited list */
     int public_suffix;
 };
 
 struct cors_origins_t {
     const cors_origin_set_t *own;
-    const cors_origins_t *parent;   /**< NULL when own replaces */
+    const cors_origins_t *parent; /**< NULL when own replaces */
     int any;
     int null;
-    int count;                      /**< entries left after removals */
+    int count; /**< entries left after removals */
     int public_suffix;
 };
 
@@ -82,8 +82,8 @@ static int cors_is_scheme_char(unsigned char c, int first)
     if (c >= 'a' && c <= 'z') {
         return 1;
     }
-    return !first && ((c >= '0' && c <= '9') || c == '+' || c == '-'
-                      || c == '.');
+    return !first
+           && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.');
 }
 
 static int cors_is_host_char(unsigned char c)
@@ -136,8 +136,8 @@ cors_origin_status_e cors_origin_parse_request(const char *value,
     if (len == 4 && memcmp(value, "null", 4) == 0) {
         return CORS_ORIGIN_OPAQUE;
     }
-    for (i = 0; i < len && cors_is_scheme_char((unsigned char)value[i],
-                                               i == 0); i++) {
+    for (i = 0; i < len && cors_is_scheme_char((unsigned char)value[i], i == 0);
+         i++) {
     }
     if (i == 0 || len - i < 3 || memcmp(value + i, "://", 3) != 0) {
         return CORS_ORIGIN_MALFORMED;
@@ -147,8 +147,7 @@ cors_origin_status_e cors_origin_parse_request(const char *value,
     i += 3;
     start = i;
     if (i < len && value[i] == '[') {
-        for (i++; i < len && cors_is_ipv6_char((unsigned char)value[i]);
-             i++) {
+        for (i++; i < len && cors_is_ipv6_char((unsigned char)value[i]); i++) {
         }
         if (i >= len || value[i] != ']' || i - start < 3
             || memchr(value + start, ':', i - start) == NULL) {
@@ -177,8 +176,7 @@ cors_origin_status_e cors_origin_parse_request(const char *value,
             port = port * 10 + (value[i] - '0');
         }
         if (digits == 0 || value[i - digits] == '0' || port > 65535
-            || port == cors_origin_default_port(out->scheme,
-                                                out->scheme_len)) {
+            || port == cors_origin_default_port(out->scheme, out->scheme_len)) {
             return CORS_ORIGIN_MALFORMED;
         }
         out->port = port;
@@ -200,15 +198,14 @@ cors_origin_set_t *cors_origin_set_make(apr_pool_t *p)
 
 /** A configured value taken apart, before it becomes an entry. */
 typedef struct cors_origin_conf_t {
-    const char *scheme;     /**< lowercased */
-    const char *host;       /**< lowercased, IPv6 bracketed and canonical */
-    int port;               /**< 0 default, -1 "*" */
+    const char *scheme; /**< lowercased */
+    const char *host;   /**< lowercased, IPv6 bracketed and canonical */
+    int port;           /**< 0 default, -1 "*" */
     int subdomains;
-    const char *text;       /**< normalised text */
+    const char *text; /**< normalised text */
 } cors_origin_conf_t;
 
-static const char *cors_origin_text(apr_pool_t *p,
-                                    const cors_origin_conf_t *o)
+static const char *cors_origin_text(apr_pool_t *p, const cors_origin_conf_t *o)
 {
     const char *prefix = o->subdomains ? "*." : "";
 
@@ -250,9 +247,11 @@ static const char *cors_origin_conf_parse(apr_pool_t *p, const char *value,
 
     memset(o, 0, sizeof(*o));
     if (sep == NULL || sep == value) {
-        return apr_psprintf(p, "'%s' is not an origin: write "
+        return apr_psprintf(p,
+                            "'%s' is not an origin: write "
                             "scheme://host[:port], for example "
-                            "https://app.example.com", value);
+                            "https://app.example.com",
+                            value);
     }
     scheme = apr_pstrmemdup(p, value, (apr_size_t)(sep - value));
     for (i = 0; scheme[i]; i++) {
@@ -266,20 +265,23 @@ static const char *cors_origin_conf_parse(apr_pool_t *p, const char *value,
     auth = sep + 3;
     end = auth + strcspn(auth, "/?#");
     if (*end != '\0') {
-        const char *what = *end == '?' ? "a query"
-                           : *end == '#' ? "a fragment"
-                           : end[1] == '\0' ? "a trailing slash" : "a path";
-        const char *meant = apr_pstrcat(
-            p, scheme, "://", apr_pstrmemdup(p, auth, (apr_size_t)(end - auth)),
-            NULL);
+        const char *what = *end == '?'      ? "a query"
+                           : *end == '#'    ? "a fragment"
+                           : end[1] == '\0' ? "a trailing slash"
+                                            : "a path";
+        const char *meant =
+            apr_pstrcat(p, scheme, "://",
+                        apr_pstrmemdup(p, auth, (apr_size_t)(end - auth)),
+                        NULL);
         cors_origin_conf_t fixed;
 
         if (cors_origin_conf_parse(p, meant, &fixed) == NULL) {
             meant = fixed.text;
         }
-        return apr_psprintf(p, "'%s' has %s, but an origin is only "
-                            "scheme://host[:port]; did you mean '%s'?", value,
-                            what, meant);
+        return apr_psprintf(p,
+                            "'%s' has %s, but an origin is only "
+                            "scheme://host[:port]; did you mean '%s'?",
+                            value, what, meant);
     }
     if (memchr(auth, '@', (apr_size_t)(end - auth)) != NULL) {
         const char *at = strrchr(auth, '@');
@@ -289,14 +291,17 @@ static const char *cors_origin_conf_parse(apr_pool_t *p, const char *value,
         if (cors_origin_conf_parse(p, meant, &fixed) == NULL) {
             meant = fixed.text;
         }
-        return apr_psprintf(p, "'%s' has userinfo (user@), which browsers "
+        return apr_psprintf(p,
+                            "'%s' has userinfo (user@), which browsers "
                             "never send in an Origin; did you mean '%s'?",
                             value, meant);
     }
     if (cors_has_non_ascii(auth, (apr_size_t)(end - auth))) {
-        return apr_psprintf(p, "'%s' has a non-ASCII host: browsers send "
+        return apr_psprintf(p,
+                            "'%s' has a non-ASCII host: browsers send "
                             "internationalised hosts in ASCII (punycode, "
-                            "xn--...); write the host that way", value);
+                            "xn--...); write the host that way",
+                            value);
     }
     if (*auth == '[') {
         struct in6_addr addr;
@@ -328,19 +333,22 @@ static const char *cors_origin_conf_parse(apr_pool_t *p, const char *value,
             host[i] = (char)apr_tolower(host[i]);
             if (!cors_is_host_char((unsigned char)host[i])) {
                 if (host[i] == '*') {
-                    return apr_psprintf(p, "'%s': '*' may only stand at the "
+                    return apr_psprintf(p,
+                                        "'%s': '*' may only stand at the "
                                         "start of the host, as in "
-                                        "https://*.example.com", value);
+                                        "https://*.example.com",
+                                        value);
                 }
-                return apr_psprintf(p, "'%s' has an invalid character in "
-                                    "its host", value);
+                return apr_psprintf(p,
+                                    "'%s' has an invalid character in "
+                                    "its host",
+                                    value);
             }
         }
         if (host[0] == '\0') {
             return apr_psprintf(p, "'%s' has no host", value);
         }
-        if (!cors_host_labels_ok(host, i)
-            || (i > 1 && host[i - 1] == '.')) {
+        if (!cors_host_labels_ok(host, i) || (i > 1 && host[i - 1] == '.')) {
             return apr_psprintf(p, "'%s' has an empty label in its host",
                                 value);
         }
@@ -357,10 +365,12 @@ static const char *cors_origin_conf_parse(apr_pool_t *p, const char *value,
             char *stop;
 
             if (*port == '\0' || strspn(port, "0123456789") != strlen(port)
-                || strlen(port) > 5
-                || (n = apr_strtoi64(port, &stop, 10)) < 1 || n > 65535) {
-                return apr_psprintf(p, "'%s' has an invalid port: use 1-65535 "
-                                    "or * for any port", value);
+                || strlen(port) > 5 || (n = apr_strtoi64(port, &stop, 10)) < 1
+                || n > 65535) {
+                return apr_psprintf(p,
+                                    "'%s' has an invalid port: use 1-65535 "
+                                    "or * for any port",
+                                    value);
             }
             o->port = (int)n;
             if (o->port == cors_origin_default_port(scheme, strlen(scheme))) {
@@ -369,8 +379,10 @@ static const char *cors_origin_conf_parse(apr_pool_t *p, const char *value,
         }
     }
     else if (*hostend != '\0') {
-        return apr_psprintf(p, "'%s' is not an origin: write "
-                            "scheme://host[:port]", value);
+        return apr_psprintf(p,
+                            "'%s' is not an origin: write "
+                            "scheme://host[:port]",
+                            value);
     }
     o->text = cors_origin_text(p, o);
     return NULL;
@@ -381,8 +393,8 @@ static int cors_is_public_suffix(const char *host)
     const psl_ctx_t *psl = psl_builtin();
 
     return psl != NULL
-           && psl_is_public_suffix2(psl, host, PSL_TYPE_ANY
-                                               | PSL_TYPE_NO_STAR_RULE);
+           && psl_is_public_suffix2(psl, host,
+                                    PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
 }
 
 static const char *cors_origin_conf_check(apr_pool_t *p, const char *value,
@@ -395,22 +407,27 @@ static const char *cors_origin_conf_check(apr_pool_t *p, const char *value,
         return NULL;
     }
     if (strchr(o->host, '.') == NULL) {
-        return apr_psprintf(p, "'%s' would allow every site under the "
+        return apr_psprintf(p,
+                            "'%s' would allow every site under the "
                             "top-level domain '%s'; list the origins or "
-                            "a wildcard under your own domain", value,
-                            o->host);
+                            "a wildcard under your own domain",
+                            value, o->host);
     }
     if (cors_is_public_suffix(o->host)) {
         *public_suffix = 1;
         if (credentials) {
-            return apr_psprintf(p, "'%s' is a wildcard directly over the "
+            return apr_psprintf(p,
+                                "'%s' is a wildcard directly over the "
                                 "public suffix '%s' (anyone can register a "
                                 "site there) and credentials are on; list "
-                                "the origins instead", value, o->host);
+                                "the origins instead",
+                                value, o->host);
         }
-        *warning = apr_psprintf(p, "'%s' is a wildcard directly over the "
+        *warning = apr_psprintf(p,
+                                "'%s' is a wildcard directly over the "
                                 "public suffix '%s': anyone can register a "
-                                "site that matches it", value, o->host);
+                                "site that matches it",
+                                value, o->host);
     }
     return NULL;
 }
@@ -458,7 +475,8 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
             return NULL;
         }
         if (credentials) {
-            return apr_psprintf(p, "'%s' cannot be combined with "
+            return apr_psprintf(p,
+                                "'%s' cannot be combined with "
                                 "CORSAllowCredentials On: browsers refuse "
                                 "'Access-Control-Allow-Origin: *' on "
                                 "credentialed requests; list the origins",
@@ -473,15 +491,19 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
             return NULL;
         }
         if (credentials) {
-            return apr_psprintf(p, "'%s' cannot be combined with "
+            return apr_psprintf(p,
+                                "'%s' cannot be combined with "
                                 "CORSAllowCredentials On: any sandboxed "
                                 "iframe or file: page sends Origin: null, so "
-                                "it would get the user's credentials", value);
+                                "it would get the user's credentials",
+                                value);
         }
         set->null = 1;
-        *warning = apr_psprintf(p, "'%s' is allowed: any sandboxed iframe "
+        *warning = apr_psprintf(p,
+                                "'%s' is allowed: any sandboxed iframe "
                                 "or file: page, on any site, sends "
-                                "Origin: null", value);
+                                "Origin: null",
+                                value);
         return NULL;
     }
     if (*v == '\0') {
@@ -491,8 +513,9 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
         return err;
     }
     if (!remove
-        && (err = cors_origin_conf_check(p, v, &o, credentials,
-                                         &public_suffix, warning)) != NULL) {
+        && (err = cors_origin_conf_check(p, v, &o, credentials, &public_suffix,
+                                         warning))
+               != NULL) {
         return err;
     }
     if (!o.subdomains && o.port != -1) {
@@ -536,7 +559,8 @@ const char *cors_origin_set_check_credentials(apr_pool_t *p,
                                                    cors_pattern_t);
 
         if (pat->public_suffix) {
-            return apr_psprintf(p, "CORSAllowOrigin '%s' in the same section "
+            return apr_psprintf(p,
+                                "CORSAllowOrigin '%s' in the same section "
                                 "is a wildcard directly over a public "
                                 "suffix; list the origins instead",
                                 pat->text);
@@ -602,8 +626,7 @@ int cors_origins_allow_null(const cors_origins_t *o)
 
 int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o)
 {
-    return o != NULL
-           && (o->parent ? o->public_suffix : o->own->public_suffix);
+    return o != NULL && (o->parent ? o->public_suffix : o->own->public_suffix);
 }
 
 static int cors_origins_count(const cors_origins_t *o)
@@ -664,9 +687,9 @@ static int cors_patterns_match(const apr_array_header_t *arr,
         }
         else if (origin->host_len > pat->host_len + 1
                  && memcmp(origin->host + origin->host_len - pat->host_len,
-                           pat->host, pat->host_len) == 0
-                 && origin->host[origin->host_len - pat->host_len - 1]
-                    == '.') {
+                           pat->host, pat->host_len)
+                        == 0
+                 && origin->host[origin->host_len - pat->host_len - 1] == '.') {
             return 1;
         }
     }
@@ -727,9 +750,10 @@ static void cors_describe_set(apr_pool_t *p, const cors_origin_set_t *s,
             apr_pstrcat(p, "-", (const char *)apr_hash_this_key(hi), NULL);
     }
     for (i = 0; i < s->rm_patterns->nelts; i++) {
-        APR_ARRAY_PUSH(arr, const char *) = apr_pstrcat(
-            p, "-", APR_ARRAY_IDX(s->rm_patterns, i, cors_pattern_t).text,
-            NULL);
+        APR_ARRAY_PUSH(arr, const char *) =
+            apr_pstrcat(p, "-",
+                        APR_ARRAY_IDX(s->rm_patterns, i, cors_pattern_t).text,
+                        NULL);
     }
 }
 
@@ -798,25 +822,28 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
     PCRE2_SIZE erroffset;
 
     *warning = NULL;
-    if (len == 0 || pattern[0] != '^' || !cors_ends_with_anchor(pattern,
-                                                                len)) {
-        return apr_psprintf(p, "'%s' is not anchored: it must start with ^ "
+    if (len == 0 || pattern[0] != '^' || !cors_ends_with_anchor(pattern, len)) {
+        return apr_psprintf(p,
+                            "'%s' is not anchored: it must start with ^ "
                             "and end with $, or a pattern like "
                             "'https://example\\.com' would also match "
-                            "'https://example.com.evil.net'", pattern);
+                            "'https://example.com.evil.net'",
+                            pattern);
     }
     re = apr_pcalloc(p, sizeof(*re));
     re->source = apr_pstrdup(p, pattern);
     re->code = pcre2_compile((PCRE2_SPTR)pattern, len,
                              PCRE2_ANCHORED | PCRE2_ENDANCHORED
-                             | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_UTF,
+                                 | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_UTF,
                              &errcode, &erroffset, NULL);
     if (re->code == NULL) {
         PCRE2_UCHAR msg[256];
 
         pcre2_get_error_message(errcode, msg, sizeof(msg));
-        return apr_psprintf(p, "'%s' is not a valid regular expression: %s "
-                            "at offset %lu", pattern, (const char *)msg,
+        return apr_psprintf(p,
+                            "'%s' is not a valid regular expression: %s "
+                            "at offset %lu",
+                            pattern, (const char *)msg,
                             (unsigned long)erroffset);
     }
     apr_pool_cleanup_register(p, re->code, cors_regex_cleanup,
@@ -824,7 +851,8 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
     /* Without JIT support the interpreter is used: slower, still correct. */
     (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
     if (cors_has_bare_dot(pattern)) {
-        *warning = apr_psprintf(p, "'%s' has an unescaped '.', which matches "
+        *warning = apr_psprintf(p,
+                                "'%s' has an unescaped '.', which matches "
                                 "any character (so 'example.com' also "
                                 "matches 'exampleXcom'); write '\\.'",
                                 pattern);
@@ -850,8 +878,8 @@ static void cors_pcre2_pfree(void *block, void *pool)
     (void)pool;
 }
 
-int cors_regex_match(const cors_regex_t *re, const char *value,
-                     apr_size_t len, apr_pool_t *scratch)
+int cors_regex_match(const cors_regex_t *re, const char *value, apr_size_t len,
+                     apr_pool_t *scratch)
 {
     pcre2_general_context *gctx;
     pcre2_match_data *md;

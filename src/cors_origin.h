@@ -17,18 +17,18 @@
 
 /** A tuple origin, pointing into the string it was parsed from. */
 typedef struct cors_origin_t {
-    const char *scheme;     /**< lowercase scheme, not NUL-terminated */
+    const char *scheme; /**< lowercase scheme, not NUL-terminated */
     apr_size_t scheme_len;
-    const char *host;       /**< lowercase host (IPv6 with brackets) */
+    const char *host; /**< lowercase host (IPv6 with brackets) */
     apr_size_t host_len;
-    int port;               /**< 0 when absent (the scheme's default) */
+    int port; /**< 0 when absent (the scheme's default) */
 } cors_origin_t;
 
 /** What a request's Origin header turned out to be. */
 typedef enum {
-    CORS_ORIGIN_VALID,      /**< scheme://host[:port], as browsers serialise */
-    CORS_ORIGIN_OPAQUE,     /**< the literal "null" */
-    CORS_ORIGIN_MALFORMED   /**< anything else: never echoed */
+    CORS_ORIGIN_VALID,    /**< scheme://host[:port], as browsers serialise */
+    CORS_ORIGIN_OPAQUE,   /**< the literal "null" */
+    CORS_ORIGIN_MALFORMED /**< anything else: never echoed */
 } cors_origin_status_e;
 
 /**
@@ -129,7 +129,7 @@ const char *cors_regex_source(const cors_regex_t *re);
  * Whether value (length len) matches the whole pattern.  Match data comes
  * from scratch, a per-request pool: nothing is malloc'ed.
  */
-int cors_regex_match(const cors_regex_t *re, const char *value,
-                     apr_size_t len, apr_pool_t *scratch);
+int cors_regex_match(const cors_regex_t *re, const char *value, apr_size_t len,
+                     apr_pool_t *scratch);
 
 #endif /* CORS_ORIGIN_H */

@@ -36,7 +36,7 @@ cors_policy_t *cors_policy_make(apr_pool_t *p)
     return pol;
 }
 
-#define CORS_MERGE_INT(field) \
+#define CORS_MERGE_INT(field)                                                  \
     (add->field != CORS_UNSET ? add->field : base->field)
 #define CORS_MERGE_PTR(field) (add->field ? add->field : base->field)
 
@@ -71,8 +71,8 @@ const char *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
     if (pol->own_origins == NULL) {
         pol->own_origins = cors_origin_set_make(p);
     }
-    err = cors_origin_set_add(p, pol->own_origins, value,
-                              pol->credentials == 1, warning);
+    err = cors_origin_set_add(p, pol->own_origins, value, pol->credentials == 1,
+                              warning);
     if (err != NULL) {
         return err;
     }
@@ -146,10 +146,12 @@ const char *cors_policy_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
                                           const char *value)
 {
     if (strcmp(value, "*") == 0 && pol->credentials == 1) {
-        return apr_psprintf(p, "'%s' cannot be combined with "
+        return apr_psprintf(p,
+                            "'%s' cannot be combined with "
                             "CORSAllowCredentials On: with credentials, "
                             "browsers read '*' as a header named '*'; list "
-                            "the headers to expose", value);
+                            "the headers to expose",
+                            value);
     }
     if (pol->expose_headers == NULL) {
         pol->expose_headers = cors_tokens_make(p, CORS_TOKENS_HEADERS);
@@ -166,14 +168,17 @@ const char *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
     *warning = NULL;
     if (len == 0 || len > 6 || strspn(value, "0123456789") != len
         || (n = apr_atoi64(value)) > CORS_MAX_AGE_MAX) {
-        return apr_psprintf(p, "'%s' is not a number of seconds from 0 to "
-                            "%d (0 disables preflight caching)", value,
-                            CORS_MAX_AGE_MAX);
+        return apr_psprintf(p,
+                            "'%s' is not a number of seconds from 0 to "
+                            "%d (0 disables preflight caching)",
+                            value, CORS_MAX_AGE_MAX);
     }
     if (n > CORS_CHROMIUM_MAX_AGE) {
-        *warning = apr_psprintf(p, "%s seconds is more than browsers keep a "
+        *warning = apr_psprintf(p,
+                                "%s seconds is more than browsers keep a "
                                 "preflight: Chromium caps it at 7200, "
-                                "Firefox at 86400, Safari at 600", value);
+                                "Firefox at 86400, Safari at 600",
+                                value);
     }
     pol->max_age = (int)n;
     pol->max_age_str = apr_itoa(p, (int)n);
@@ -190,15 +195,16 @@ const char *cors_policy_set_preflight(apr_pool_t *p, cors_policy_t *pol,
         pol->preflight = CORS_PREFLIGHT_CONTINUE;
     }
     else {
-        return apr_psprintf(p, "'%s' is not one of: handle (answer "
+        return apr_psprintf(p,
+                            "'%s' is not one of: handle (answer "
                             "preflights here), continue (pass them to the "
-                            "handler)", value);
+                            "handler)",
+                            value);
     }
     return NULL;
 }
 
-const char *cors_policy_set_preflight_status(apr_pool_t *p,
-                                             cors_policy_t *pol,
+const char *cors_policy_set_preflight_status(apr_pool_t *p, cors_policy_t *pol,
                                              const char *value)
 {
     if (strcmp(value, "204") == 0) {
@@ -223,9 +229,11 @@ const char *cors_policy_set_upstream(apr_pool_t *p, cors_policy_t *pol,
         pol->upstream = CORS_UPSTREAM_KEEP;
     }
     else {
-        return apr_psprintf(p, "'%s' is not one of: replace (mod_cors's "
+        return apr_psprintf(p,
+                            "'%s' is not one of: replace (mod_cors's "
                             "headers win), keep (a response's own "
-                            "Access-Control-Allow-Origin wins)", value);
+                            "Access-Control-Allow-Origin wins)",
+                            value);
     }
     return NULL;
 }
@@ -238,15 +246,12 @@ int cors_policy_enabled(const cors_policy_t *pol)
 
 int cors_policy_is_empty(const cors_policy_t *pol)
 {
-    return pol->origins == NULL && pol->regexes == NULL
-           && pol->methods == NULL && pol->allow_headers == NULL
-           && pol->expose_headers == NULL && pol->credentials == CORS_UNSET
-           && pol->max_age == CORS_UNSET
-           && pol->private_network == CORS_UNSET
-           && pol->preflight == CORS_UNSET
-           && pol->preflight_status == CORS_UNSET
-           && pol->upstream == CORS_UNSET && pol->debug_header == CORS_UNSET
-           && pol->shadow == CORS_UNSET;
+    return pol->origins == NULL && pol->regexes == NULL && pol->methods == NULL
+           && pol->allow_headers == NULL && pol->expose_headers == NULL
+           && pol->credentials == CORS_UNSET && pol->max_age == CORS_UNSET
+           && pol->private_network == CORS_UNSET && pol->preflight == CORS_UNSET
+           && pol->preflight_status == CORS_UNSET && pol->upstream == CORS_UNSET
+           && pol->debug_header == CORS_UNSET && pol->shadow == CORS_UNSET;
 }
 
 static const char *cors_on_off(int on)
@@ -254,8 +259,7 @@ static const char *cors_on_off(int on)
     return on ? "on" : "off";
 }
 
-static const char *cors_tokens_text(const cors_tokens_t *t,
-                                    const char *unset)
+static const char *cors_tokens_text(const cors_tokens_t *t, const char *unset)
 {
     if (t == NULL) {
         return unset;
@@ -273,39 +277,45 @@ const char *cors_policy_describe(apr_pool_t *p, const cors_policy_t *pol,
 
     cors_origins_describe(p, pol->origins, origins);
     for (i = 0; pol->regexes != NULL && i < pol->regexes->nelts; i++) {
-        APR_ARRAY_PUSH(patterns, const char *) =
-            cors_regex_source(APR_ARRAY_IDX(pol->regexes, i, cors_regex_t *));
+        APR_ARRAY_PUSH(patterns, const char *) = cors_regex_source(
+            APR_ARRAY_IDX(pol->regexes, i, cors_regex_t *));
     }
-    return apr_psprintf(
-        p,
-        "%sCORS: %s%s%s\n"
-        "%sorigins: %s\n"
-        "%sorigin patterns: %s\n"
-        "%scredentials: %s\n"
-        "%smethods: %s\n"
-        "%sallow headers: %s\n"
-        "%sexpose headers: %s\n"
-        "%smax-age: %s\n"
-        "%spreflight: %s, status %d\n"
-        "%supstream headers: %s\n"
-        "%sprivate network: %s, debug header: %s, shadow: %s\n",
-        indent, cors_policy_enabled(pol) ? "on" : "off",
-        conflict ? ", FAILS CLOSED: " : "", conflict ? conflict : "",
-        indent, origins->nelts ? cors_list_join(p, origins) : "none",
-        indent, patterns->nelts ? cors_list_join(p, patterns) : "none",
-        indent, cors_on_off(cors_policy_credentials(pol)),
-        indent, cors_tokens_text(pol->methods, "GET, HEAD, POST (default)"),
-        indent, cors_tokens_text(pol->allow_headers, "none"),
-        indent, cors_tokens_text(pol->expose_headers, "none"),
-        indent, pol->max_age_str ? pol->max_age_str : "7200",
-        indent, cors_policy_preflight_mode(pol) == CORS_PREFLIGHT_HANDLE
-                ? "handle" : "continue",
-        cors_policy_preflight_status(pol),
-        indent, cors_policy_upstream_mode(pol) == CORS_UPSTREAM_KEEP
-                ? "keep" : "replace",
-        indent, cors_on_off(cors_policy_private_network(pol)),
-        cors_on_off(cors_policy_debug_header(pol)),
-        cors_on_off(cors_policy_shadow(pol)));
+    return apr_psprintf(p,
+                        "%sCORS: %s%s%s\n"
+                        "%sorigins: %s\n"
+                        "%sorigin patterns: %s\n"
+                        "%scredentials: %s\n"
+                        "%smethods: %s\n"
+                        "%sallow headers: %s\n"
+                        "%sexpose headers: %s\n"
+                        "%smax-age: %s\n"
+                        "%spreflight: %s, status %d\n"
+                        "%supstream headers: %s\n"
+                        "%sprivate network: %s, debug header: %s, shadow: %s\n",
+                        indent, cors_policy_enabled(pol) ? "on" : "off",
+                        conflict ? ", FAILS CLOSED: " : "",
+                        conflict ? conflict : "", indent,
+                        origins->nelts ? cors_list_join(p, origins) : "none",
+                        indent,
+                        patterns->nelts ? cors_list_join(p, patterns) : "none",
+                        indent, cors_on_off(cors_policy_credentials(pol)),
+                        indent,
+                        cors_tokens_text(pol->methods,
+                                         "GET, HEAD, POST (default)"),
+                        indent, cors_tokens_text(pol->allow_headers, "none"),
+                        indent, cors_tokens_text(pol->expose_headers, "none"),
+                        indent, pol->max_age_str ? pol->max_age_str : "7200",
+                        indent,
+                        cors_policy_preflight_mode(pol) == CORS_PREFLIGHT_HANDLE
+                            ? "handle"
+                            : "continue",
+                        cors_policy_preflight_status(pol), indent,
+                        cors_policy_upstream_mode(pol) == CORS_UPSTREAM_KEEP
+                            ? "keep"
+                            : "replace",
+                        indent, cors_on_off(cors_policy_private_network(pol)),
+                        cors_on_off(cors_policy_debug_header(pol)),
+                        cors_on_off(cors_policy_shadow(pol)));
 }
 
 int cors_policy_credentials(const cors_policy_t *pol)
@@ -326,8 +336,7 @@ int cors_policy_preflight_status(const cors_policy_t *pol)
 
 int cors_policy_upstream_mode(const cors_policy_t *pol)
 {
-    return pol->upstream == CORS_UNSET ? CORS_UPSTREAM_REPLACE
-                                       : pol->upstream;
+    return pol->upstream == CORS_UNSET ? CORS_UPSTREAM_REPLACE : pol->upstream;
 }
 
 int cors_policy_debug_header(const cors_policy_t *pol)
@@ -410,8 +419,7 @@ static int cors_method_safelisted(const char *m)
  */
 static int cors_header_always_allowed(const char *name)
 {
-    return strcmp(name, "accept") == 0
-           || strcmp(name, "accept-language") == 0
+    return strcmp(name, "accept") == 0 || strcmp(name, "accept-language") == 0
            || strcmp(name, "content-language") == 0;
 }
 
@@ -440,8 +448,7 @@ static int cors_origin_allowed(apr_pool_t *p, const cors_policy_t *pol,
         int i;
 
         for (i = 0; i < pol->regexes->nelts; i++) {
-            if (cors_regex_match(APR_ARRAY_IDX(pol->regexes, i,
-                                               cors_regex_t *),
+            if (cors_regex_match(APR_ARRAY_IDX(pol->regexes, i, cors_regex_t *),
                                  value, len, p)) {
                 return 1;
             }
@@ -472,7 +479,7 @@ const char *cors_policy_hint(apr_pool_t *p, const cors_policy_t *pol,
 
     if (value == NULL
         || (len = strnlen(value, CORS_ORIGIN_MAX_LEN + 1))
-           > CORS_ORIGIN_MAX_LEN) {
+               > CORS_ORIGIN_MAX_LEN) {
         return NULL;
     }
     if (cors_origin_parse_request(value, &o) != CORS_ORIGIN_VALID) {
@@ -484,7 +491,8 @@ const char *cors_policy_hint(apr_pool_t *p, const cors_policy_t *pol,
             lower[--len] = '\0';
         }
         if (cors_value_allowed(p, pol, lower)) {
-            return apr_psprintf(p, "%s is allowed, but this Origin is not "
+            return apr_psprintf(p,
+                                "%s is allowed, but this Origin is not "
                                 "written as browsers send it (case or a "
                                 "trailing slash): was it typed by hand?",
                                 lower);
@@ -494,24 +502,27 @@ const char *cors_policy_hint(apr_pool_t *p, const cors_policy_t *pol,
     scheme = apr_pstrmemdup(p, o.scheme, o.scheme_len);
     host = apr_pstrmemdup(p, o.host, o.host_len);
     port = o.port ? apr_psprintf(p, ":%d", o.port) : "";
-    variant = apr_pstrcat(p, strcmp(scheme, "http") == 0 ? "https"
-                             : strcmp(scheme, "https") == 0 ? "http"
-                             : scheme, "://", host, port, NULL);
+    variant = apr_pstrcat(p,
+                          strcmp(scheme, "http") == 0    ? "https"
+                          : strcmp(scheme, "https") == 0 ? "http"
+                                                         : scheme,
+                          "://", host, port, NULL);
     if (strcmp(variant, value) != 0 && cors_value_allowed(p, pol, variant)) {
         return apr_psprintf(p, "%s is allowed: the scheme differs", variant);
     }
     variant = strncmp(host, "www.", 4) == 0
-              ? apr_pstrcat(p, scheme, "://", host + 4, port, NULL)
-              : apr_pstrcat(p, scheme, "://www.", host, port, NULL);
+                  ? apr_pstrcat(p, scheme, "://", host + 4, port, NULL)
+                  : apr_pstrcat(p, scheme, "://www.", host, port, NULL);
     if (cors_value_allowed(p, pol, variant)) {
         return apr_psprintf(p, "%s is allowed: 'www.' differs", variant);
     }
     if (o.port != 0) {
         variant = apr_pstrcat(p, scheme, "://", host, NULL);
         if (cors_value_allowed(p, pol, variant)) {
-            return apr_psprintf(p, "%s is allowed: the port differs (list "
-                                "%s, or %s://%s:* for any port)", variant,
-                                value, scheme, host);
+            return apr_psprintf(p,
+                                "%s is allowed: the port differs (list "
+                                "%s, or %s://%s:* for any port)",
+                                variant, value, scheme, host);
         }
     }
     return NULL;
@@ -531,13 +542,17 @@ static const char *cors_method_hint(apr_pool_t *p, const cors_tokens_t *t,
         const char *c = APR_ARRAY_IDX(t->names, i, const char *);
 
         if (strcasecmp(c, m) == 0) {
-            return apr_psprintf(p, "; configured: %s (methods are "
+            return apr_psprintf(p,
+                                "; configured: %s (methods are "
                                 "case-sensitive: fetch() does not uppercase "
-                                "%s)", c, m);
+                                "%s)",
+                                c, m);
         }
     }
     return apr_psprintf(p, "; configured: %s",
-                        t->any ? "*" : t->joined ? t->joined : "none");
+                        t->any      ? "*"
+                        : t->joined ? t->joined
+                                    : "none");
 }
 
 static int cors_header_allowed(const cors_tokens_t *ah, const char *n)
@@ -552,8 +567,7 @@ static int cors_header_allowed(const cors_tokens_t *ah, const char *n)
  * against Access-Control-Allow-Headers; the first failure is the reason.
  */
 static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
-                                  const cors_request_t *req,
-                                  cors_decision_t *d)
+                                  const cors_request_t *req, cors_decision_t *d)
 {
     cors_origin_t origin;
     cors_origin_status_e st = cors_origin_parse_request(req->origin, &origin);
@@ -565,8 +579,8 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
     d->env = "preflight-denied";
     if (!cors_origin_allowed(p, pol, req->origin, st, &origin, &d->reason)) {
         if (d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED) {
-            d->detail = apr_pstrcat(p, "origin ", req->origin,
-                                    " not allowed", NULL);
+            d->detail = apr_pstrcat(p, "origin ", req->origin, " not allowed",
+                                    NULL);
         }
         return;
     }
@@ -599,15 +613,17 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
         }
         else if (d->reason == CORS_REASON_NONE) {
             const char *why = strcmp(n, "authorization") == 0 && ah != NULL
-                              && ah->any
-                ? " (CORSAllowHeaders * never covers Authorization: list it)"
-                : apr_pstrcat(p, "; configured: ",
-                              ah != NULL && ah->joined ? ah->joined : "none",
-                              NULL);
+                                      && ah->any
+                                  ? " (CORSAllowHeaders * never covers "
+                                    "Authorization: list it)"
+                                  : apr_pstrcat(p, "; configured: ",
+                                                ah != NULL && ah->joined
+                                                    ? ah->joined
+                                                    : "none",
+                                                NULL);
 
             d->reason = CORS_REASON_HEADER_NOT_ALLOWED;
-            d->detail = apr_pstrcat(p, "header ", n, " not allowed", why,
-                                    NULL);
+            d->detail = apr_pstrcat(p, "header ", n, " not allowed", why, NULL);
         }
     }
     if (d->reason != CORS_REASON_NONE && !cors_policy_debug_header(pol)) {
@@ -626,7 +642,9 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
         d->status = 204;
     }
     d->allow_origin = cors_origins_allow_any(pol->origins)
-                      && !cors_policy_credentials(pol) ? "*" : req->origin;
+                              && !cors_policy_credentials(pol)
+                          ? "*"
+                          : req->origin;
     d->allow_credentials = cors_policy_credentials(pol) ? "true" : NULL;
     d->allow_methods = method_ok ? req->acrm : NULL;
     d->allow_headers = earned->nelts > 0 ? cors_list_join(p, earned) : NULL;

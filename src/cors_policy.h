@@ -23,8 +23,8 @@ typedef enum {
 } cors_preflight_mode_e;
 
 typedef enum {
-    CORS_UPSTREAM_REPLACE = 0,  /**< generator's Access-Control-* replaced */
-    CORS_UPSTREAM_KEEP = 1      /**< generator's ACAO wins when present */
+    CORS_UPSTREAM_REPLACE = 0, /**< generator's Access-Control-* replaced */
+    CORS_UPSTREAM_KEEP = 1     /**< generator's ACAO wins when present */
 } cors_upstream_mode_e;
 
 /**
@@ -34,19 +34,19 @@ typedef enum {
  * copies pointers.
  */
 typedef struct cors_policy_t {
-    cors_origin_set_t *own_origins;     /**< this section's values, or NULL */
-    const cors_origins_t *origins;      /**< effective scope, or NULL */
-    apr_array_header_t *regexes;        /**< cors_regex_t *, or NULL */
-    cors_tokens_t *methods;             /**< NULL: GET HEAD POST */
-    cors_tokens_t *allow_headers;       /**< NULL: none */
-    cors_tokens_t *expose_headers;      /**< NULL: none */
+    cors_origin_set_t *own_origins; /**< this section's values, or NULL */
+    const cors_origins_t *origins;  /**< effective scope, or NULL */
+    apr_array_header_t *regexes;    /**< cors_regex_t *, or NULL */
+    cors_tokens_t *methods;         /**< NULL: GET HEAD POST */
+    cors_tokens_t *allow_headers;   /**< NULL: none */
+    cors_tokens_t *expose_headers;  /**< NULL: none */
     int credentials;
     int max_age;
     const char *max_age_str;
     int private_network;
-    int preflight;                      /**< cors_preflight_mode_e */
+    int preflight; /**< cors_preflight_mode_e */
     int preflight_status;
-    int upstream;                       /**< cors_upstream_mode_e */
+    int upstream; /**< cors_upstream_mode_e */
     int debug_header;
     int shadow;
 } cors_policy_t;
@@ -81,8 +81,7 @@ const char *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
                                     const char *value, const char **warning);
 const char *cors_policy_set_preflight(apr_pool_t *p, cors_policy_t *pol,
                                       const char *value);
-const char *cors_policy_set_preflight_status(apr_pool_t *p,
-                                             cors_policy_t *pol,
+const char *cors_policy_set_preflight_status(apr_pool_t *p, cors_policy_t *pol,
                                              const char *value);
 const char *cors_policy_set_upstream(apr_pool_t *p, cors_policy_t *pol,
                                      const char *value);
@@ -119,17 +118,17 @@ int cors_policy_private_network(const cors_policy_t *pol);
 
 /** The CORS headers of one request, as received. */
 typedef struct cors_request_t {
-    const char *method;     /**< request method */
-    const char *origin;     /**< Origin, or NULL */
-    const char *acrm;       /**< Access-Control-Request-Method, or NULL */
-    const char *acrh;       /**< Access-Control-Request-Headers, or NULL */
-    const char *acrpn;      /**< Access-Control-Request-Private-Network */
+    const char *method; /**< request method */
+    const char *origin; /**< Origin, or NULL */
+    const char *acrm;   /**< Access-Control-Request-Method, or NULL */
+    const char *acrh;   /**< Access-Control-Request-Headers, or NULL */
+    const char *acrpn;  /**< Access-Control-Request-Private-Network */
 } cors_request_t;
 
 typedef enum {
-    CORS_KIND_NO_ORIGIN,    /**< no Origin: not a CORS request */
-    CORS_KIND_ACTUAL,       /**< a CORS request other than a preflight */
-    CORS_KIND_PREFLIGHT     /**< OPTIONS + Origin + ACRM */
+    CORS_KIND_NO_ORIGIN, /**< no Origin: not a CORS request */
+    CORS_KIND_ACTUAL,    /**< a CORS request other than a preflight */
+    CORS_KIND_PREFLIGHT  /**< OPTIONS + Origin + ACRM */
 } cors_kind_e;
 
 /** Why a request was refused (or CORS_REASON_NONE). */
@@ -148,10 +147,10 @@ typedef enum {
 /** The decision for one request, and the exact header values it earns. */
 typedef struct cors_decision_t {
     cors_kind_e kind;
-    int allowed;                /**< origin (and preflight) accepted */
+    int allowed; /**< origin (and preflight) accepted */
     cors_reason_e reason;
-    const char *detail;         /**< the reason in words, or NULL */
-    const char *env;            /**< value of the CORS variable */
+    const char *detail; /**< the reason in words, or NULL */
+    const char *env;    /**< value of the CORS variable */
     /* Response header values; NULL means "do not send". */
     const char *allow_origin;
     const char *allow_credentials;
@@ -160,8 +159,8 @@ typedef struct cors_decision_t {
     const char *allow_headers;
     const char *max_age;
     const char *allow_private_network;
-    const char *vary;           /**< tokens to merge into Vary, or NULL */
-    int status;                 /**< preflight: status to answer with */
+    const char *vary; /**< tokens to merge into Vary, or NULL */
+    int status;       /**< preflight: status to answer with */
 } cors_decision_t;
 
 /**

@@ -21,8 +21,20 @@ static int cors_is_tchar(unsigned char c)
         return 1;
     }
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
-    case '+': case '-': case '.': case '^': case '_': case '`': case '|':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
     case '~':
         return 1;
     default:
@@ -68,8 +80,7 @@ static char *cors_lowercase(apr_pool_t *p, const char *s, apr_size_t len)
     return out;
 }
 
-const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t,
-                            const char *value)
+const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t, const char *value)
 {
     apr_size_t len = strlen(value);
     const char *key;
@@ -81,15 +92,19 @@ const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t,
     }
     if (!cors_is_token(value, len)) {
         if (memchr(value, ',', len) != NULL) {
-            return apr_psprintf(p, "'%s' is not a single %s; list the "
+            return apr_psprintf(p,
+                                "'%s' is not a single %s; list the "
                                 "values separated by spaces, not commas",
-                                value, t->kind == CORS_TOKENS_METHODS
-                                ? "method" : "header name");
+                                value,
+                                t->kind == CORS_TOKENS_METHODS ? "method"
+                                                               : "header name");
         }
-        return apr_psprintf(p, "'%s' is not a valid %s (an RFC 9110 token: "
-                            "letters, digits and !#$%%&'*+-.^_`|~)", value,
-                            t->kind == CORS_TOKENS_METHODS
-                            ? "method" : "header name");
+        return apr_psprintf(p,
+                            "'%s' is not a valid %s (an RFC 9110 token: "
+                            "letters, digits and !#$%%&'*+-.^_`|~)",
+                            value,
+                            t->kind == CORS_TOKENS_METHODS ? "method"
+                                                           : "header name");
     }
     /* Header names compare case-insensitively, so the set is keyed on
      * lowercase; the administrator's spelling is what gets sent. */
@@ -141,8 +156,7 @@ int cors_tokens_has(const cors_tokens_t *t, const char *s, apr_size_t len)
  * only within small budgets, as jub0bs/cors does, so that a hostile value
  * cannot make the pass anything but linear and short.
  */
-cors_list_status_e cors_request_headers_parse(apr_pool_t *p,
-                                              const char *value,
+cors_list_status_e cors_request_headers_parse(apr_pool_t *p, const char *value,
                                               apr_array_header_t *names)
 {
     apr_size_t len, i = 0;
@@ -169,8 +183,9 @@ cors_list_status_e cors_request_headers_parse(apr_pool_t *p,
             i++;
         }
         if (i > start) {
-            APR_ARRAY_PUSH(names, const char *) =
-                cors_lowercase(p, value + start, i - start);
+            APR_ARRAY_PUSH(names, const char *) = cors_lowercase(p,
+                                                                 value + start,
+                                                                 i - start);
         }
         else if (++empties > CORS_EMPTY_ELEMENTS_BUDGET) {
             return CORS_LIST_MALFORMED;

@@ -17,17 +17,17 @@
 
 /** How names of a list compare. */
 typedef enum {
-    CORS_TOKENS_METHODS,    /**< case-sensitive, as Fetch compares methods */
-    CORS_TOKENS_HEADERS     /**< case-insensitive, stored lowercase */
+    CORS_TOKENS_METHODS, /**< case-sensitive, as Fetch compares methods */
+    CORS_TOKENS_HEADERS  /**< case-insensitive, stored lowercase */
 } cors_tokens_kind_e;
 
 /** A configured list of methods or header names, or "*". */
 typedef struct cors_tokens_t {
     cors_tokens_kind_e kind;
-    int any;                    /**< "*" was given */
-    apr_hash_t *set;            /**< the names (headers lowercased) */
-    apr_array_header_t *names;  /**< as configured, in configuration order */
-    const char *joined;         /**< "a, b, c" (or "*"), ready to send */
+    int any;                   /**< "*" was given */
+    apr_hash_t *set;           /**< the names (headers lowercased) */
+    apr_array_header_t *names; /**< as configured, in configuration order */
+    const char *joined;        /**< "a, b, c" (or "*"), ready to send */
 } cors_tokens_t;
 
 /** A new, empty list. */
@@ -37,8 +37,7 @@ cors_tokens_t *cors_tokens_make(apr_pool_t *p, cors_tokens_kind_e kind);
  * Add one configured value (a token or "*") to the list.  Returns NULL or
  * a message naming the value and what is wrong with it.
  */
-const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t,
-                            const char *value);
+const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t, const char *value);
 
 /** Whether s (RFC 9110 token, len bytes) is in the list; "*" not applied. */
 int cors_tokens_has(const cors_tokens_t *t, const char *s, apr_size_t len);
@@ -49,7 +48,7 @@ int cors_is_token(const char *s, apr_size_t len);
 /** Result of parsing Access-Control-Request-Headers. */
 typedef enum {
     CORS_LIST_OK,
-    CORS_LIST_MALFORMED     /**< not a list of tokens, or over a budget */
+    CORS_LIST_MALFORMED /**< not a list of tokens, or over a budget */
 } cors_list_status_e;
 
 /**
@@ -58,8 +57,7 @@ typedef enum {
  * CORS_OWS_BUDGET whitespace bytes around each element and at most
  * CORS_EMPTY_ELEMENTS_BUDGET empty elements, in one linear pass.
  */
-cors_list_status_e cors_request_headers_parse(apr_pool_t *p,
-                                              const char *value,
+cors_list_status_e cors_request_headers_parse(apr_pool_t *p, const char *value,
                                               apr_array_header_t *names);
 
 /** names (const char *) joined with ", ", as list headers are sent. */
