@@ -54,6 +54,8 @@ class TestExactOrigins:
         assert r.status == 200
         assert r.body == b'{"data": [1, 2, 3]}\n'
         assert_refused(r)
+        for (n, v) in r.headers:
+            assert "evil" not in v, (n, v)
 
     # a refused origin gets no Access-Control-* header of any kind
     def test_cors_200_04(self, cors_env):
@@ -314,6 +316,16 @@ class TestStarPolicy:
         for (n, v) in r.headers:
             assert "echo-me" not in v, (n, v)
 
+    # requests under "*" count as allowed (the CORS variable)
+    @pytest.mark.parametrize("tag,origin", [("valid", APP),
+                                            ("malformed", APP + "/")])
+    def test_cors_200_53(self, cors_env, tag, origin):
+        marker = "cors_200_53_" + tag
+        get(cors_env, "/api/data.json?" + marker, origin)
+        line = cors_env.access_log_line(marker)
+        assert line is not None
+        assert line.endswith("cors=allowed"), line
+
     # HEAD under "*"
     def test_cors_200_52(self, cors_env):
         r = get(cors_env, "/api/data.json", APP, method="HEAD")
@@ -504,6 +516,16 @@ class TestUpstreamHeaders:
         conf.location("/keep/none/", [
             "CORSAllowOrigin %s" % APP, "CORSUpstreamHeaders keep"])
         conf.location("/cgi/acao.cgi", ["CORSAllowOrigin %s" % APP])
+        conf.location("/cgi/status.cgi", [
+            "CORSAllowOrigin %s" % APP, "CORSUpstreamHeaders keep",
+            'Header always set Access-Control-Allow-Origin '
+            '"https://stale.example"',
+            'Header always set Access-Control-Allow-Credentials "true"'])
+        conf.location("/cgi/ok.cgi", [
+            "CORSAllowOrigin %s" % APP,
+            'Header always set Access-Control-Allow-Origin '
+            '"https://stale.example"',
+            'Header always set Access-Control-Max-Age "5"'])
         for d in ("replace/set", "replace/always", "replace/both",
                   "keep/set", "keep/always", "keep/none"):
             conf.doc(d + "/f.txt", "upstream\n")
@@ -540,6 +562,24 @@ class TestUpstreamHeaders:
             ["https://stale.example"], r.headers
         assert_vary_origin(r)
 
+    # keep: every generator CORS header stays untouched, Vary merged
+    def test_cors_200_95(self, cors_env):
+        r = get(cors_env, "/cgi/status.cgi?200", APP)
+        assert r.status == 200
+        assert r.get_all("Access-Control-Allow-Origin") == \
+            ["https://stale.example"], r.headers
+        assert r.get_all("Access-Control-Allow-Credentials") == ["true"]
+        assert_vary_origin(r)
+
+    # replace: a CGI answer plus Header always set: one ACAO, ours, and
+    # no stale Access-Control-* left over
+    def test_cors_200_96(self, cors_env):
+        r = get(cors_env, "/cgi/ok.cgi", APP)
+        assert r.status == 200
+        assert_allowed(r, APP)
+        r = get(cors_env, "/cgi/ok.cgi", EVIL)
+        assert r.cors_headers() == [], r.headers
+
     # keep: without a generator ACAO mod_cors answers as usual
     def test_cors_200_94(self, cors_env):
         r = get(cors_env, "/keep/none/f.txt", APP)
@@ -573,7 +613,7 @@ class TestLiveContexts:
         ("/ctx/other/x.txt?if", "https://if.example",
          "https://server.example"),
     ])
-    def test_cors_200_95(self, cors_env, path, origin, other):
+    def test_cors_200_85(self, cors_env, path, origin, other):
         r = get(cors_env, path, origin)
         assert r.status == 200
         assert_allowed(r, origin)
@@ -590,7 +630,7 @@ class TestVirtualHost:
         conf.start()
 
     # the policy of a <VirtualHost> applies to its requests only
-    def test_cors_200_96(self, cors_env):
+    def test_cors_200_86(self, cors_env):
         r = get(cors_env, "/alive.json", APP, headers=[("Host", "cors.test")])
         assert r.status == 200
         assert_allowed(r, APP)

@@ -250,6 +250,38 @@ class TestPreflightHandle:
             ["content-type", "x-requested-with"]
 
 
+    # default methods: GET HEAD POST only
+    @pytest.mark.parametrize("method,ok", [("GET", True), ("HEAD", True),
+                                           ("POST", True), ("PUT", False),
+                                           ("DELETE", False)])
+    def test_cors_300_22(self, cors_env, method, ok):
+        r = preflight(cors_env, "/noheaders/x.txt", method=method)
+        if ok:
+            assert_preflight_ok(r, method=method)
+        else:
+            assert_preflight_refused(r)
+
+    # a refused preflight logs its reason at cors:debug
+    @pytest.mark.parametrize("tag,origin,method,words", [
+        ("origin", EVIL, "PUT", ["evil.example.net"]),
+        ("method", APP, "patch", ["patch", "PATCH"]),
+        ("header", APP, "PUT", ["x-not-listed"]),
+    ])
+    def test_cors_300_23(self, cors_env, tag, origin, method, words):
+        mark = cors_env.log_size()
+        r = preflight(cors_env, "/api/data.json?" + tag, origin=origin,
+                      method=method,
+                      req_headers="X-Not-Listed" if tag == "header" else None)
+        assert r.status == 403
+        time.sleep(0.2)
+        lines = [ln for ln in cors_env.read_log(mark).splitlines()
+                 if "[cors:debug]" in ln]
+        assert lines, cors_env.read_log(mark)
+        text = "\n".join(lines)
+        for w in words:
+            assert w in text, text
+
+
 class TestHandlerNeverRuns:
 
     @pytest.fixture(autouse=True, scope="class")

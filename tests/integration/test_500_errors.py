@@ -166,3 +166,59 @@ class TestStarStatuses:
         assert r.status == status
         assert r.get_all("Access-Control-Allow-Origin") == ["*"], r.headers
         assert "origin" not in r.vary_tokens(), r.headers
+
+
+class TestProxy:
+    """Responses from a mod_proxy backend (this same httpd, /backend/,
+    which sets its own CORS headers)."""
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        conf = CorsConf(cors_env)
+        mods = cors_env.modules_dir
+        conf.add("LoadModule proxy_module %s/mod_proxy.so\n"
+                 "LoadModule proxy_http_module %s/mod_proxy_http.so"
+                 % (mods, mods))
+        backend = "http://127.0.0.1:%d/backend/" % cors_env.port
+        conf.add("ProxyPass /px/ %s\nProxyPass /pxkeep/ %s"
+                 % (backend, backend))
+        conf.location("/backend/", [
+            'Header always set Access-Control-Allow-Origin '
+            '"https://backend.example"',
+            'Header always set Access-Control-Allow-Credentials "true"',
+            'Header always set Vary "Accept-Encoding"'])
+        conf.location("/px/", ["CORSAllowOrigin %s" % APP,
+                               'Header always set '
+                               'Access-Control-Allow-Origin "*"'])
+        conf.location("/pxkeep/", ["CORSAllowOrigin %s" % APP,
+                                   "CORSUpstreamHeaders keep"])
+        conf.doc("backend/x.txt", "backend\n")
+        conf.start()
+
+    # replace: one ACAO (ours) on proxied 200 and 404, backend's dropped
+    @pytest.mark.parametrize("path,status", [("/px/x.txt", 200),
+                                             ("/px/missing", 404)])
+    def test_cors_500_20(self, cors_env, path, status):
+        r = request(cors_env.port, "GET", path, [("Origin", APP)])
+        assert r.status == status, r
+        assert_allowed(r, APP)
+        assert sorted(r.vary_tokens()) == ["accept-encoding", "origin"]
+
+    # keep: the backend's headers stay untouched, Vary: Origin merged
+    def test_cors_500_21(self, cors_env):
+        r = request(cors_env.port, "GET", "/pxkeep/x.txt", [("Origin", APP)])
+        assert r.status == 200, r
+        assert r.get_all("Access-Control-Allow-Origin") == \
+            ["https://backend.example"], r.headers
+        assert r.get_all("Access-Control-Allow-Credentials") == ["true"]
+        assert r.count("Vary") == 1, r.headers
+        assert sorted(r.vary_tokens()) == ["accept-encoding", "origin"]
+
+    # a preflight is answered by mod_cors; the backend never sees it
+    def test_cors_500_22(self, cors_env):
+        r = request(cors_env.port, "OPTIONS", "/px/x.txt?pf_500_22", [
+            ("Origin", APP), ("Access-Control-Request-Method", "GET")])
+        assert r.status == 204, r
+        assert r.get_all("Access-Control-Allow-Origin") == [APP]
+        assert cors_env.access_log_line("/backend/x.txt?pf_500_22",
+                                        timeout=0.5) is None

@@ -182,6 +182,7 @@ class CorsTestEnv:
 
     def __init__(self, gen_dir=None, mpm=MPM, mod_cors_so=MOD_CORS_SO):
         self.mpm = mpm
+        self.modules_dir = APACHE_MODULES
         self.mod_cors_so = os.path.abspath(mod_cors_so)
         base = gen_dir or tempfile.mkdtemp(prefix="mod_cors_it_")
         self.base = base
