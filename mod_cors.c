@@ -956,9 +956,10 @@ static void cors_test_config(apr_pool_t *pconf, server_rec *s)
                    s->server_hostname ? s->server_hostname : "");
         }
         else {
-            printf("virtual host %s:%u (%s:%d)\n",
+            printf("virtual host %s:%u (%s:%u)\n",
                    s->server_hostname ? s->server_hostname : "*",
-                   (unsigned)s->port, s->defn_name, s->defn_line_number);
+                   (unsigned)s->port, s->defn_name,
+                   (unsigned)s->defn_line_number);
         }
         if (!cors_policy_is_empty(pol)) {
             fputs(cors_policy_describe(p, pol, "  "), stdout);

@@ -94,8 +94,15 @@ static cors_policy_t *one_policy(apr_pool_t *p, const char *origin,
     cors_policy_t *pol = cors_policy_make(p);
     const char *warning = NULL, *err;
 
-    err = origin ? cors_policy_add_origin(p, pol, origin, &warning)
-                 : cors_policy_add_origin_regex(p, pol, regex, &warning);
+    if (origin != NULL) {
+        err = cors_policy_add_origin(p, pol, origin, &warning);
+    }
+    else if (regex != NULL) {
+        err = cors_policy_add_origin_regex(p, pol, regex, &warning);
+    }
+    else {
+        err = "neither an origin nor a pattern";
+    }
     if (err != NULL) {
         die(origin ? origin : regex, err);
     }
