@@ -358,6 +358,12 @@ class CorsTestEnv:
     def apache_restart(self):
         self.apache_stop()
         rc, out = self.apache_start()
+        if rc != 0 and ("Address already in use" in out
+                        or "did not come up" in out):
+            # a child of the previous server may still hold the socket
+            self.apache_stop()
+            time.sleep(1)
+            rc, out = self.apache_start()
         return rc
 
     # ---- logs ------------------------------------------------------------
