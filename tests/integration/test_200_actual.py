@@ -219,6 +219,21 @@ class TestNullListed:
                    for ln in log.splitlines()), log[-3000:]
 
 
+class TestExposeStar:
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        conf = CorsConf(cors_env)
+        conf.location("/api/", ["CORSAllowOrigin %s" % APP,
+                                "CORSExposeHeaders *"])
+        conf.start()
+
+    # CORSExposeHeaders * without credentials is sent as *
+    def test_cors_200_27(self, cors_env):
+        r = get(cors_env, "/api/data.json", APP)
+        assert_allowed(r, APP, expose="*")
+
+
 class TestCredentials:
 
     @pytest.fixture(autouse=True, scope="class")
@@ -259,7 +274,25 @@ class TestVaryMerge:
         conf.location("/static/", ["CORSAllowOrigin %s" % APP,
                                    'Header set Vary "origin, Accept"'])
         conf.location("/cgi/", ["CORSAllowOrigin %s" % APP])
+        conf.add("LoadModule deflate_module %s/mod_deflate.so"
+                 % cors_env.modules_dir)
+        conf.location("/gz/", ["CORSAllowOrigin %s" % APP,
+                               "SetOutputFilter DEFLATE"])
+        conf.doc("gz/big.txt", "compress me " * 200)
         conf.start()
+
+    # mod_deflate's Vary: Accept-Encoding and Origin on one line
+    @pytest.mark.parametrize("origin", [APP, EVIL, None])
+    def test_cors_200_43(self, cors_env, origin):
+        r = get(cors_env, "/gz/big.txt", origin,
+                headers=[("Accept-Encoding", "gzip")])
+        assert r.status == 200
+        assert r.header("Content-Encoding") == "gzip", r.headers
+        assert r.count("Vary") == 1, r.headers
+        assert sorted(r.vary_tokens()) == ["accept-encoding", "origin"], \
+            r.headers
+        if origin == APP:
+            assert_allowed(r, APP)
 
     # existing Vary: Accept-Encoding + Origin on one line, for an allowed
     # origin, a refused one and no Origin at all

@@ -171,6 +171,7 @@ class TestPreflightHandle:
         assert r.get_all("Access-Control-Allow-Methods") == ["patch"]
         assert token_set(r.header("Access-Control-Allow-Headers")) == \
             ["content-type", "x-anything"]
+        assert sorted(r.vary_tokens()) == PREFLIGHT_VARY, r.headers
         r = preflight(cors_env, "/star/x.txt", origin=APP, method="GET",
                       req_headers="Authorization")
         assert r.status == 403, r
@@ -282,6 +283,43 @@ class TestPreflightHandle:
             assert w in text, text
 
 
+class TestLongLists:
+    """Header and method lists longer than httpd's 64-argument TAKE_ARGV
+    limit are not cut short."""
+
+    NAMES = ["X-H%02d" % i for i in range(80)]
+    METHODS = ["M%02d" % i for i in range(80)]
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        conf = CorsConf(cors_env)
+        conf.location("/api/", [
+            "CORSAllowOrigin %s" % APP,
+            "CORSAllowHeaders " + " ".join(self.NAMES),
+            "CORSAllowMethods " + " ".join(self.METHODS),
+            "CORSExposeHeaders " + " ".join(self.NAMES)])
+        conf.start()
+
+    # the 1st, 64th, 65th and 80th header name of one line are allowed
+    @pytest.mark.parametrize("idx", [0, 63, 64, 79])
+    def test_cors_300_60(self, cors_env, idx):
+        r = preflight(cors_env, "/api/data.json", method="GET",
+                      req_headers=self.NAMES[idx])
+        assert_preflight_ok(r, method="GET",
+                            headers=self.NAMES[idx].lower())
+
+    # the same for methods
+    @pytest.mark.parametrize("idx", [0, 63, 64, 79])
+    def test_cors_300_61(self, cors_env, idx):
+        r = preflight(cors_env, "/api/data.json", method=self.METHODS[idx])
+        assert_preflight_ok(r, method=self.METHODS[idx])
+
+    # and all 80 expose headers are sent
+    def test_cors_300_62(self, cors_env):
+        r = request(cors_env.port, "GET", "/api/data.json", [("Origin", APP)])
+        assert_allowed(r, APP, expose=", ".join(self.NAMES))
+
+
 class TestHandlerNeverRuns:
 
     @pytest.fixture(autouse=True, scope="class")
@@ -363,6 +401,22 @@ class TestPreflightOptions:
             ["true"], r.headers
         assert sorted(r.vary_tokens()) == sorted(
             PREFLIGHT_VARY + ["access-control-request-private-network"])
+
+    # enabled but not requested: no ACAPN, the Vary still names ACRPN;
+    # a refused preflight carries the same Vary
+    def test_cors_300_35(self, cors_env):
+        pna_vary = sorted(PREFLIGHT_VARY
+                          + ["access-control-request-private-network"])
+        r = preflight(cors_env, "/pna/x.txt", method="GET")
+        assert r.status == 204, r
+        assert r.count("Access-Control-Allow-Private-Network") == 0
+        assert sorted(r.vary_tokens()) == pna_vary, r.headers
+        r = preflight(cors_env, "/pna/x.txt", origin=EVIL, method="GET",
+                      extra=[("Access-Control-Request-Private-Network",
+                              "true")])
+        assert r.status == 403, r
+        assert r.count("Access-Control-Allow-Private-Network") == 0
+        assert sorted(r.vary_tokens()) == pna_vary, r.headers
 
     # private network not enabled: no ACAPN
     def test_cors_300_34(self, cors_env):

@@ -347,6 +347,9 @@ class TestInternalRedirects:
         conf.location("/ir/target/", ["CORSAllowOrigin %s" % B])
         conf.location("/ir/ssi/", ["CORSAllowOrigin %s" % A])
         conf.location("/ir/ssi/other/", ["CORSAllowOrigin %s" % B])
+        conf.location("/ir/plain/", ["ErrorDocument 404 /ir/errors/404.html"])
+        conf.doc("ir/plainssi/page.shtml",
+                 'a <!--#include virtual="/ir/ssi/part.txt" --> b\n')
         conf.doc("ir/dir/index.html", "ir index\n")
         conf.doc("ir/errors/404.html", "ir custom 404\n")
         conf.doc("ir/api/x.txt", "x\n")
@@ -408,6 +411,21 @@ class TestInternalRedirects:
             assert_allowed(r, A)
         else:
             assert_refused(r)
+
+    # a URL without policy whose ErrorDocument lives in a CORS scope: none
+    @pytest.mark.parametrize("origin", [A, B])
+    def test_cors_400_56(self, cors_env, origin):
+        r = get(cors_env, "/ir/plain/missing", origin)
+        assert r.status == 404
+        assert r.body == b"ir custom 404\n"
+        assert_no_cors(r)
+
+    # a page without policy including a CORS-scoped part: none either
+    def test_cors_400_57(self, cors_env):
+        r = get(cors_env, "/ir/plainssi/page.shtml", A)
+        assert r.status == 200
+        assert b"part" in r.body
+        assert_no_cors(r)
 
     # a preflight to a URL whose index has another policy: the asked URL's
     def test_cors_400_55(self, cors_env):
