@@ -135,23 +135,27 @@ typedef const char *(*cors_add_value_fn)(apr_pool_t *p, cors_policy_t *pol,
                                          const char **warning);
 
 /*
- * List directives see all their values at once so that one message names
- * every bad value, not only the first.
+ * List directives take their values raw and split them here: httpd's
+ * TAKE_ARGV stops at 64 arguments without a word, and a list of 10,000
+ * origins on one line is legitimate.  Seeing every value also lets one
+ * message name every bad value, not only the first.
  */
-static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol, int argc,
-                                   char *const argv[], cors_add_value_fn add)
+static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
+                                   const char *args, cors_add_value_fn add)
 {
     const char *errors = NULL;
-    int i;
+    int count = 0;
 
-    if (argc == 0) {
-        return apr_psprintf(cmd->pool, "%s needs at least one value",
-                            cmd->cmd->name);
-    }
-    for (i = 0; i < argc; i++) {
+    while (*args != '\0') {
+        const char *value = ap_getword_conf(cmd->temp_pool, &args);
         const char *warning = NULL;
-        const char *err = add(cmd->pool, pol, argv[i], &warning);
+        const char *err;
 
+        if (*value == '\0') {
+            continue;
+        }
+        count++;
+        err = add(cmd->pool, pol, value, &warning);
         if (err != NULL) {
             errors = errors ? apr_pstrcat(cmd->pool, errors, "; ", err, NULL)
                             : err;
@@ -159,6 +163,10 @@ static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol, int argc,
         else if (warning != NULL) {
             cors_config_warning(cmd, warning);
         }
+    }
+    if (count == 0) {
+        return apr_psprintf(cmd->pool, "%s needs at least one value",
+                            cmd->cmd->name);
     }
     if (errors != NULL) {
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, errors);
@@ -189,10 +197,10 @@ static const char *cors_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
     return cors_policy_add_expose_header(p, pol, value);
 }
 
-static const char *set_cors_origins(cmd_parms *cmd, void *dconf, int argc,
-                                    char *const argv[])
+static const char *set_cors_origins(cmd_parms *cmd, void *dconf,
+                                    const char *args)
 {
-    return cors_add_values(cmd, dconf, argc, argv, cors_policy_add_origin);
+    return cors_add_values(cmd, dconf, args, cors_policy_add_origin);
 }
 
 static const char *set_cors_origin_match(cmd_parms *cmd, void *dconf,
@@ -211,22 +219,22 @@ static const char *set_cors_origin_match(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
-static const char *set_cors_methods(cmd_parms *cmd, void *dconf, int argc,
-                                    char *const argv[])
+static const char *set_cors_methods(cmd_parms *cmd, void *dconf,
+                                    const char *args)
 {
-    return cors_add_values(cmd, dconf, argc, argv, cors_add_method);
+    return cors_add_values(cmd, dconf, args, cors_add_method);
 }
 
-static const char *set_cors_allow_headers(cmd_parms *cmd, void *dconf, int argc,
-                                          char *const argv[])
+static const char *set_cors_allow_headers(cmd_parms *cmd, void *dconf,
+                                          const char *args)
 {
-    return cors_add_values(cmd, dconf, argc, argv, cors_add_allow_header);
+    return cors_add_values(cmd, dconf, args, cors_add_allow_header);
 }
 
 static const char *set_cors_expose_headers(cmd_parms *cmd, void *dconf,
-                                           int argc, char *const argv[])
+                                           const char *args)
 {
-    return cors_add_values(cmd, dconf, argc, argv, cors_add_expose_header);
+    return cors_add_values(cmd, dconf, args, cors_add_expose_header);
 }
 
 /*
@@ -327,12 +335,12 @@ static const char *set_cors_upstream(cmd_parms *cmd, void *dconf,
  * .htaccess under AllowOverride FileInfo (or AllowOverrideList).
  */
 static const command_rec cors_cmds[] =
-    {AP_INIT_TAKE_ARGV("CORSAllowOrigin", set_cors_origins, NULL, OR_FILEINFO,
-                       "origins allowed to make cross-origin requests "
-                       "(scheme://host[:port], https://*.example.com, "
-                       "http://localhost:*), '*', 'null' or 'none'; "
-                       "+value adds to, -value removes from the inherited "
-                       "list"),
+    {AP_INIT_RAW_ARGS("CORSAllowOrigin", set_cors_origins, NULL, OR_FILEINFO,
+                      "origins allowed to make cross-origin requests "
+                      "(scheme://host[:port], https://*.example.com, "
+                      "http://localhost:*), '*', 'null' or 'none'; "
+                      "+value adds to, -value removes from the inherited "
+                      "list"),
      AP_INIT_TAKE1("CORSAllowOriginMatch", set_cors_origin_match, NULL,
                    OR_FILEINFO,
                    "a PCRE2 regular expression, anchored ^...$, matched "
@@ -341,16 +349,16 @@ static const command_rec cors_cmds[] =
                    OR_FILEINFO,
                    "On to let cookies and HTTP authentication through "
                    "(Access-Control-Allow-Credentials: true); default Off"),
-     AP_INIT_TAKE_ARGV("CORSAllowMethods", set_cors_methods, NULL, OR_FILEINFO,
-                       "methods allowed in preflights (case-sensitive), or "
-                       "'*'; default GET HEAD POST"),
-     AP_INIT_TAKE_ARGV("CORSAllowHeaders", set_cors_allow_headers, NULL,
-                       OR_FILEINFO,
-                       "request headers allowed in preflights, or '*' (every "
-                       "header but Authorization)"),
-     AP_INIT_TAKE_ARGV("CORSExposeHeaders", set_cors_expose_headers, NULL,
-                       OR_FILEINFO,
-                       "response headers JavaScript may read, or '*'"),
+     AP_INIT_RAW_ARGS("CORSAllowMethods", set_cors_methods, NULL, OR_FILEINFO,
+                      "methods allowed in preflights (case-sensitive), or "
+                      "'*'; default GET HEAD POST"),
+     AP_INIT_RAW_ARGS("CORSAllowHeaders", set_cors_allow_headers, NULL,
+                      OR_FILEINFO,
+                      "request headers allowed in preflights, or '*' (every "
+                      "header but Authorization)"),
+     AP_INIT_RAW_ARGS("CORSExposeHeaders", set_cors_expose_headers, NULL,
+                      OR_FILEINFO,
+                      "response headers JavaScript may read, or '*'"),
      AP_INIT_TAKE1("CORSMaxAge", set_cors_max_age, NULL, OR_FILEINFO,
                    "seconds browsers may cache a preflight, 0-86400; "
                    "default 7200"),

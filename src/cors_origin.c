@@ -639,31 +639,59 @@ int cors_origins_any_listed(const cors_origins_t *o)
     return o != NULL && cors_origins_count(o) > 0;
 }
 
+/* Derive what a node inherits once its parent is known. */
+static void cors_origins_derive(cors_origins_t *o)
+{
+    const cors_origin_set_t *own = o->own;
+    const cors_origins_t *base = o->parent;
+    int left = cors_origins_count(base) - cors_removed_count(own, base);
+
+    o->any = own->any || (!own->rm_any && cors_origins_allow_any(base));
+    o->null = own->null || (!own->rm_null && cors_origins_allow_null(base));
+    o->count = cors_set_count(own) + (left > 0 ? left : 0);
+    o->public_suffix = own->public_suffix
+                       || cors_origins_has_public_suffix_wildcard(base);
+}
+
+static const cors_origins_t *cors_origins_graft(apr_pool_t *p,
+                                                const cors_origins_t *base,
+                                                const cors_origins_t *add)
+{
+    cors_origins_t *o;
+
+    if (add == NULL || add->own->replace) {
+        /* The end of add's chain, or a list that replaces what is above. */
+        return add == NULL ? base : add;
+    }
+    o = apr_palloc(p, sizeof(*o));
+    o->own = add->own;
+    o->parent = cors_origins_graft(p, base, add->parent);
+    if (o->parent == NULL) {
+        return add;
+    }
+    cors_origins_derive(o);
+    return o;
+}
+
+/*
+ * httpd merges in two shapes: an accumulated scope with one more section
+ * (the directory walk, .htaccess), and the location walk's sections merged
+ * among themselves first, then over the accumulated scope.  So add may be a
+ * chain itself: its "+"/"-" sections are copied on top of base until a
+ * section that replaces the list (which makes base irrelevant).  Chains are
+ * as deep as sections are nested, so this is a few small nodes.
+ */
 const cors_origins_t *cors_origins_merge(apr_pool_t *p,
                                          const cors_origins_t *base,
                                          const cors_origins_t *add)
 {
-    const cors_origin_set_t *own;
-    cors_origins_t *o;
-    int left;
-
     if (add == NULL) {
         return base;
     }
-    if (base == NULL || add->own->replace) {
+    if (base == NULL) {
         return add;
     }
-    own = add->own;
-    o = apr_palloc(p, sizeof(*o));
-    o->own = own;
-    o->parent = base;
-    o->any = own->any || (!own->rm_any && cors_origins_allow_any(base));
-    o->null = own->null || (!own->rm_null && cors_origins_allow_null(base));
-    left = cors_origins_count(base) - cors_removed_count(own, base);
-    o->count = cors_set_count(own) + (left > 0 ? left : 0);
-    o->public_suffix = own->public_suffix
-                       || cors_origins_has_public_suffix_wildcard(base);
-    return o;
+    return cors_origins_graft(p, base, add);
 }
 
 static int cors_patterns_match(const apr_array_header_t *arr,

@@ -217,20 +217,26 @@ static void test_set_add_table(void **state)
 }
 
 /*
- * The scope of a chain of sections, outermost first.  Returns NULL after
- * reporting when a value of the table is refused.
+ * The scope of a chain of sections, outermost first.  httpd merges in two
+ * shapes: the directory walk folds each section into what it has
+ * accumulated (outer first), the location walk merges its sections among
+ * themselves and then over the accumulated scope (inner first).  Both must
+ * give the same scope.  Returns NULL after reporting when a value of the
+ * table is refused.
  */
-static const cors_origins_t *build_levels(
+static const cors_origins_t *build_levels_shaped(
     apr_pool_t *p, const char *desc,
-    const char *const levels[][CORS_CASE_MAX_VALUES], int nlevels)
+    const char *const levels[][CORS_CASE_MAX_VALUES], int nlevels,
+    int inner_first)
 {
     const cors_origins_t *scope = NULL;
-    int l, v;
+    int i, l, v;
 
-    for (l = 0; l < nlevels; l++) {
+    for (i = 0; i < nlevels; i++) {
         cors_origin_set_t *set;
         const cors_origins_t *own;
 
+        l = inner_first ? nlevels - 1 - i : i;
         if (levels[l][0] == NULL) {
             continue;
         }
@@ -247,9 +253,21 @@ static const cors_origins_t *build_levels(
             }
         }
         own = cors_origins_make(p, set);
-        scope = scope ? cors_origins_merge(p, scope, own) : own;
+        if (inner_first) {
+            scope = scope ? cors_origins_merge(p, own, scope) : own;
+        }
+        else {
+            scope = scope ? cors_origins_merge(p, scope, own) : own;
+        }
     }
     return scope;
+}
+
+static const cors_origins_t *build_levels(
+    apr_pool_t *p, const char *desc,
+    const char *const levels[][CORS_CASE_MAX_VALUES], int nlevels)
+{
+    return build_levels_shaped(p, desc, levels, nlevels, 0);
 }
 
 /* Whether the scope matches a request origin, which must parse as valid. */
@@ -327,6 +345,11 @@ static void test_merge_table(void **state)
 
         o = build_levels(p, c->desc, c->levels, CORS_CASE_MAX_LEVELS);
         check_yes_no(p, c->desc, o, c->yes, c->no);
+        /* Regression: the location walk's shape lost the inner sections'
+         * "none" and "+" layers (a section merged over a merged pair). */
+        o = build_levels_shaped(p, c->desc, c->levels, CORS_CASE_MAX_LEVELS, 1);
+        check_yes_no(p, apr_pstrcat(p, c->desc, " (inner first)", NULL), o,
+                     c->yes, c->no);
     }
     UNIT_END("cors_origin_merge_cases");
 }
