@@ -1,0 +1,92 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * fuzz_origin_config: CORSAllowOrigin values as an administrator (or a
+ * .htaccess author) may write them, in a section and a child section
+ * merged over it, then request Origins matched against the result.
+ *
+ * Input, one item per line:
+ *   line 1   the parent section's values, space-separated; "C " first
+ *            turns credentials on for the section
+ *   line 2   the child section's values, same form
+ *   rest     request Origin values, one per line
+ */
+
+#include "fuzz_common.h"
+#include "cors_origin.h"
+
+#define FUZZ_MAX_LINES 16
+
+static cors_origin_set_t *fuzz_section(apr_pool_t *p, const char *line)
+{
+    cors_origin_set_t *set = cors_origin_set_make(p);
+    int credentials = 0;
+    char *copy, *last, *v;
+
+    if (line == NULL) {
+        return set;
+    }
+    if (strncmp(line, "C ", 2) == 0) {
+        credentials = 1;
+        line += 2;
+    }
+    copy = apr_pstrdup(p, line);
+    for (v = apr_strtok(copy, " ", &last); v != NULL;
+         v = apr_strtok(NULL, " ", &last)) {
+        const char *warning = NULL;
+        const char *err = cors_origin_set_add(p, set, v, credentials,
+                                              &warning);
+
+        fuzz_check_message(err);
+        fuzz_check_message(warning);
+    }
+    fuzz_check_message(cors_origin_set_check_credentials(p, set));
+    return set;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    apr_pool_t *p = fuzz_pool();
+    const char *lines[FUZZ_MAX_LINES] = {NULL};
+    int n = fuzz_lines(p, data, size, lines, FUZZ_MAX_LINES);
+    const cors_origins_t *parent, *child, *eff;
+    apr_array_header_t *desc;
+    int i;
+
+    parent = cors_origins_make(p, fuzz_section(p, lines[0]));
+    child = cors_origins_make(p, fuzz_section(p, n > 1 ? lines[1] : NULL));
+    eff = cors_origins_merge(p, parent, child);
+
+    (void)cors_origins_any_listed(eff);
+    (void)cors_origins_allow_any(eff);
+    (void)cors_origins_allow_null(eff);
+    (void)cors_origins_has_public_suffix_wildcard(eff);
+
+    desc = apr_array_make(p, 4, sizeof(const char *));
+    cors_origins_describe(p, eff, desc);
+    for (i = 0; i < desc->nelts; i++) {
+        /* DUMP_CORS prints these: what was accepted is printable. */
+        fuzz_check_header_value("describe",
+                                APR_ARRAY_IDX(desc, i, const char *));
+    }
+
+    for (i = 2; i < n; i++) {
+        cors_origin_t o;
+
+        if (lines[i] == NULL
+            || cors_origin_parse_request(lines[i], &o) != CORS_ORIGIN_VALID) {
+            continue;
+        }
+        (void)cors_origins_match(parent, lines[i], &o);
+        (void)cors_origins_match(child, lines[i], &o);
+        if (cors_origins_match(eff, lines[i], &o)) {
+            FUZZ_ASSERT(desc->nelts > 0, "a match needs a listed origin");
+        }
+    }
+    return 0;
+}
