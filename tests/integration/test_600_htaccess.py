@@ -50,8 +50,16 @@ class TestHtaccess:
         conf.htaccess("ht/off", "CORSAllowOrigin none\n")
         conf.directory("ht/nooverride", ["AllowOverride None"])
         conf.htaccess("ht/nooverride", "CORSAllowOrigin %s\n" % APP)
+        conf.directory("ht/badregex", ["AllowOverride FileInfo"])
+        conf.htaccess("ht/badregex",
+                      "CORSAllowOriginMatch example\\.com\n")
+        conf.directory("ht/inherit-cred", ["AllowOverride FileInfo",
+                                           "CORSAllowOrigin %s" % APP,
+                                           "CORSAllowCredentials On"])
+        conf.htaccess("ht/inherit-cred", "CORSAllowOrigin *\n")
         for d in ("fileinfo", "authconfig", "list", "list-other", "bad",
-                  "conflict", "badage", "override", "off", "nooverride"):
+                  "conflict", "badage", "override", "off", "nooverride",
+                  "badregex", "inherit-cred"):
             conf.doc("ht/%s/x.txt" % d, "x\n")
         conf.start()
 
@@ -147,3 +155,25 @@ class TestHtaccess:
                     [("Origin", APP)])
         assert r.status == 200
         assert_no_cors(r)
+
+    # an unanchored CORSAllowOriginMatch in .htaccess: 500 with the reason
+    def test_cors_600_12(self, cors_env):
+        r = request(cors_env.port, "GET", "/ht/badregex/x.txt",
+                    [("Origin", APP)])
+        assert r.status == 500
+        log = cors_env.read_log(cors_env.log_mark)
+        lines = [ln for ln in log.splitlines()
+                 if "CORSAllowOriginMatch" in ln]
+        assert lines, log
+        assert "anchor" in "\n".join(lines).lower() \
+            or "example.com.evil.net" in "\n".join(lines), lines
+
+    # "*" in .htaccess under inherited credentials: not a syntax error
+    # (the conflict only arises from merging), so it fails closed: the
+    # file is served without any CORS header
+    def test_cors_600_13(self, cors_env):
+        r = request(cors_env.port, "GET", "/ht/inherit-cred/x.txt",
+                    [("Origin", APP)])
+        assert r.status == 200
+        assert r.body == b"x\n"
+        assert r.cors_headers() == [], r.headers
