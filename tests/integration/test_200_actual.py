@@ -415,6 +415,28 @@ class TestWildcards:
             assert_refused(r)
 
 
+class TestWildcardAnyPort:
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        conf = CorsConf(cors_env)
+        conf.location("/api/", ["CORSAllowOrigin https://*.example.org:*"])
+        conf.start()
+
+    # a host wildcard with a port wildcard: any subdomain, any port
+    @pytest.mark.parametrize("origin,allowed", [
+        ("https://a.example.org", True), ("https://a.example.org:8443", True),
+        ("https://a.b.example.org:1", True), ("https://example.org", False),
+        ("https://example.org:8443", False), ("http://a.example.org", False),
+        ("https://a.example.org.evil:8443", False)])
+    def test_cors_200_62(self, cors_env, origin, allowed):
+        r = get(cors_env, "/api/data.json", origin)
+        if allowed:
+            assert_allowed(r, origin)
+        else:
+            assert_refused(r)
+
+
 class TestLocalhostWildcard:
 
     @pytest.fixture(autouse=True, scope="class")

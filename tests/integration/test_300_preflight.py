@@ -240,6 +240,12 @@ class TestPreflightHandle:
         r = preflight(cors_env, "/api/data.json", req_headers=acrh)
         assert_preflight_refused(r)
 
+    # a malformed Access-Control-Request-Method is refused
+    @pytest.mark.parametrize("acrm", ["PU T", "GET, PUT", "PUT,", "(PUT)"])
+    def test_cors_300_24(self, cors_env, acrm):
+        r = preflight(cors_env, "/api/data.json", method=acrm)
+        assert_preflight_refused(r)
+
     # repeated ACRH lines are one list
     def test_cors_300_19(self, cors_env):
         r = request(cors_env.port, "OPTIONS", "/api/data.json", [
@@ -351,6 +357,22 @@ class TestHandlerNeverRuns:
     def test_cors_300_21(self, cors_env):
         r = preflight(cors_env, "/cgi/fail.cgi")
         assert_preflight_ok(r)
+
+
+class TestPreflightNull:
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        conf = CorsConf(cors_env)
+        conf.location("/api/", ["CORSAllowOrigin null"])
+        conf.start()
+
+    # a listed null origin gets its preflight answered with ACAO null
+    def test_cors_300_25(self, cors_env):
+        r = preflight(cors_env, "/api/data.json", origin="null",
+                      method="POST", req_headers="Accept")
+        assert_preflight_ok(r, origin="null", method="POST",
+                            headers="accept")
 
 
 class TestPreflightOptions:
