@@ -347,6 +347,7 @@ class TestInternalRedirects:
         conf.location("/ir/target/", ["CORSAllowOrigin %s" % B])
         conf.location("/ir/ssi/", ["CORSAllowOrigin %s" % A])
         conf.location("/ir/ssi/other/", ["CORSAllowOrigin %s" % B])
+        conf.location("/cgi/localredir.cgi", ["CORSAllowOrigin %s" % A])
         conf.location("/ir/plain/", ["ErrorDocument 404 /ir/errors/404.html"])
         conf.doc("ir/plainssi/page.shtml",
                  'a <!--#include virtual="/ir/ssi/part.txt" --> b\n')
@@ -427,8 +428,54 @@ class TestInternalRedirects:
         assert b"part" in r.body
         assert_no_cors(r)
 
+    # a CGI's local Location: redirect: one copy, the CGI URL's policy
+    @pytest.mark.parametrize("origin", [A, B])
+    def test_cors_400_58(self, cors_env, origin):
+        r = get(cors_env, "/cgi/localredir.cgi?/ir/target/x.txt", origin)
+        assert r.status == 200
+        assert r.body == b"target\n"
+        if origin == A:
+            assert_allowed(r, A)
+        else:
+            assert_refused(r)
+
     # a preflight to a URL whose index has another policy: the asked URL's
     def test_cors_400_55(self, cors_env):
         r = preflight(cors_env, "/ir/dir/", A, method="GET")
         assert r.status == 204, r
         assert r.get_all("Access-Control-Allow-Origin") == [A]
+
+
+class TestNegotiation:
+    """mod_negotiation (MultiViews) picks a variant through a fast internal
+    redirect and adds its own Vary."""
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        conf = CorsConf(cors_env)
+        conf.add("LoadModule negotiation_module %s/mod_negotiation.so"
+                 % cors_env.modules_dir)
+        conf.add("AddLanguage en .en\nAddLanguage de .de")
+        conf.directory("mv", ["Options +MultiViews"])
+        conf.location("/mv/", ["CORSAllowOrigin %s" % A,
+                               "CORSAllowCredentials On"])
+        conf.doc("mv/page.html.en", "english\n")
+        conf.doc("mv/page.html.de", "deutsch\n")
+        conf.start()
+
+    # one copy of each header, Vary merges negotiation's tokens and Origin
+    @pytest.mark.parametrize("origin", [A, B, None])
+    def test_cors_400_60(self, cors_env, origin):
+        r = get(cors_env, "/mv/page", origin,
+                headers=[("Accept-Language", "de")])
+        assert r.status == 200
+        assert r.body == b"deutsch\n"
+        assert r.count("Vary") == 1, r.headers
+        toks = r.vary_tokens()
+        assert "accept-language" in toks, r.headers
+        assert toks.count("origin") == 1, r.headers
+        assert len(toks) == len(set(toks)), r.headers
+        if origin == A:
+            assert_allowed(r, A, credentials=True)
+        else:
+            assert_refused(r)

@@ -40,6 +40,10 @@ CASES = [
      b"custom 404 page"),
     ("302-ed-redirect", "GET", "/st/edredirect/missing", [], None, 302,
      None),
+    ("401-ed-local", "GET", "/st/authed/file.txt", [], None, 401,
+     b"custom 404 page"),
+    ("403-ed-text", "GET", "/st/denied-ed/file.txt", [], None, 403,
+     b"no access text"),
     ("head-200", "HEAD", "/st/file.txt", [], None, 200, None),
     ("head-404", "HEAD", "/st/missing.txt", [], None, 404, None),
     ("head-401", "HEAD", "/st/auth/file.txt", [], None, 401, None),
@@ -63,6 +67,12 @@ ScriptAlias /st/cgi/ "%s/"
             "AuthType Basic", 'AuthName "st"',
             'AuthUserFile "%s"' % users, "Require valid-user"])
         conf.location("/st/denied/", ["Require all denied"])
+        conf.location("/st/denied-ed/", [
+            "Require all denied", 'ErrorDocument 403 "no access text"'])
+        conf.location("/st/authed/", [
+            "AuthType Basic", 'AuthName "st"',
+            'AuthUserFile "%s"' % users, "Require valid-user",
+            "ErrorDocument 401 /errors/404.html"])
         conf.location("/st/am/", ["AllowMethods GET HEAD"])
         conf.location("/st/cgi/echo.cgi", ["LimitRequestBody 10"])
         conf.location("/st/edtext/", ['ErrorDocument 404 "custom text 404"'])
@@ -72,7 +82,7 @@ ScriptAlias /st/cgi/ "%s/"
         conf.directory("st", ["RewriteEngine On",
                               "RewriteRule ^rw405$ - [R=405]"])
         conf.doc("st/file.txt", "0123456789abcdef\n")
-        for d in ("auth", "denied", "am"):
+        for d in ("auth", "denied", "am", "authed"):
             conf.doc("st/%s/file.txt" % d, "0123456789abcdef\n")
         conf.start()
 

@@ -148,6 +148,11 @@ printf 'Access-Control-Allow-Credentials: true\\r\\n'
 printf 'Vary: Accept-Encoding\\r\\n\\r\\n'
 printf 'cgi with its own cors headers\\n'
 """,
+    # a CGI local redirect: cgid turns it into an internal redirect
+    "localredir.cgi": """#!/bin/sh
+cat > /dev/null
+printf 'Location: %s\\r\\n\\r\\n' "${QUERY_STRING:-/alive.json}"
+""",
     # reads the request body (for LimitRequestBody)
     "echo.cgi": """#!/bin/sh
 printf 'Content-Type: text/plain\\r\\n\\r\\n'
