@@ -96,7 +96,7 @@ class Chromium(Browser):
 
     name = "chromium"
 
-    def __init__(self, host_names):
+    def __init__(self, host_names, extra_args=()):
         super().__init__(host_names)
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -114,7 +114,7 @@ class Chromium(Browser):
                 "--host-resolver-rules=MAP *.test 127.0.0.1",
                 # the pages are plain http on purpose: never try https first
                 "--disable-features=HttpsUpgrades,HttpsFirstBalancedMode"
-                "AutoEnable,HttpsFirstModeIncognito"):
+                "AutoEnable,HttpsFirstModeIncognito") + tuple(extra_args):
             opts.add_argument(arg)
         log = os.path.join(self.tmp, "chromedriver.log")
         service = Service(executable_path=CHROMEDRIVER_BIN, log_path=log)
@@ -312,3 +312,14 @@ class Firefox(Browser):
 
 
 ENGINES = {"chromium": Chromium, "firefox": Firefox}
+
+# The TypeError each engine gives a fetch() that CORS (or the network)
+# refused; JavaScript learns nothing more.
+TYPEERROR_MESSAGE = {
+    "chromium": "Failed to fetch",
+    "firefox": "NetworkError when attempting to fetch resource.",
+}
+
+
+def in_ci():
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")

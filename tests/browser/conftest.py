@@ -25,16 +25,8 @@ from harness.env import CorsTestEnv  # noqa: E402
 
 ENGINE_NAMES = ["chromium", "firefox"]
 
-# The TypeError each engine gives a fetch() that CORS (or the network)
-# refused; JavaScript learns nothing more.
-TYPEERROR_MESSAGE = {
-    "chromium": "Failed to fetch",
-    "firefox": "NetworkError when attempting to fetch resource.",
-}
-
-
-def in_ci():
-    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+TYPEERROR_MESSAGE = browsers.TYPEERROR_MESSAGE
+in_ci = browsers.in_ci
 
 
 def pytest_report_header(config):
