@@ -150,9 +150,8 @@ static void fuzz_check_decision(apr_pool_t *p, const cors_policy_t *pol,
     (void)p;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
 {
-    apr_pool_t *p = fuzz_pool();
     const char *lines[FUZZ_MAX_LINES] = {NULL};
     int n = fuzz_lines(p, data, size, lines, FUZZ_MAX_LINES);
     cors_policy_t *pol;
@@ -168,7 +167,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pol = fuzz_policy_build(p, lines, sep);
     if (!cors_policy_enabled(pol)) {
         /* mod_cors.c never decides where CORS is off */
-        return 0;
+        return;
     }
     memset(&req, 0, sizeof(req));
     req.method = sep + 1 < n && lines[sep + 1] ? lines[sep + 1] : "GET";
@@ -192,5 +191,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check_message(cors_policy_hint(p, pol, req.origin));
     }
     fuzz_check_message(cors_policy_describe(p, pol, ""));
-    return 0;
 }

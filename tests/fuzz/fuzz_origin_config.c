@@ -49,9 +49,8 @@ static cors_origin_set_t *fuzz_section(apr_pool_t *p, const char *line)
     return set;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
 {
-    apr_pool_t *p = fuzz_pool();
     const char *lines[FUZZ_MAX_LINES] = {NULL};
     int n = fuzz_lines(p, data, size, lines, FUZZ_MAX_LINES);
     const cors_origins_t *parent, *child, *eff;
@@ -88,5 +87,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_ASSERT(desc->nelts > 0, "a match needs a listed origin");
         }
     }
-    return 0;
 }

@@ -20,9 +20,8 @@ static int fuzz_is_lower_visible(unsigned char c)
     return c > 0x20 && c < 0x7f && !(c >= 'A' && c <= 'Z');
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
 {
-    apr_pool_t *p = fuzz_pool();
     const char *value = fuzz_cstr(p, data, size);
     apr_size_t len = strlen(value);
     cors_origin_t o;
@@ -38,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(strcmp(value, "null") == 0, "only \"null\" is opaque");
     }
     if (st != CORS_ORIGIN_VALID) {
-        return 0;
+        return;
     }
     FUZZ_ASSERT(len <= CORS_ORIGIN_MAX_LEN, "length bounded");
     for (i = 0; i < len; i++) {
@@ -64,5 +63,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(strcmp(rebuilt, value) == 0,
                     "valid origin is its own serialisation");
     }
-    return 0;
 }

@@ -40,9 +40,8 @@ static int fuzz_max_age_ok(const char *v, int *out)
     return n <= CORS_MAX_AGE_MAX;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
 {
-    apr_pool_t *p = fuzz_pool();
     const char *lines[FUZZ_MAX_LINES] = {NULL};
     int n = fuzz_lines(p, data, size, lines, FUZZ_MAX_LINES);
     cors_policy_t *pol = cors_policy_make(p);
@@ -118,5 +117,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         "DUMP_CORS output printable");
         }
     }
-    return 0;
 }

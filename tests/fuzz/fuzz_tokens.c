@@ -71,9 +71,8 @@ static cors_tokens_t *fuzz_list(apr_pool_t *p, cors_tokens_kind_e kind,
     return t;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
 {
-    apr_pool_t *p = fuzz_pool();
     const char *lines[FUZZ_MAX_LINES] = {NULL};
     int n = fuzz_lines(p, data, size, lines, FUZZ_MAX_LINES);
     cors_tokens_t *m = fuzz_list(p, CORS_TOKENS_METHODS, lines[0]);
@@ -98,5 +97,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         "only tokens are in a header list");
         }
     }
-    return 0;
 }
