@@ -693,13 +693,25 @@ static void cors_write_headers(request_rec *r, const cors_req_t *st)
         cors_merge_vary(r, d->vary);
     }
     if (cors_policy_debug_header(st->policy)) {
+        const char *why = d->detail ? d->detail
+                          : d->kind == CORS_KIND_NO_ORIGIN
+                              ? "no Origin"
+                              : cors_reason_text(d->reason);
+        const char *hint = d->allowed
+                               ? NULL
+                               : cors_policy_hint(r->pool, st->policy,
+                                                  apr_table_get(r->headers_in,
+                                                                "Origin"));
+
+        /* The hint may quote a malformed Origin: only a validated origin
+         * ends up in a response header, so it stays in the log. */
         apr_table_setn(r->headers_out, "CORS-Debug",
-                       d->detail ? d->detail
-                       : d->kind == CORS_KIND_NO_ORIGIN
-                           ? "no Origin"
-                           : cors_reason_text(d->reason));
+                       hint != NULL && d->reason != CORS_REASON_ORIGIN_MALFORMED
+                           ? apr_pstrcat(r->pool, why, "; hint: ", hint, NULL)
+                           : why);
     }
 }
+
 
 /* --------------------------------------------------------------------- */
 /* Hooks                                                                  */
@@ -1041,10 +1053,10 @@ static int cors_status_hook(request_rec *r, int flags)
     for (s = ap_server_conf; s != NULL; s = s->next) {
         cors_server_conf_t *sconf = ap_get_module_config(s->module_config,
                                                          &cors_module);
-        const char *name = apr_psprintf(r->pool, "%s:%u",
-                                        s->server_hostname ? s->server_hostname
-                                                           : "*",
-                                        (unsigned)s->port);
+        const char *name = s->port ? apr_psprintf(r->pool, "%s:%u",
+                                                  s->server_hostname,
+                                                  (unsigned)s->port)
+                                   : s->server_hostname;
 
         if (sconf->counters == NULL) {
             continue;
