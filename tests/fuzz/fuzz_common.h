@@ -65,13 +65,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 /* An invariant does not hold: say which, and crash so libFuzzer saves it. */
-#define FUZZ_ASSERT(cond, what)                                           \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            fprintf(stderr, "fuzz invariant failed: %s (%s:%d): %s\n",    \
-                    what, __FILE__, __LINE__, #cond);                     \
-            abort();                                                      \
-        }                                                                 \
+#define FUZZ_ASSERT(cond, what)                                                \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "fuzz invariant failed: %s (%s:%d): %s\n", what,   \
+                    __FILE__, __LINE__, #cond);                                \
+            abort();                                                           \
+        }                                                                      \
     } while (0)
 
 /* data as a C string (ends at its first NUL, like a header value does). */
@@ -124,8 +124,10 @@ static void fuzz_check_header_value(const char *name, const char *v)
     }
     for (q = (const unsigned char *)v; *q; q++) {
         if ((*q < 0x20 && *q != '\t') || *q == 0x7f) {
-            fprintf(stderr, "fuzz invariant failed: control byte 0x%02x in "
-                    "header value %s\n", *q, name);
+            fprintf(stderr,
+                    "fuzz invariant failed: control byte 0x%02x in "
+                    "header value %s\n",
+                    *q, name);
             abort();
         }
     }

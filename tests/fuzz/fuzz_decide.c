@@ -68,8 +68,7 @@ static void fuzz_check_decision(apr_pool_t *p, const cors_policy_t *pol,
     fuzz_check_header_value("Access-Control-Allow-Origin", d->allow_origin);
     fuzz_check_header_value("Access-Control-Allow-Credentials",
                             d->allow_credentials);
-    fuzz_check_header_value("Access-Control-Expose-Headers",
-                            d->expose_headers);
+    fuzz_check_header_value("Access-Control-Expose-Headers", d->expose_headers);
     fuzz_check_header_value("Access-Control-Allow-Methods", d->allow_methods);
     fuzz_check_header_value("Access-Control-Allow-Headers", d->allow_headers);
     fuzz_check_header_value("Access-Control-Max-Age", d->max_age);
@@ -94,8 +93,7 @@ static void fuzz_check_decision(apr_pool_t *p, const cors_policy_t *pol,
                   && strcmp(d->allow_origin, "*") == 0),
                 "never ACAO * with credentials");
     if (d->allow_credentials) {
-        FUZZ_ASSERT(strcmp(d->allow_credentials, "true") == 0,
-                    "ACAC is true");
+        FUZZ_ASSERT(strcmp(d->allow_credentials, "true") == 0, "ACAC is true");
         FUZZ_ASSERT(cors_policy_credentials(pol), "ACAC only when on");
     }
     if (!d->allowed && !debug) {

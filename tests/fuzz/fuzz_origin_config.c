@@ -39,8 +39,7 @@ static cors_origin_set_t *fuzz_section(apr_pool_t *p, const char *line)
     for (v = apr_strtok(copy, " ", &last); v != NULL;
          v = apr_strtok(NULL, " ", &last)) {
         const char *warning = NULL;
-        const char *err = cors_origin_set_add(p, set, v, credentials,
-                                              &warning);
+        const char *err = cors_origin_set_add(p, set, v, credentials, &warning);
 
         fuzz_check_message(err);
         fuzz_check_message(warning);

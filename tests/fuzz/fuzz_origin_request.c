@@ -50,15 +50,14 @@ static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
                 "host inside value");
     FUZZ_ASSERT(o.port >= 0 && o.port <= 65535, "port in range");
     if (o.port != 0) {
-        FUZZ_ASSERT(o.port != cors_origin_default_port(o.scheme,
-                                                       o.scheme_len),
+        FUZZ_ASSERT(o.port != cors_origin_default_port(o.scheme, o.scheme_len),
                     "default port never accepted");
     }
     {
-        const char *rebuilt = apr_psprintf(
-            p, "%.*s://%.*s%s", (int)o.scheme_len, o.scheme,
-            (int)o.host_len, o.host,
-            o.port ? apr_psprintf(p, ":%d", o.port) : "");
+        const char *rebuilt =
+            apr_psprintf(p, "%.*s://%.*s%s", (int)o.scheme_len, o.scheme,
+                         (int)o.host_len, o.host,
+                         o.port ? apr_psprintf(p, ":%d", o.port) : "");
 
         FUZZ_ASSERT(strcmp(rebuilt, value) == 0,
                     "valid origin is its own serialisation");

@@ -111,8 +111,8 @@ static const char *fuzz_policy_line(apr_pool_t *p, cors_policy_t *pol,
 
 /* lines[0..n) into an effective policy, merging at every "--". */
 FUZZ_UNUSED
-static cors_policy_t *fuzz_policy_build(apr_pool_t *p,
-                                        const char *const *lines, int n)
+static cors_policy_t *fuzz_policy_build(apr_pool_t *p, const char *const *lines,
+                                        int n)
 {
     cors_policy_t *eff = NULL, *sec = cors_policy_make(p);
     int i;

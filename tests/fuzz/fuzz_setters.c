@@ -72,8 +72,8 @@ static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
                 /* leading zeros are the setter's call; the value is not */
                 FUZZ_ASSERT(ok && pol->max_age == want,
                             "CORSMaxAge accepts 0-86400 only");
-                FUZZ_ASSERT(strcmp(pol->max_age_str,
-                                   apr_itoa(p, pol->max_age)) == 0,
+                FUZZ_ASSERT(strcmp(pol->max_age_str, apr_itoa(p, pol->max_age))
+                                == 0,
                             "CORSMaxAge sends the canonical number");
             }
             else {
