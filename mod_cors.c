@@ -259,15 +259,26 @@ static const char *cors_parse_on_off(cmd_parms *cmd, const char *arg, int *out)
 static const char *set_cors_credentials(cmd_parms *cmd, void *dconf,
                                         const char *arg)
 {
+    cors_policy_t *pol = dconf;
+    const char *warning;
     int on = 0;
     const char *err = cors_parse_on_off(cmd, arg, &on);
 
-    if (err == NULL
-        && (err = cors_policy_set_credentials(cmd->pool, dconf, on)) != NULL) {
+    if (err != NULL) {
+        return err;
+    }
+    err = cors_policy_set_credentials(cmd->pool, pol, on);
+    if (err != NULL) {
         return apr_psprintf(cmd->pool, "%s: '%s' cannot be used here: %s",
                             cmd->cmd->name, arg, err);
     }
-    return err;
+    if (on
+        && (warning = cors_origin_set_insecure_warning(cmd->pool,
+                                                       pol->own_origins))
+               != NULL) {
+        cors_config_warning(cmd, warning);
+    }
+    return NULL;
 }
 
 /* The On/Off directives whose only job is to store the flag. */

@@ -41,6 +41,7 @@ struct cors_origin_set_t {
     int rm_null;
     int replace; /**< replaces the inherited list */
     int public_suffix;
+    const char *insecure; /**< first http:// entry off this machine */
 };
 
 struct cors_origins_t {
@@ -445,6 +446,42 @@ static void cors_pattern_fill(cors_pattern_t *pat, const cors_origin_conf_t *o,
     pat->public_suffix = public_suffix;
 }
 
+/*
+ * A page served over plain http can be rewritten by anyone on its network,
+ * who then speaks with the user's credentials.  Loopback hosts are exempt:
+ * browsers treat them as potentially trustworthy, and that is where
+ * development happens.
+ */
+static int cors_origin_conf_is_insecure(const cors_origin_conf_t *o)
+{
+    apr_size_t len = strlen(o->host);
+
+    if (strcmp(o->scheme, "http") != 0 && strcmp(o->scheme, "ws") != 0) {
+        return 0;
+    }
+    return !(strcmp(o->host, "localhost") == 0
+             || (len > 10 && strcmp(o->host + len - 10, ".localhost") == 0)
+             || strncmp(o->host, "127.", 4) == 0
+             || strcmp(o->host, "[::1]") == 0);
+}
+
+static const char *cors_insecure_warning(apr_pool_t *p, const char *text)
+{
+    return apr_psprintf(p,
+                        "'%s' is served over plain http and credentials are "
+                        "on: anyone on that page's network can alter it and "
+                        "act with the user's credentials",
+                        text);
+}
+
+const char *cors_origin_set_insecure_warning(apr_pool_t *p,
+                                             const cors_origin_set_t *set)
+{
+    return set != NULL && set->insecure != NULL
+               ? cors_insecure_warning(p, set->insecure)
+               : NULL;
+}
+
 const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
                                 const char *value, int credentials,
                                 const char **warning)
@@ -517,6 +554,14 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
                                          warning))
                != NULL) {
         return err;
+    }
+    if (!remove && cors_origin_conf_is_insecure(&o)) {
+        if (set->insecure == NULL) {
+            set->insecure = o.text;
+        }
+        if (credentials && *warning == NULL) {
+            *warning = cors_insecure_warning(p, o.text);
+        }
     }
     if (!o.subdomains && o.port != -1) {
         apr_hash_t *h = remove ? set->rm_exact : set->exact;

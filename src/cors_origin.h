@@ -73,6 +73,13 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
 const char *cors_origin_set_check_credentials(apr_pool_t *p,
                                               const cors_origin_set_t *set);
 
+/**
+ * A warning when the section's set allows an origin served over plain
+ * http (off this machine), for when credentials are turned on; or NULL.
+ */
+const char *cors_origin_set_insecure_warning(apr_pool_t *p,
+                                             const cors_origin_set_t *set);
+
 /** Wrap one section's set as a scope with nothing inherited. */
 const cors_origins_t *cors_origins_make(apr_pool_t *p,
                                         const cors_origin_set_t *set);
