@@ -62,10 +62,10 @@ BIG_REGEX = "^https://(%s)\\.example\\.com$" % "|".join(
 # a short pattern whose compiled form is over PCRE2's limits: must be
 # refused with PCRE2's reason, not crash or eat memory
 HUGE_REGEX = "^https://(a{60000}){60000}\\.example$"
-# exponential backtracking on a valid Origin of a's that does not end as
-# the pattern wants
-EVIL_REGEX = "^https://(a+)+\\.example\\.org$"
-EVIL_ORIGIN = "https://" + "a" * 40 + ".example.com"
+# a nested quantifier (a plausible "any subdomain" pattern): exponential
+# backtracking on a valid Origin that has the pattern's required literal
+# (.example.org) but fails just before it
+EVIL_REGEX = "^https://(\\w+\\.?)+\\.example\\.org$"
 
 
 class TestConfigAbuse:
@@ -187,13 +187,14 @@ class TestConfigAbuse:
             assert_allowed(r, "https://host19999.example.com")
         no_crash(cors_env, mark)
 
-    # a pattern with exponential backtracking costs bounded time on the
-    # longest Origin that reaches it (PCRE2's match limit stops it)
+    # a pattern with exponential backtracking: refused, no crash; the
+    # cost per request is printed (PCRE2's default match limit, 10 million
+    # steps, is what bounds it: see the report of issue 8)
     def test_cors_810_04(self, cors_env):
         mark = cors_env.log_size()
         timings = []
-        for n in (10, 20, 40, 200, 1000 - len("https://.example.com")):
-            o = "https://" + "a" * n + ".example.com"
+        for n in (10, 20, 25, 30, 200, 1000 - len("https://-.example.org")):
+            o = "https://" + "a" * n + "-.example.org"
             r, t = timed(cors_env, "/ab/evilregex/x.txt", [("Origin", o)],
                          n=3)
             assert r.status == 200, r
@@ -202,7 +203,7 @@ class TestConfigAbuse:
         r = request(cors_env.port, "GET", "/ab/evilregex/x.txt",
                     [("Origin", "https://aaaa.example.org")])
         assert_allowed(r, "https://aaaa.example.org")
-        print("\n%s against https://a{n}.example.com:" % EVIL_REGEX)
+        print("\n%s against https://a{n}-.example.org:" % EVIL_REGEX)
         for n, t in timings:
             print("  n=%4d  %.1f ms" % (n, t * 1000))
         no_crash(cors_env, mark)
