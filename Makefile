@@ -60,13 +60,13 @@ LINT_C_FILES = $(filter %.c,$(LINT_FILES))
 # steps (browser, fuzz-smoke, soak-smoke, bench-smoke, package-test) are
 # appended here as their targets land.  The conf-examples run inside
 # `integration` (tests/integration/test_900_examples.py).
-TEST_STEPS := lint unit unit-asan integration
+TEST_STEPS := lint unit unit-asan integration browser
 
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .PHONY: all build deps unit unit-asan integration examples lint lint-format \
         lint-cppcheck lint-build format test demo install clean help \
-        bench-decide
+        bench-decide browser
 
 all: build
 
@@ -80,6 +80,7 @@ help:
 	@echo "  unit, unit-asan  cmocka tests of src/, plain and under ASan+UBSan"
 	@echo "  integration      pytest suite against a real Apache"
 	@echo "  examples         only the conf-examples/ checks of that suite"
+	@echo "  browser          Chromium and Firefox ESR call the API with fetch()"
 	@echo "  bench-decide     ns per decision (BENCH_MS=ms per row)"
 	@echo "  demo [PORT=n]    two-origin browser demo on 127.0.0.1:n..n+2"
 	@echo "  install          into \$$($(APXS) -q LIBEXECDIR), honours DESTDIR"
@@ -129,6 +130,11 @@ bench-decide: build/bench/bench_decide
 # The suite starts its own Apache and loads the module named here.
 integration: $(MODULE)
 	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) -m pytest tests/integration -q
+
+# Real Chromium and Firefox ESR; with CI=true a browser that cannot start
+# fails the run instead of skipping it.
+browser: $(MODULE)
+	MOD_CORS_SO=$(CURDIR)/$(MODULE) tests/browser/run.sh
 
 examples: $(MODULE)
 	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) -m pytest tests/integration \
