@@ -205,7 +205,8 @@ class H(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         if path == "/garbage":
-            self.wfile.write(b"this is not HTTP\r\n\r\n")
+            # a header line without a colon: ProxyBadHeader IsError, 502
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n")
             self.wfile.flush()
             self.close_connection = True
             return
