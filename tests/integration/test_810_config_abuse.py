@@ -74,7 +74,8 @@ class TestConfigAbuse:
     def _conf(self, cors_env):
         conf = CorsConf(cors_env)
         ht = {
-            # 10,000 origins on one line: over httpd's 8 KiB line limit
+            # 10,000 origins on one line: over httpd's 8 KiB limit for a
+            # .htaccess line (the server configuration has no such limit)
             "ab/oneline": "CORSAllowOrigin %s\n"
                           % " ".join(origins(N_ORIGINS)),
             # ... so on 40 lines of 250 (under the limit each)
