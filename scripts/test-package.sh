@@ -12,6 +12,8 @@
 #
 #   scripts/test-package.sh            build, install, test, remove
 #   KEEP=1 scripts/test-package.sh     keep the work directory (logs, .deb)
+#   scripts/test-package.sh --build-only DIR
+#                                      only build, and copy the .deb to DIR
 #
 # Needs root (dpkg -i, a2enmod) and dpkg-dev, debhelper, apache2-dev,
 # libpcre2-dev, libpsl-dev, curl.
@@ -26,8 +28,15 @@ STATE_DIR=/var/lib/apache2/module
 APP=https://app.example.com
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+out_dir=
+if [ "${1:-}" = --build-only ]; then
+    [ -n "${2:-}" ] || { echo "usage: $0 [--build-only DIR]" >&2; exit 2; }
+    mkdir -p "$2"
+    out_dir=$(cd "$2" && pwd)
+fi
 work=$(mktemp -d /tmp/mod_cors_pkg.XXXXXX)
 chmod 755 "$work"
+trap 'rm -rf "$work"' EXIT
 httpd_pid=
 installed=0
 enabled=0
@@ -39,16 +48,7 @@ fail() {
     exit 1
 }
 
-[ "$(id -u)" = 0 ] || fail "must run as root (dpkg -i, a2enmod)"
-
-# One package test at a time on this machine: dpkg and a2enmod are global.
-exec 9>/tmp/mod_cors_test_package.lock
-flock -w 600 9 || fail "another package test holds /tmp/mod_cors_test_package.lock"
-
-if dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'ok installed'; then
-    fail "$PKG is already installed here; remove it first (the test must" \
-         "leave the machine as it found it)"
-fi
+[ -n "$out_dir" ] || [ "$(id -u)" = 0 ] || fail "must run as root (dpkg -i, a2enmod)"
 
 # What the package and a2enmod/a2dismod may touch, as it is now.
 snapshot() {
@@ -65,19 +65,31 @@ snapshot() {
         ls "$MODS_ENABLED"
     } 2>/dev/null | sort
 }
-before=$(snapshot)
 
 # Files of a source install (make install) that dpkg would overwrite and
 # purge would delete: set aside, put back at the end.
 backup="$work/backup"
-mkdir -p "$backup"
-for f in "$MOD_SO" "$MODS_AVAILABLE"/cors.load "$MODS_AVAILABLE"/cors.conf \
-         "$STATE_DIR"/*/cors; do
-    if [ -e "$f" ]; then
-        mkdir -p "$backup$(dirname "$f")"
-        cp -a "$f" "$backup$f"
+before=
+if [ -z "$out_dir" ]; then
+    # One package test at a time on this machine: dpkg and a2enmod are global.
+    exec 9>/tmp/mod_cors_test_package.lock
+    flock -w 600 9 || fail "another package test holds /tmp/mod_cors_test_package.lock"
+
+    if dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'ok installed'; then
+        fail "$PKG is already installed here; remove it first (the test must" \
+             "leave the machine as it found it)"
     fi
-done
+
+    before=$(snapshot)
+    mkdir -p "$backup"
+    for f in "$MOD_SO" "$MODS_AVAILABLE"/cors.load "$MODS_AVAILABLE"/cors.conf \
+             "$STATE_DIR"/*/cors; do
+        if [ -e "$f" ]; then
+            mkdir -p "$backup$(dirname "$f")"
+            cp -a "$f" "$backup$f"
+        fi
+    done
+fi
 
 stop_httpd() {
     [ -n "$httpd_pid" ] || return 0
@@ -100,16 +112,18 @@ cleanup() {
         dpkg --purge "$PKG" >/dev/null 2>&1
     fi
     # put back exactly what was there (a2dismod leaves a state file)
-    rm -f "$STATE_DIR"/*/cors
-    [ -d "$backup" ] && (cd "$backup" && find . -type f -o -type l) | while read -r f; do
-        cp -a "$backup/${f#./}" "/${f#./}"
-    done
+    if [ -d "$backup" ]; then
+        rm -f "$STATE_DIR"/*/cors
+        (cd "$backup" && find . -type f -o -type l) | while read -r f; do
+            cp -a "$backup/${f#./}" "/${f#./}"
+        done
+    fi
     if [ "$failed" = 1 ]; then
         log="$work/logs/error.log"
         ls "$work"/*.deb >/dev/null 2>&1 || log="$work/build.log"
         [ -s "$log" ] && { say "--- tail of $log"; tail -25 "$log"; }
     fi
-    if [ "$(snapshot)" != "$before" ]; then
+    if [ -z "$out_dir" ] && [ "$(snapshot)" != "$before" ]; then
         say "WARNING: Apache's module state differs from before the test:"
         diff <(echo "$before") <(snapshot)
     fi
@@ -152,6 +166,12 @@ for f in ./usr/lib/apache2/modules/mod_cors.so \
     # dh_compress gzips documents over 4 kB
     grep -qE " $f(\.gz)?\$" "$work/contents.txt" || fail "$f is not in the package"
 done
+if [ -n "$out_dir" ]; then
+    cp "$work"/*.deb "$out_dir"/
+    failed=0
+    say "$(cd "$out_dir" && ls ./*.deb | tr '\n' ' ')in $out_dir"
+    exit 0
+fi
 
 # ---- 2. install and enable -----------------------------------------------
 say "dpkg -i $(basename "$deb")"
