@@ -27,6 +27,7 @@ import argparse
 import http.client
 import os
 import platform
+import pwd
 import re
 import shutil
 import signal
@@ -62,7 +63,7 @@ CORS_PER_LINE = 100
 # once for a second before the rounds, "server" runs each Apache's first
 # row once, "" skips it.
 MODES = {
-    "full": dict(rounds=7, duration=1, warmup="cell", extras=True),
+    "full": dict(rounds=7, duration=1, warmup="server", extras=True),
     "quick": dict(rounds=3, duration=1, warmup="server", extras=True),
     "smoke": dict(rounds=1, duration=1, warmup="", extras=False),
 }
@@ -172,8 +173,9 @@ class Server:
     its pid is ours to stop) on a free port."""
 
     def __init__(self, base, name, contender, pol, extra_env=None,
-                 single=False):
+                 single=False, wrapper=()):
         self.name = name
+        self.wrapper = list(wrapper)
         self.contender = contender
         self.root = os.path.join(base, name.replace(" ", "_"))
         self.port = free_port()
@@ -207,8 +209,8 @@ class Server:
             f.write(conf + "\n" + own + "\n")
 
     def args(self):
-        return [APACHE, "-d", self.root, "-f", self.conf,
-                "-X" if self.single else "-DFOREGROUND"]
+        return self.wrapper + [APACHE, "-d", self.root, "-f", self.conf,
+                               "-X" if self.single else "-DFOREGROUND"]
 
     def start(self):
         env = dict(os.environ)
@@ -289,6 +291,12 @@ class Server:
                 child_private.append(m.get("Private_Dirty", 0))
         return dict(rss=rss, pss=pss, parent_rss=smaps_rollup(parent)["Rss"],
                     child_private=child_private)
+
+    def cpu_seconds(self):
+        """CPU time the parent has used so far (/proc/PID/schedstat, ns):
+        for a server just ready, the work of starting it."""
+        with open("/proc/%d/schedstat" % self.proc.pid) as f:
+            return int(f.read().split()[0]) / 1e9
 
 
 def smaps_rollup(pid):
@@ -466,13 +474,21 @@ def load_table(base, mode, cfg, log):
         for s in servers.values():
             s.stop()
     med = [{c: statistics.median(r[c]) for c in CONTENDERS} for r in rates]
+    # Ratios are taken within each round, between runs seconds apart, and
+    # their median is shown: slow drifts of the machine's load cancel.
+    for m, r in zip(med, rates):
+        for a, b in (("cors", "none"), ("cors", "recipe"),
+                     ("recipe", "none")):
+            m[a + "/" + b] = statistics.median(
+                x / y for x, y in zip(r[a], r[b]))
     return rows, med, rates, mem, servers, load
 
 
 def print_table(rows, med, mem, servers):
     print()
-    print("requests/s, median over the rounds; x = ratio of mod_cors to the "
-          "column named")
+    print("requests/s, median over the rounds; x ceil, x recipe: mod_cors's "
+          "rate over the ceiling's, the recipe's; recipe/c: the recipe's "
+          "over the ceiling's (medians of the ratios within each round)")
     hdr = "%-10s %-26s %9s %9s %9s %8s %8s %8s" % (
         "policy", "workload", "no CORS", "recipe", "mod_cors", "x ceil",
         "x recipe", "recipe/c")
@@ -485,8 +501,8 @@ def print_table(rows, med, mem, servers):
         last = pol
         print("%-10s %-26s %9s %9s %9s %8.3f %8.3f %8.3f" % (
             pol.name, wl.name, fmt_rate(m["none"]), fmt_rate(m["recipe"]),
-            fmt_rate(m["cors"]), m["cors"] / m["none"],
-            m["cors"] / m["recipe"], m["recipe"] / m["none"]))
+            fmt_rate(m["cors"]), m["cors/none"], m["cors/recipe"],
+            m["recipe/none"]))
     print_mem_row(last, mem)
     print("(RSS: sum over the parent and its 2 children, after warm-up)")
 
@@ -507,18 +523,21 @@ def startup_times(base, n, log):
              ("recipe", Policy.exact(10000, ()))]
     names = ["no CORS", "mod_cors, 1 origin", "mod_cors, 10,000 origins",
              "recipe, 10,000 origins"]
-    times = {nm: [] for nm in names}
+    wall = {nm: [] for nm in names}
+    cpu = {nm: [] for nm in names}
     for rnd in range(n):
         for nm, (c, pol) in zip(names, cases):
             s = Server(base, "start %s %d" % (nm.replace(",", ""), rnd), c,
                        pol)
             s.start()
             try:
-                times[nm].append(s.wait_ready())
+                wall[nm].append(s.wait_ready())
+                cpu[nm].append(s.cpu_seconds())
             finally:
                 s.stop()
     log("startup measured (%d starts each)" % n)
-    return {nm: statistics.median(v) for nm, v in times.items()}
+    return {nm: (statistics.median(wall[nm]), statistics.median(cpu[nm]))
+            for nm in names}
 
 
 def malloc_counts(base, n, log):
@@ -527,19 +546,10 @@ def malloc_counts(base, n, log):
     so = os.path.join(base, "malloc_count.so")
     subprocess.run(["gcc", "-O2", "-shared", "-fPIC", "-o", so,
                     os.path.join(HERE, "malloc_count.c")], check=True)
-    pol = Policy.exact(10000, ("last",))
-    origin = pol.allowed[0][1]
-    wls = [Workload("GET allowed (last)", "GET", {"Origin": origin},
-                    "allowed"),
-           Workload("GET refused", "GET", {"Origin": REFUSED}, "refused"),
-           Workload("GET no Origin", "GET", {}, "none"),
-           Workload("preflight allowed", "OPTIONS",
-                    {"Origin": origin, "Access-Control-Request-Method": "PUT",
-                     "Access-Control-Request-Headers": "content-type"},
-                    "preflight")]
+    pol, wls = probe_workloads()
     out = {}
     for c in CONTENDERS:
-        counter = os.path.join(base, "malloc_%s" % c)
+        counter = os.path.join(base, "malloc_count_%s.bin" % c)
         s = Server(base, "malloc %s" % c, c, pol, single=True,
                    extra_env={"LD_PRELOAD": so, "MALLOC_COUNT_FILE": counter})
         s.start()
@@ -554,6 +564,64 @@ def malloc_counts(base, n, log):
             s.stop()
     log("allocations counted (%d requests per cell)" % n)
     return [wl.name for wl in wls], out
+
+
+def probe_workloads():
+    """The 10,000-origin policy and its four request kinds, the allowed
+    origin last in the list."""
+    pol = Policy.exact(10000, ("last",))
+    origin = pol.allowed[0][1]
+    return pol, [
+        Workload("GET allowed (last)", "GET", {"Origin": origin}, "allowed"),
+        Workload("GET refused", "GET", {"Origin": REFUSED}, "refused"),
+        Workload("GET no Origin", "GET", {}, "none"),
+        Workload("preflight allowed", "OPTIONS",
+                 {"Origin": origin, "Access-Control-Request-Method": "PUT",
+                  "Access-Control-Request-Headers": "content-type"},
+                 "preflight")]
+
+
+def instructions(base, n, log):
+    """User-space instructions per request (callgrind), counted inside
+    ap_run_process_connection of `apache2 -X`: with the event MPM each call
+    reads and answers one request of a keep-alive connection, so this is
+    the request's whole cost in httpd, its modules and libc (not the
+    kernel's).  One server per cell, n requests after 100 of warm-up."""
+    pol, wls = probe_workloads()
+    out = {}
+    for wl in wls:
+        for c in CONTENDERS:
+            prefix = os.path.join(base, "cg_%s_%d" % (c, wls.index(wl)))
+            s = Server(base, "callgrind %s %d" % (c, wls.index(wl)), c, pol,
+                       single=True, wrapper=[
+                           "valgrind", "--tool=callgrind",
+                           "--collect-atstart=no",
+                           "--toggle-collect=ap_run_process_connection",
+                           "--callgrind-out-file=" + prefix + ".%p"])
+            s.start()
+            try:
+                s.wait_ready(timeout=120)
+                # valgrind created its output file as root; httpd has
+                # become www-data by the time it exits and writes it.
+                pw = pwd.getpwnam("www-data")
+                os.chown(prefix + ".%d" % s.proc.pid, pw.pw_uid, pw.pw_gid)
+                keepalive_requests(s.port, wl, 100)
+                keepalive_requests(s.port, wl, n)
+            finally:
+                s.stop()
+            # wait_ready's one GET and the warm-up are in the total too.
+            out[(c, wl.name)] = read_callgrind(
+                prefix + ".%d" % s.proc.pid) / (n + 101)
+    log("instructions counted (callgrind, %d requests per cell)" % n)
+    return [wl.name for wl in wls], out
+
+
+def read_callgrind(path):
+    with open(path) as f:
+        for line in f:
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1])
+    raise RuntimeError("no totals in " + path)
 
 
 def read_counter(path):
@@ -609,8 +677,7 @@ def verdicts(rows, med, mem, extras):
     by = {(pol.name, wl.name): m for (pol, wl, _), m in zip(rows, med)}
 
     def ratio(pn, wn, a, b):
-        m = by[(pn, wn)]
-        return m[a] / m[b]
+        return by[(pn, wn)][a + "/" + b]
     allowed = [(pol.name, wl.name) for (pol, wl, _) in rows
                if wl.expect == "allowed"]
     worst_ceil = min((ratio(p, w, "cors", "none"), p, w) for p, w in allowed)
@@ -656,17 +723,20 @@ def verdicts(rows, med, mem, extras):
                     "max %.1f ns (%s)" % worst, worst[0] <= 100.0))
     if "mem" in extras:
         m = extras["mem"]
-        out.append(("10,000 origins add <= 1 MiB over no CORS (parent RSS)",
-                    "+%d KiB" % m["parent_delta"],
-                    m["parent_delta"] <= 1024))
+        out.append(("10,000 origins add <= 1 MiB over no CORS (Pss sum)",
+                    "+%d KiB (+%d KiB over 1 origin; parent RSS +%d KiB)"
+                    % (m["pss_delta"], m["pss_delta_1"], m["parent_delta"]),
+                    m["pss_delta"] <= 1024))
         out.append(("... shared by children (child Private_Dirty, 10k vs 1)",
                     "%+d KiB per child" % m["child_delta"],
                     m["child_delta"] <= 100))
     if "startup" in extras:
         st = extras["startup"]
-        d = (st["mod_cors, 10,000 origins"] - st["mod_cors, 1 origin"]) * 1e3
+        d = [(st["mod_cors, 10,000 origins"][i] - st["mod_cors, 1 origin"][i])
+             * 1e3 for i in (0, 1)]
         out.append(("startup, 10,000 origins within 20 ms of 1",
-                    "%+.1f ms" % d, d <= 20.0))
+                    "%+.1f ms CPU (%+.1f ms wall)" % (d[1], d[0]),
+                    d[1] <= 20.0))
     if "malloc" in extras:
         names, counts = extras["malloc"]
         worst = max((counts[("cors", w)] - counts[("none", w)], w)
@@ -721,6 +791,7 @@ def main():
             extras["malloc"] = (names, counts)
             if mode == "full":
                 extras["recipe_limit"] = recipe_limit(base)
+                extras["instr"] = instructions(base, 1000, log)
         if args.decide:
             out, drows = decide_rows(args.decide,
                                      200 if mode == "full" else 50)
@@ -738,6 +809,8 @@ def main():
     if m10 and m1:
         none = mem["none"]
         extras["mem"] = dict(
+            pss_delta=m10["pss"] - none["pss"],
+            pss_delta_1=m10["pss"] - m1["pss"],
             parent_delta=m10["parent_rss"] - none["parent_rss"],
             child_delta=max(m10["child_private"])
             - max(m1["child_private"]))
@@ -755,9 +828,11 @@ def main():
                 " ".join(str(x) for x in v["child_private"])))
     if "startup" in extras:
         print()
-        print("startup to first response, median, ms")
+        print("startup, median, ms: wall = start to first response; CPU = "
+              "the parent's CPU time by then (both config passes, the forks)")
+        print("  %-26s %8s %8s" % ("", "wall", "CPU"))
         for k, v in extras["startup"].items():
-            print("  %-26s %7.1f" % (k, v * 1e3))
+            print("  %-26s %8.1f %8.1f" % (k, v[0] * 1e3, v[1] * 1e3))
     if "malloc" in extras:
         names, counts = extras["malloc"]
         print()
@@ -769,6 +844,18 @@ def main():
             print("  %-22s %10.4f %10.4f %10.4f" % (
                 w, counts[("none", w)], counts[("recipe", w)],
                 counts[("cors", w)]))
+    if "instr" in extras:
+        names, counts = extras["instr"]
+        print()
+        print("user-space instructions per request (callgrind, apache2 -X, "
+              "10,000-origin policy)")
+        print("  %-22s %10s %10s %10s %12s" % ("workload", "no CORS", "recipe",
+                                               "mod_cors", "mod_cors adds"))
+        for w in names:
+            print("  %-22s %10.0f %10.0f %10.0f %+12.0f" % (
+                w, counts[("none", w)], counts[("recipe", w)],
+                counts[("cors", w)],
+                counts[("cors", w)] - counts[("none", w)]))
     if "recipe_limit" in extras:
         n, msg = extras["recipe_limit"]
         print()
