@@ -60,13 +60,13 @@ LINT_C_FILES = $(filter %.c,$(LINT_FILES))
 # steps (browser, fuzz-smoke, soak-smoke, bench-smoke, package-test) are
 # appended here as their targets land.  The conf-examples run inside
 # `integration` (tests/integration/test_900_examples.py).
-TEST_STEPS := lint unit unit-asan integration browser
+TEST_STEPS := lint unit unit-asan integration browser test-package
 
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .PHONY: all build deps unit unit-asan integration examples lint lint-format \
         lint-cppcheck lint-build format test demo install clean help \
-        bench-decide browser
+        bench-decide browser docs package test-package
 
 all: build
 
@@ -81,6 +81,9 @@ help:
 	@echo "  integration      pytest suite against a real Apache"
 	@echo "  examples         only the conf-examples/ checks of that suite"
 	@echo "  browser          Chromium and Firefox ESR call the API with fetch()"
+	@echo "  docs             docs/mod_cors.html from docs/mod_cors.xml"
+	@echo "  package          the libapache2-mod-cors .deb into build/package/"
+	@echo "  test-package     build, install, a2enmod, check live, purge (root)"
 	@echo "  bench-decide     ns per decision (BENCH_MS=ms per row)"
 	@echo "  demo [PORT=n]    two-origin browser demo on 127.0.0.1:n..n+2"
 	@echo "  install          into \$$($(APXS) -q LIBEXECDIR), honours DESTDIR"
@@ -130,6 +133,19 @@ bench-decide: build/bench/bench_decide
 # The suite starts its own Apache and loads the module named here.
 integration: $(MODULE)
 	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) -m pytest tests/integration -q
+
+# The manual, in the Apache module reference's format, from one source.
+docs: docs/mod_cors.html
+docs/mod_cors.html: docs/mod_cors.xml scripts/gen-manual.py
+	$(PYTHON) scripts/gen-manual.py docs/mod_cors.xml > $@.tmp && mv $@.tmp $@
+
+# The Debian package (.deb files into build/package/, the tree untouched).
+package:
+	scripts/test-package.sh --build-only build/package
+
+# As root: build the package, install it, a2enmod, check it live, purge.
+test-package:
+	scripts/test-package.sh
 
 # Real Chromium and Firefox ESR; with CI=true a browser that cannot start
 # fails the run instead of skipping it.
