@@ -10,7 +10,7 @@ count sent); the run fails on any unexpected status or header, any
 connection error, or a crashed child in the error log.  Resident memory of
 the parent and of the children is reported (target: growth < 2 %).
 
-  scripts/soak.py --short            ~27 s per MPM, for `make test`
+  scripts/soak.py --short            ~28 s per MPM (under 90 s in all), for `make test`
   scripts/soak.py                    2,000,000 requests per MPM
   scripts/soak.py --requests N --mpm event --graceful-every 20
 
@@ -372,12 +372,12 @@ def soak_one(mpm, args, lua):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--short", action="store_true",
-                    help="18 s per MPM, two graceful restarts (make test)")
+                    help="16 s per MPM, two graceful restarts (make test)")
     ap.add_argument("--mpm", action="append",
                     help="event, worker, prefork (repeatable; default all)")
     ap.add_argument("--requests", type=int, default=None,
                     help="requests per MPM (default 2,000,000)")
-    ap.add_argument("--duration", type=int, default=18,
+    ap.add_argument("--duration", type=int, default=16,
                     help="seconds per MPM when --short")
     ap.add_argument("--graceful-every", type=float, default=None,
                     help="seconds between graceful restarts")
@@ -395,7 +395,7 @@ def main():
     args = ap.parse_args()
     if args.short:
         args.requests = args.requests or 0
-        args.graceful_every = args.graceful_every or 9
+        args.graceful_every = args.graceful_every or 7
     else:
         if args.requests is None:
             args.requests = 2000000
