@@ -18,9 +18,11 @@ import pytest
 
 from .env import APACHE_BIN, BASE_MODULES, BUILTIN_MODULES, CorsTestEnv
 
-#: the MPMs every neighbour test runs under; CORS_TEST_MPMS narrows it
-#: (e.g. CORS_TEST_MPMS=event for a quick run)
-MPMS = os.environ.get("CORS_TEST_MPMS", "event worker prefork").split()
+#: the MPMs every neighbour test runs under: all three by default; an
+#: explicit MPM=... (the whole suite under one MPM) or CORS_TEST_MPMS
+#: (e.g. "event" for a quick run) narrows it
+MPMS = os.environ.get("CORS_TEST_MPMS",
+                      os.environ.get("MPM", "event worker prefork")).split()
 
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") \
     else sys.executable
