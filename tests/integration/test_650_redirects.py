@@ -103,6 +103,10 @@ class TestRedirectsWithNeighbours:
         conf.location("/rwdir/", ["CORSAllowOrigin %s" % A,
                                   "CORSAllowMethods GET PUT"])
         conf.location("/rwcgi/", ["CORSAllowOrigin %s" % B])
+        # mod_rewrite in server context, to a path in policy B's tree
+        conf.add(["RewriteEngine On",
+                  "RewriteRule ^/srvrw/(.*)$ /other/$1"])
+        conf.location("/srvrw/", ["CORSAllowOrigin %s" % A])
         conf.doc("other/500.html", "custom 500\n")
         conf.doc("other/target.txt", "chain target\n")
         conf.doc("rwdir/placeholder", "")
@@ -216,3 +220,15 @@ class TestRedirectsWithNeighbours:
                     preflight_headers(A, "GET"))
         assert_preflight_allowed(r, A, "GET")
         assert r.body == b""
+
+    # mod_rewrite in server context (no [PT]): the file comes from policy
+    # B's tree, the policy is that of /srvrw/, the URL asked for
+    @pytest.mark.parametrize("origin", [A, B])
+    def test_cors_650_10(self, mpm_env, origin):
+        r = get(mpm_env, "/srvrw/target.txt", origin)
+        assert r.status == 200 and r.body == b"chain target\n", r
+        assert_single_headers(r)
+        if origin == A:
+            assert_allowed(r, A)
+        else:
+            assert_refused(r)

@@ -7,6 +7,7 @@ mod_deflate, Vary names Accept-Encoding and Origin once each.  Hits are
 proven (X-Cache from mod_cache, two ids in X-Varnish), not assumed.
 Every MPM."""
 
+import os
 import time
 
 import pytest
@@ -85,7 +86,6 @@ CacheEnable disk /cached-star/
     for d in ("cached", "cached-gz", "cached-star", "edge", "edge-gz",
               "edge-star"):
         conf.doc("%s/x.txt" % d, text)
-    import os
     os.makedirs(cache_root, exist_ok=True)
     os.chmod(cache_root, 0o777)
     return conf

@@ -16,7 +16,8 @@ import time
 
 import pytest
 
-from .env import APACHE_BIN, BASE_MODULES, BUILTIN_MODULES, CorsTestEnv
+from .env import (APACHE_BIN, BASE_MODULES, BUILTIN_MODULES, CorsTestEnv,
+                  free_port)
 
 #: the MPMs every neighbour test runs under: all three by default; an
 #: explicit MPM=... (the whole suite under one MPM) or CORS_TEST_MPMS
@@ -63,14 +64,6 @@ def port_open(port, host="127.0.0.1"):
             return True
     except OSError:
         return False
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def closed_port():
@@ -357,7 +350,7 @@ def php_fpm(request):
     return fpm.start()
 
 
-# ---- varnishd ----------------------------------------------------------------
+# ---- varnishd ------------------------------------------------------------
 
 class Varnish:
     """varnishd in the foreground with its built-in default VCL (-b),
@@ -398,7 +391,7 @@ class Varnish:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-# ---- TLS and HTTP/2 ----------------------------------------------------------
+# ---- TLS and HTTP/2 ------------------------------------------------------
 
 def make_cert(directory, cn="127.0.0.1"):
     """A self-signed certificate and key made with openssl; (cert, key)."""
