@@ -55,8 +55,9 @@
  */
 #define CORS_LOGNO(n) "CORS" #n ": "
 
-/* How much of a hostile value a log line may quote. */
+/* How much of a client's value a log line may quote, and of a reason. */
 #define CORS_LOG_QUOTE_MAX 128
+#define CORS_LOG_TEXT_MAX 512
 
 module AP_MODULE_DECLARE_DATA cors_module;
 
@@ -413,6 +414,18 @@ static request_rec *cors_original_request(request_rec *r)
     return r;
 }
 
+/*
+ * httpd escapes control bytes and quotes in every error-log message
+ * itself; what is left to do with client-chosen text is to keep it short.
+ */
+static const char *cors_log_clip(apr_pool_t *p, const char *s, apr_size_t max)
+{
+    if (s != NULL && strlen(s) > max) {
+        return apr_pstrcat(p, apr_pstrmemdup(p, s, max), "...", NULL);
+    }
+    return s;
+}
+
 static void cors_log_decision(request_rec *r, const cors_req_t *st)
 {
     const cors_decision_t *d = &st->d;
@@ -423,25 +436,24 @@ static void cors_log_decision(request_rec *r, const cors_req_t *st)
         return;
     }
     origin = apr_table_get(r->headers_in, "Origin");
-    if (origin != NULL && strlen(origin) > CORS_LOG_QUOTE_MAX) {
-        origin = apr_pstrcat(r->pool,
-                             apr_pstrmemdup(r->pool, origin,
-                                            CORS_LOG_QUOTE_MAX),
-                             "...", NULL);
-    }
     hint = cors_policy_hint(r->pool, st->policy, origin);
+    origin = cors_log_clip(r->pool, origin, CORS_LOG_QUOTE_MAX);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                  CORS_LOGNO(0002) "%s refused for %s: %s%s%s%s",
+                  CORS_LOGNO(0002) "%s refused for %s: %s%s%s",
                   d->kind == CORS_KIND_PREFLIGHT ? "preflight" : "request",
-                  ap_escape_logitem(r->pool, r->uri),
-                  d->detail ? d->detail : cors_reason_text(d->reason),
+                  cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX),
                   d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED
-                      ? ""
-                      : apr_pstrcat(r->pool, " (Origin '",
-                                    ap_escape_logitem(r->pool, origin), "')",
-                                    NULL),
+                      ? apr_pstrcat(r->pool, "origin ", origin, " not allowed",
+                                    NULL)
+                      : apr_pstrcat(r->pool,
+                                    cors_log_clip(r->pool,
+                                                  d->detail ? d->detail
+                                                            : cors_reason_text(
+                                                                d->reason),
+                                                  CORS_LOG_TEXT_MAX),
+                                    " (Origin '", origin, "')", NULL),
                   hint ? "; hint: " : "",
-                  hint ? ap_escape_logitem(r->pool, hint) : "");
+                  hint ? cors_log_clip(r->pool, hint, CORS_LOG_TEXT_MAX) : "");
 }
 
 static void cors_log_conflict(request_rec *r, const cors_req_t *st)
@@ -454,7 +466,8 @@ static void cors_log_conflict(request_rec *r, const cors_req_t *st)
                       CORS_LOGNO(
                           0003) "%s; no CORS headers are sent for %s and "
                                 "every URL with the same policy",
-                      st->d.detail, ap_escape_logitem(r->pool, r->uri));
+                      st->d.detail,
+                      cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX));
     }
 }
 
@@ -661,7 +674,8 @@ static void cors_shadow_compare(request_rec *r, const cors_req_t *st)
                 apr_psprintf(r->pool,
                              "%s: response has '%s', mod_cors would send '%s'",
                              cors_fields[i].name,
-                             theirs ? ap_escape_logitem(r->pool, theirs)
+                             theirs ? cors_log_clip(r->pool, theirs,
+                                                    CORS_LOG_QUOTE_MAX)
                                     : "(none)",
                              ours ? ours : "(none)");
 
@@ -672,7 +686,7 @@ static void cors_shadow_compare(request_rec *r, const cors_req_t *st)
         apr_table_setn(r->subprocess_env, "CORS_SHADOW_DIFF", "1");
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       CORS_LOGNO(0004) "shadow: %s differs: %s",
-                      ap_escape_logitem(r->pool, r->uri), diff);
+                      cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX), diff);
     }
 }
 
@@ -905,7 +919,7 @@ static authz_status cors_origin_check_authorization(request_rec *r,
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   CORS_LOGNO(0005) "Require cors-origin denied %s",
-                  ap_escape_logitem(r->pool, r->uri));
+                  cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX));
     return AUTHZ_DENIED;
 }
 
@@ -919,91 +933,175 @@ static int cors_server_policy_is_static(server_rec *s);
 /* --------------------------------------------------------------------- */
 /* apache2 -t -D DUMP_CORS                                                */
 
-static void cors_dump_sections(apr_pool_t *p, const cors_policy_t *outer,
-                               apr_array_header_t *sections, const char *kind,
-                               int depth);
+/** One configured scope, as a walk over the configuration shows it. */
+typedef struct cors_scope_t {
+    server_rec *s;
+    const char *label;           /**< "<Location "/api/">", NULL: the server */
+    int depth;                   /**< nesting, for indentation */
+    const cors_policy_t *own;    /**< the section's own directives */
+    const cors_policy_t *policy; /**< merged over its server's */
+} cors_scope_t;
 
-static void cors_dump_section(apr_pool_t *p, const cors_policy_t *outer,
+typedef void (*cors_scope_fn)(apr_pool_t *p, const cors_scope_t *scope,
+                              void *baton);
+
+static void cors_walk_sections(apr_pool_t *p, cors_scope_t *outer,
+                               apr_array_header_t *sections, const char *kind,
+                               cors_scope_fn fn, void *baton);
+
+static void cors_walk_section(apr_pool_t *p, cors_scope_t *outer,
                               ap_conf_vector_t *sec, const char *kind,
-                              int depth)
+                              cors_scope_fn fn, void *baton)
 {
     const cors_policy_t *own = ap_get_module_config(sec, &cors_module);
     core_dir_config *cd = ap_get_core_module_config(sec);
-    const cors_policy_t *merged = outer;
-    const char *indent = apr_pstrndup(p, "                ",
-                                      (apr_size_t)(2 * depth));
+    cors_scope_t scope = *outer;
 
+    scope.depth = outer->depth + 1;
     if (own != NULL && !cors_policy_is_empty(own)) {
-        merged = cors_policy_merge(p, outer, own);
-        printf("%s<%s %s%s>\n", indent, kind, cd->r ? "~ " : "",
-               cd->d ? apr_pstrcat(p, "\"", cd->d, "\"", NULL)
-                     : "(expression)");
-        fputs(cors_policy_describe(p, merged,
-                                   apr_pstrcat(p, indent, "  ", NULL)),
-              stdout);
+        scope.own = own;
+        scope.policy = cors_policy_merge(p, outer->policy, own);
+        scope.label = apr_psprintf(p, "<%s %s%s>", kind, cd->r ? "~ " : "",
+                                   cd->d
+                                       ? apr_pstrcat(p, "\"", cd->d, "\"", NULL)
+                                       : "(expression)");
+        fn(p, &scope, baton);
     }
     if (cd->sec_file != NULL) {
-        cors_dump_sections(p, merged, cd->sec_file, "Files", depth + 1);
+        cors_walk_sections(p, &scope, cd->sec_file, "Files", fn, baton);
     }
     if (cd->sec_if != NULL) {
-        cors_dump_sections(p, merged, cd->sec_if, "If", depth + 1);
+        cors_walk_sections(p, &scope, cd->sec_if, "If", fn, baton);
     }
 }
 
-static void cors_dump_sections(apr_pool_t *p, const cors_policy_t *outer,
+static void cors_walk_sections(apr_pool_t *p, cors_scope_t *outer,
                                apr_array_header_t *sections, const char *kind,
-                               int depth)
+                               cors_scope_fn fn, void *baton)
 {
     ap_conf_vector_t **secs = (ap_conf_vector_t **)sections->elts;
     int i;
 
     for (i = 0; i < sections->nelts; i++) {
-        cors_dump_section(p, outer, secs[i], kind, depth);
+        cors_walk_section(p, outer, secs[i], kind, fn, baton);
     }
 }
 
 /*
- * Like -D DUMP_VHOSTS: the policy of every server and of every section
- * that sets one, merged over what it inherits from its server.  (An
- * .htaccess is read per request, so it cannot be shown here.)
+ * Every server, then every section that sets a CORS directive, merged over
+ * its server's policy.  (An .htaccess is read per request: not here.)
  */
+static void cors_walk(apr_pool_t *p, server_rec *s, cors_scope_fn fn,
+                      void *baton)
+{
+    for (; s != NULL; s = s->next) {
+        core_server_config *csconf = ap_get_core_module_config(
+            s->module_config);
+        cors_scope_t scope;
+
+        scope.s = s;
+        scope.label = NULL;
+        scope.depth = 0;
+        scope.own = scope.policy = ap_get_module_config(s->lookup_defaults,
+                                                        &cors_module);
+        fn(p, &scope, baton);
+        cors_walk_sections(p, &scope, csconf->sec_dir, "Directory", fn, baton);
+        cors_walk_sections(p, &scope, csconf->sec_url, "Location", fn, baton);
+    }
+}
+
+/* "name (address:port, file:line)", as -D DUMP_VHOSTS names servers. */
+static const char *cors_server_name(apr_pool_t *p, server_rec *s)
+{
+    const char *name = s->server_hostname ? s->server_hostname : "*";
+
+    if (s->defn_name == NULL) {
+        return apr_pstrcat(p, "main server ", name, NULL);
+    }
+    if (s->addrs != NULL) {
+        return apr_psprintf(p, "virtual host %s (%s:%u, %s:%u)", name,
+                            s->addrs->virthost, (unsigned)s->addrs->host_port,
+                            s->defn_name, (unsigned)s->defn_line_number);
+    }
+    return apr_psprintf(p, "virtual host %s (%s:%u)", name, s->defn_name,
+                        (unsigned)s->defn_line_number);
+}
+
+static void cors_dump_scope(apr_pool_t *p, const cors_scope_t *scope,
+                            void *baton)
+{
+    const char *indent = apr_pstrndup(p, "                ",
+                                      (apr_size_t)(2 * scope->depth));
+
+    (void)baton;
+    if (scope->label == NULL) {
+        printf("%s\n", cors_server_name(p, scope->s));
+        if (cors_policy_is_empty(scope->policy)) {
+            return;
+        }
+    }
+    else {
+        printf("%s%s\n", indent, scope->label);
+    }
+    fputs(cors_policy_describe(p, scope->policy,
+                               apr_pstrcat(p, indent, "  ", NULL)),
+          stdout);
+    if (scope->label == NULL && cors_server_policy_is_static(scope->s)) {
+        printf("  (no section or .htaccess can change this policy: "
+               "preflights are answered before the directory walk)\n");
+    }
+}
+
+/*
+ * Combinations that arise only from merging are checked per request and
+ * fail closed there; say so at start-up too, for every scope the
+ * configuration file shows, instead of at the first request.
+ */
+static void cors_check_scope(apr_pool_t *p, const cors_scope_t *scope,
+                             void *baton)
+{
+    const cors_policy_t *pol = scope->policy;
+    const char *where = scope->label
+                            ? apr_pstrcat(p, cors_server_name(p, scope->s),
+                                          ", ", scope->label, NULL)
+                            : cors_server_name(p, scope->s);
+    const char *conflict, *insecure;
+
+    (void)baton;
+    if (!cors_policy_enabled(pol)) {
+        return;
+    }
+    if ((conflict = cors_policy_conflict(p, pol)) != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, scope->s,
+                     CORS_LOGNO(0001) "%s: %s; CORS fails closed there (no "
+                                      "CORS headers)",
+                     where, conflict);
+    }
+    /* The same section was warned about when its directives were read. */
+    if (cors_policy_credentials(pol) && scope->own->credentials != 1
+        && (insecure = cors_origins_insecure(pol->origins)) != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, scope->s,
+                     CORS_LOGNO(0001) "%s: '%s' is served over plain http "
+                                      "and inherits CORSAllowCredentials On: "
+                                      "anyone on that page's network can "
+                                      "act with the user's credentials",
+                     where, insecure);
+    }
+}
+
 static void cors_test_config(apr_pool_t *pconf, server_rec *s)
 {
     apr_pool_t *p;
 
-    if (!ap_exists_config_define("DUMP_CORS")) {
-        return;
-    }
     apr_pool_create(&p, pconf);
-    printf("CORS policies (each section merged over its server's; "
-           "sections nested by URL merge at request time):\n");
-    for (; s != NULL; s = s->next) {
-        const cors_policy_t *pol = ap_get_module_config(s->lookup_defaults,
-                                                        &cors_module);
-        core_server_config *sconf = ap_get_core_module_config(s->module_config);
-
-        if (s->defn_name == NULL) {
-            printf("main server %s\n",
-                   s->server_hostname ? s->server_hostname : "");
-        }
-        else {
-            printf("virtual host %s:%u (%s:%u)\n",
-                   s->server_hostname ? s->server_hostname : "*",
-                   (unsigned)s->port, s->defn_name,
-                   (unsigned)s->defn_line_number);
-        }
-        if (!cors_policy_is_empty(pol)) {
-            fputs(cors_policy_describe(p, pol, "  "), stdout);
-            if (cors_server_policy_is_static(s)) {
-                printf("  (no section or .htaccess can change this policy: "
-                       "preflights are answered before the directory "
-                       "walk)\n");
-            }
-        }
-        cors_dump_sections(p, pol, sconf->sec_dir, "Directory", 1);
-        cors_dump_sections(p, pol, sconf->sec_url, "Location", 1);
+    cors_walk(p, s, cors_check_scope, NULL);
+    if (ap_exists_config_define("DUMP_CORS")) {
+        /* Like -D DUMP_VHOSTS. */
+        printf("CORS policies (each section merged over its server's; "
+               "sections nested by URL merge at request time):\n");
+        cors_walk(p, s, cors_dump_scope, NULL);
+        fflush(stdout);
     }
-    fflush(stdout);
     apr_pool_destroy(p);
 }
 
@@ -1172,7 +1270,6 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                             apr_pool_t *ptemp, server_rec *s)
 {
     (void)plog;
-    (void)ptemp;
     ap_add_version_component(pconf, "mod_cors/" CORS_VERSION);
     cors_plan_fast_preflight(s);
     /* The first pass only checks the configuration. */
@@ -1180,6 +1277,13 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return OK;
     }
     cors_counters_create(pconf, s);
+    {
+        apr_pool_t *p;
+
+        apr_pool_create(&p, ptemp);
+        cors_walk(p, s, cors_check_scope, NULL);
+        apr_pool_destroy(p);
+    }
     return OK;
 }
 

@@ -482,6 +482,16 @@ const char *cors_origin_set_insecure_warning(apr_pool_t *p,
                : NULL;
 }
 
+const char *cors_origins_insecure(const cors_origins_t *o)
+{
+    for (; o != NULL; o = o->parent) {
+        if (o->own->insecure != NULL) {
+            return o->own->insecure;
+        }
+    }
+    return NULL;
+}
+
 const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
                                 const char *value, int credentials,
                                 const char **warning)
@@ -791,6 +801,28 @@ int cors_origins_match(const cors_origins_t *o, const char *value,
         }
     }
     return 0;
+}
+
+const char *cors_origins_find_host(apr_pool_t *p, const cors_origins_t *o,
+                                   const char *scheme, const char *host)
+{
+    const char *prefix = apr_pstrcat(p, scheme, "://", host, NULL);
+    apr_size_t len = strlen(prefix);
+
+    for (; o != NULL; o = o->parent) {
+        apr_hash_index_t *hi;
+
+        for (hi = apr_hash_first(p, o->own->exact); hi;
+             hi = apr_hash_next(hi)) {
+            const char *key = apr_hash_this_key(hi);
+
+            if (strncmp(key, prefix, len) == 0
+                && (key[len] == '\0' || key[len] == ':')) {
+                return key;
+            }
+        }
+    }
+    return NULL;
 }
 
 static void cors_describe_set(apr_pool_t *p, const cors_origin_set_t *s,

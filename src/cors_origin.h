@@ -80,6 +80,9 @@ const char *cors_origin_set_check_credentials(apr_pool_t *p,
 const char *cors_origin_set_insecure_warning(apr_pool_t *p,
                                              const cors_origin_set_t *set);
 
+/** An origin of the scope served over plain http off this machine, or NULL. */
+const char *cors_origins_insecure(const cors_origins_t *o);
+
 /** Wrap one section's set as a scope with nothing inherited. */
 const cors_origins_t *cors_origins_make(apr_pool_t *p,
                                         const cors_origin_set_t *set);
@@ -110,6 +113,13 @@ int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o);
  */
 int cors_origins_match(const cors_origins_t *o, const char *value,
                        const cors_origin_t *origin);
+
+/**
+ * An exact origin of the scope with this scheme and host, whatever its
+ * port, or NULL.  Walks every entry: for hints in debug logs only.
+ */
+const char *cors_origins_find_host(apr_pool_t *p, const cors_origins_t *o,
+                                   const char *scheme, const char *host);
 
 /**
  * Append a human-readable list of the scope's origins and patterns to arr

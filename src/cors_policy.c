@@ -482,6 +482,10 @@ const char *cors_policy_hint(apr_pool_t *p, const cors_policy_t *pol,
                > CORS_ORIGIN_MAX_LEN) {
         return NULL;
     }
+    if (cors_value_allowed(p, pol, value)) {
+        /* Refused for its method or headers: nothing to hint at. */
+        return NULL;
+    }
     if (cors_origin_parse_request(value, &o) != CORS_ORIGIN_VALID) {
         lower = apr_pstrmemdup(p, value, len);
         for (i = 0; i < len; i++) {
@@ -516,20 +520,36 @@ const char *cors_policy_hint(apr_pool_t *p, const cors_policy_t *pol,
     if (cors_value_allowed(p, pol, variant)) {
         return apr_psprintf(p, "%s is allowed: 'www.' differs", variant);
     }
-    if (o.port != 0) {
-        variant = apr_pstrcat(p, scheme, "://", host, NULL);
-        if (cors_value_allowed(p, pol, variant)) {
-            return apr_psprintf(p,
-                                "%s is allowed: the port differs (list "
-                                "%s, or %s://%s:* for any port)",
-                                variant, value, scheme, host);
-        }
+    variant = cors_origins_find_host(p, pol->origins, scheme, host);
+    if (variant != NULL) {
+        return apr_psprintf(p,
+                            "%s is allowed: the port differs (list %s, or "
+                            "%s://%s:* for any port)",
+                            variant, value, scheme, host);
     }
     return NULL;
 }
 
-/* A configured method that differs only by case: fetch() uppercases only
- * DELETE, GET, HEAD, OPTIONS, POST and PUT, so "patch" stays "patch". */
+/* The methods fetch() uppercases (Fetch, "normalize a method"). */
+static int cors_method_normalized_by_fetch(const char *m)
+{
+    static const char *const methods[] = {"DELETE",  "GET",  "HEAD",
+                                          "OPTIONS", "POST", "PUT"};
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        if (strcasecmp(m, methods[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * A configured method that differs only by case: fetch() uppercases only
+ * DELETE, GET, HEAD, OPTIONS, POST and PUT, so "patch" stays "patch" and
+ * must be configured as sent; "put" can only come from another client.
+ */
 static const char *cors_method_hint(apr_pool_t *p, const cors_tokens_t *t,
                                     const char *m)
 {
@@ -541,13 +561,20 @@ static const char *cors_method_hint(apr_pool_t *p, const cors_tokens_t *t,
     for (i = 0; i < t->names->nelts; i++) {
         const char *c = APR_ARRAY_IDX(t->names, i, const char *);
 
-        if (strcasecmp(c, m) == 0) {
+        if (strcasecmp(c, m) != 0) {
+            continue;
+        }
+        if (cors_method_normalized_by_fetch(m)) {
             return apr_psprintf(p,
                                 "; configured: %s (methods are "
-                                "case-sensitive: fetch() does not uppercase "
-                                "%s)",
-                                c, m);
+                                "case-sensitive; fetch() would have sent "
+                                "%s, so this client is not fetch())",
+                                c, c);
         }
+        return apr_psprintf(p,
+                            "; configured: %s (methods are case-sensitive: "
+                            "fetch() does not uppercase %s)",
+                            c, m);
     }
     return apr_psprintf(p, "; configured: %s",
                         t->any      ? "*"

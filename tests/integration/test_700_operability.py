@@ -349,7 +349,9 @@ class TestReasonLog:
         (b"https://app.example.com\x01\x1f", rb"\\+x01\\+x1f"),
         (b"https://\xff\xfe.example.com", rb"https://\\+xff\\+xfe\.example"),
         (b"https://a\\r\\nX-Injected: 1", rb"https://a\\\\+r\\\\+nX-Injected"),
-        (b"https://a\"b.example.com", rb"https://a\\+\"b\.example"),
+        # httpd's error log leaves quotes as they are (only control bytes
+        # and backslashes are escaped); a quote cannot end the line
+        (b"https://a\"b.example.com", rb"https://a\\*\"b\.example"),
     ])
     def test_cors_700_13(self, cors_env, raw, escape_re):
         r = request(cors_env.port, "GET", "/r/data.json",
@@ -364,8 +366,9 @@ class TestReasonLog:
         for b in (b"\x1b", b"\r", b"\x7f", b"\x01", b"\x1f", b"\xff",
                   b"\xfe"):
             assert b not in log, log
-        # no quote that could end a quoted field goes unescaped
-        assert not re.search(rb'[^\\]"', log), log
+        # (a quote is left as it is: the error log has no quoted fields,
+        # httpd itself does not escape quotes there, and escaping them in
+        # the module would double every backslash httpd adds)
 
     # escaped once: httpd already escapes every error log message (unless
     # built with AP_UNSAFE_ERROR_LOG_UNESCAPED), so a module that escapes
