@@ -83,6 +83,8 @@ MaxKeepAliveRequests 100
 {mpm_tuning}
 User www-data
 Group www-data
+# lets children that crash leave a core (where core_pattern says)
+CoreDumpDirectory "{root}/logs"
 TypesConfig /etc/mime.types
 AddType text/html .shtml
 AddOutputFilter INCLUDES .shtml
