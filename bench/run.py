@@ -622,18 +622,19 @@ def probe_workloads():
                  "preflight")]
 
 
-def instructions(base, n, log):
+def instructions(base, n, log, probe=None):
     """User-space instructions per request (callgrind), counted inside
     ap_run_process_connection of `apache2 -X`: with the event MPM each call
     reads and answers one request of a keep-alive connection, so this is
     the request's whole cost in httpd, its modules and libc (not the
     kernel's).  One server per cell, n requests after 100 of warm-up."""
-    pol, wls = probe_workloads()
+    pol, wls = probe or probe_workloads()
     out = {}
     for wl in wls:
         for c in CONTENDERS:
-            prefix = os.path.join(base, "cg_%s_%d" % (c, wls.index(wl)))
-            s = Server(base, "callgrind %s %d" % (c, wls.index(wl)), c, pol,
+            tag = "%s_%d_%d" % (c, len(pol.cors_lines), wls.index(wl))
+            prefix = os.path.join(base, "cg_" + tag)
+            s = Server(base, "callgrind " + tag, c, pol,
                        single=True, wrapper=[
                            "valgrind", "--tool=callgrind",
                            "--collect-atstart=no",
@@ -844,6 +845,12 @@ def main():
             if mode == "full":
                 extras["recipe_limit"] = recipe_limit(base)
                 extras["instr"] = instructions(base, 1000, log)
+                one = Policy.exact(1, ())
+                extras["instr1"] = instructions(base, 1000, log, (one, [
+                    Workload("GET allowed", "GET",
+                             {"Origin": one.allowed[0][1]}, "allowed"),
+                    Workload("GET refused", "GET", {"Origin": REFUSED},
+                             "refused")]))
         if args.decide:
             out, drows = decide_rows(args.decide,
                                      200 if mode == "full" else 50)
@@ -896,11 +903,14 @@ def main():
             print("  %-22s %10.4f %10.4f %10.4f" % (
                 w, counts[("none", w)], counts[("recipe", w)],
                 counts[("cors", w)]))
-    if "instr" in extras:
-        names, counts = extras["instr"]
+    for key, what in (("instr", "10,000-origin policy"),
+                      ("instr1", "1-origin policy")):
+        if key not in extras:
+            continue
+        names, counts = extras[key]
         print()
         print("user-space instructions per request (callgrind, apache2 -X, "
-              "10,000-origin policy)")
+              "%s)" % what)
         print("  %-22s %10s %10s %10s %12s" % ("workload", "no CORS", "recipe",
                                                "mod_cors", "mod_cors adds"))
         for w in names:
