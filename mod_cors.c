@@ -518,12 +518,17 @@ static const cors_req_t *cors_request_state(request_rec *r)
 
         req.method = orig->method;
         req.origin = apr_table_get(orig->headers_in, "Origin");
-        req.acrm = apr_table_get(orig->headers_in,
-                                 "Access-Control-Request-Method");
-        req.acrh = apr_table_get(orig->headers_in,
-                                 "Access-Control-Request-Headers");
-        req.acrpn = apr_table_get(orig->headers_in,
-                                  "Access-Control-Request-Private-Network");
+        /* Only a preflight's answer depends on these. */
+        req.acrm = req.acrh = req.acrpn = NULL;
+        if (orig->method_number == M_OPTIONS) {
+            req.acrm = apr_table_get(orig->headers_in,
+                                     "Access-Control-Request-Method");
+            req.acrh = apr_table_get(orig->headers_in,
+                                     "Access-Control-Request-Headers");
+            req.acrpn = apr_table_get(orig->headers_in,
+                                      "Access-Control-Request-Private-Network");
+        }
+
         cors_policy_decide(orig->pool, pol, &req, &st->d);
     }
     if (st->d.reason == CORS_REASON_POLICY_CONFLICT) {
@@ -550,7 +555,9 @@ static void cors_unset_access_control(apr_table_t *t)
     int i;
 
     for (i = 0; i < arr->nelts; i++) {
-        if (e[i].key != NULL && cors_is_access_control(e[i].key)) {
+        /* The first byte rules out nearly every header cheaply. */
+        if (e[i].key != NULL && (e[i].key[0] == 'A' || e[i].key[0] == 'a')
+            && cors_is_access_control(e[i].key)) {
             /* unset compacts the table: start again from here */
             apr_table_unset(t, e[i].key);
             i--;
@@ -603,10 +610,16 @@ static int cors_collect_vary(void *rec, const char *key, const char *value)
  */
 static void cors_merge_vary(request_rec *r, const char *ours)
 {
-    apr_array_header_t *tokens = apr_array_make(r->pool, 4,
-                                                sizeof(const char *));
+    apr_array_header_t *tokens;
     int before;
 
+    /* Most responses vary on nothing yet: then ours is the whole field. */
+    if (apr_table_get(r->headers_out, "Vary") == NULL
+        && apr_table_get(r->err_headers_out, "Vary") == NULL) {
+        apr_table_setn(r->headers_out, "Vary", ours);
+        return;
+    }
+    tokens = apr_array_make(r->pool, 4, sizeof(const char *));
     apr_table_do(cors_collect_vary, tokens, r->headers_out, "Vary", NULL);
     apr_table_do(cors_collect_vary, tokens, r->err_headers_out, "Vary", NULL);
     before = tokens->nelts;
@@ -718,10 +731,15 @@ static void cors_write_headers(request_rec *r, const cors_req_t *st)
         cors_merge_vary(r, d->vary);
     }
     if (cors_policy_debug_header(st->policy)) {
-        const char *why = d->detail ? d->detail
-                          : d->kind == CORS_KIND_NO_ORIGIN
-                              ? "no Origin"
-                              : cors_reason_text(d->reason);
+        const char *why =
+            d->detail                        ? d->detail
+            : d->kind == CORS_KIND_NO_ORIGIN ? "no Origin"
+            : d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED
+                /* refused, not malformed: the Origin is a valid origin */
+                ? apr_pstrcat(r->pool, "origin ",
+                              apr_table_get(r->headers_in, "Origin"),
+                              " not allowed", NULL)
+                : cors_reason_text(d->reason);
         const char *hint = d->allowed
                                ? NULL
                                : cors_policy_hint(r->pool, st->policy,

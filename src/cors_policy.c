@@ -605,10 +605,6 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
     d->status = 403;
     d->env = "preflight-denied";
     if (!cors_origin_allowed(p, pol, req->origin, st, &origin, &d->reason)) {
-        if (d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED) {
-            d->detail = apr_pstrcat(p, "origin ", req->origin, " not allowed",
-                                    NULL);
-        }
         return;
     }
     if (!cors_is_token(req->acrm, strlen(req->acrm))) {
@@ -749,10 +745,6 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
                 d->allow_origin = req->origin;
                 d->allow_credentials = cors_policy_credentials(pol) ? "true"
                                                                     : NULL;
-            }
-            else if (d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED) {
-                d->detail = apr_pstrcat(p, "origin ", req->origin,
-                                        " not allowed", NULL);
             }
         }
     }

@@ -149,8 +149,11 @@ typedef struct cors_decision_t {
     cors_kind_e kind;
     int allowed; /**< origin (and preflight) accepted */
     cors_reason_e reason;
-    const char *detail; /**< the reason in words, or NULL */
-    const char *env;    /**< value of the CORS variable */
+    /** The reason in words with what the policy configures, or NULL
+     * (then cors_reason_text(); for a refused origin, which is refused
+     * often, no string is built: the Origin itself says it). */
+    const char *detail;
+    const char *env; /**< value of the CORS variable */
     /* Response header values; NULL means "do not send". */
     const char *allow_origin;
     const char *allow_credentials;
