@@ -60,13 +60,13 @@ LINT_C_FILES = $(filter %.c,$(LINT_FILES))
 # steps (browser, fuzz-smoke, soak-smoke, bench-smoke, package-test) are
 # appended here as their targets land.  The conf-examples run inside
 # `integration` (tests/integration/test_900_examples.py).
-TEST_STEPS := lint unit unit-asan integration browser test-package
+TEST_STEPS := lint unit unit-asan integration browser bench-smoke test-package
 
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .PHONY: all build deps unit unit-asan integration examples lint lint-format \
         lint-cppcheck lint-build format test demo install clean help \
-        bench-decide browser docs package test-package
+        bench-decide browser docs package test-package bench bench-smoke
 
 all: build
 
@@ -81,6 +81,8 @@ help:
 	@echo "  integration      pytest suite against a real Apache"
 	@echo "  examples         only the conf-examples/ checks of that suite"
 	@echo "  browser          Chromium and Firefox ESR call the API with fetch()"
+	@echo "  bench [QUICK=1]  load benchmark: no CORS / mod_headers recipe / mod_cors"
+	@echo "  bench-smoke      a few seconds of it, checking the table is produced"
 	@echo "  docs             docs/mod_cors.html from docs/mod_cors.xml"
 	@echo "  package          the libapache2-mod-cors .deb into build/package/"
 	@echo "  test-package     build, install, a2enmod, check live, purge (root)"
@@ -133,6 +135,17 @@ bench-decide: build/bench/bench_decide
 # The suite starts its own Apache and loads the module named here.
 integration: $(MODULE)
 	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) -m pytest tests/integration -q
+
+# Load benchmark (bench/README.md): no CORS, the mod_headers recipe and
+# mod_cors side by side; QUICK=1 for the < 3 minute run.
+bench: $(MODULE) build/bench/bench_decide
+	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) bench/run.py \
+	    $(if $(QUICK),--quick) --decide build/bench/bench_decide
+
+# A few seconds: starts the three servers, checks their CORS answers and
+# prints the table (exits non-zero otherwise).
+bench-smoke: $(MODULE)
+	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) bench/run.py --smoke
 
 # The manual, in the Apache module reference's format, from one source.
 docs: docs/mod_cors.html
