@@ -42,6 +42,7 @@ struct cors_origin_set_t {
     int replace; /**< replaces the inherited list */
     int public_suffix;
     const char *insecure; /**< first http:// entry off this machine */
+    apr_pool_t *scratch;  /**< for parsing one value at a time */
 };
 
 struct cors_origins_t {
@@ -589,8 +590,21 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
     if (*v == '\0') {
         return apr_psprintf(p, "'%s' is not an origin", value);
     }
-    if ((err = cors_origin_conf_parse(p, v, &o)) != NULL) {
-        return err;
+    /* Parse in a scratch pool and keep only what the set holds: a list of
+     * 10,000 origins would otherwise keep every intermediate copy. */
+    if (set->scratch == NULL) {
+        apr_pool_create(&set->scratch, p);
+    }
+    else {
+        apr_pool_clear(set->scratch);
+    }
+    if ((err = cors_origin_conf_parse(set->scratch, v, &o)) != NULL) {
+        return apr_pstrdup(p, err);
+    }
+    o.text = apr_pstrdup(p, o.text);
+    if (o.subdomains || o.port == -1) {
+        o.scheme = apr_pstrdup(p, o.scheme);
+        o.host = apr_pstrdup(p, o.host);
     }
     if (!remove
         && (err = cors_origin_conf_check(p, v, &o, credentials, &public_suffix,
