@@ -29,13 +29,112 @@ typedef struct cors_pattern_t {
     int public_suffix; /**< "*." directly over a public suffix */
 } cors_pattern_t;
 
+/*
+ * A set of strings for the exact origins: open addressing with linear
+ * probing, at most 3/4 full.  An apr_hash_t costs 40 bytes of entry per
+ * origin on top of its bucket array; this costs one pointer slot (about 11
+ * bytes at the average load), and a large table lives in a pool of its own
+ * that is dropped when the table doubles, so no outgrown copy stays behind.
+ */
+#define CORS_STRSET_OWN_POOL_SLOTS 1024
+
+typedef struct cors_strset_t {
+    const char **slots; /**< NULL: empty slot */
+    apr_uint32_t mask;  /**< number of slots - 1 (a power of 2) */
+    apr_uint32_t count;
+    apr_pool_t *pool;       /**< the set's pool */
+    apr_pool_t *table_pool; /**< holds only the current table, or NULL */
+} cors_strset_t;
+
+/* FNV-1a: short keys, no allocation, good enough spread for a probe. */
+static apr_uint32_t cors_strhash(const char *s, apr_size_t len)
+{
+    apr_uint32_t h = 2166136261u;
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    }
+    return h;
+}
+
+static cors_strset_t *cors_strset_make(apr_pool_t *p)
+{
+    cors_strset_t *set = apr_pcalloc(p, sizeof(*set));
+
+    set->pool = p;
+    set->mask = 7;
+    set->slots = apr_pcalloc(p, 8 * sizeof(const char *));
+    return set;
+}
+
+static const char *cors_strset_get(const cors_strset_t *set, const char *s,
+                                   apr_size_t len)
+{
+    apr_uint32_t i = cors_strhash(s, len) & set->mask;
+
+    for (; set->slots[i] != NULL; i = (i + 1) & set->mask) {
+        if (strncmp(set->slots[i], s, len) == 0 && set->slots[i][len] == '\0') {
+            return set->slots[i];
+        }
+    }
+    return NULL;
+}
+
+static void cors_strset_put(const char **slots, apr_uint32_t mask,
+                            const char *s)
+{
+    apr_uint32_t i = cors_strhash(s, strlen(s)) & mask;
+
+    while (slots[i] != NULL) {
+        i = (i + 1) & mask;
+    }
+    slots[i] = s;
+}
+
+static void cors_strset_grow(cors_strset_t *set)
+{
+    apr_uint32_t n = (set->mask + 1) * 2, i;
+    apr_pool_t *tp = NULL;
+    const char **slots;
+
+    if (n >= CORS_STRSET_OWN_POOL_SLOTS) {
+        apr_pool_create(&tp, set->pool);
+    }
+    slots = apr_pcalloc(tp ? tp : set->pool, n * sizeof(const char *));
+    for (i = 0; i <= set->mask; i++) {
+        if (set->slots[i] != NULL) {
+            cors_strset_put(slots, n - 1, set->slots[i]);
+        }
+    }
+    if (set->table_pool != NULL) {
+        apr_pool_destroy(set->table_pool);
+    }
+    set->table_pool = tp;
+    set->slots = slots;
+    set->mask = n - 1;
+}
+
+/* Add s (which must live as long as the set); 0 when already there. */
+static int cors_strset_add(cors_strset_t *set, const char *s)
+{
+    if (cors_strset_get(set, s, strlen(s)) != NULL) {
+        return 0;
+    }
+    if ((set->count + 1) * 4 > (set->mask + 1) * 3) {
+        cors_strset_grow(set);
+    }
+    cors_strset_put(set->slots, set->mask, s);
+    set->count++;
+    return 1;
+}
+
 struct cors_origin_set_t {
-    apr_hash_t *exact;            /**< normalised origin -> itself */
+    cors_strset_t *exact;         /**< normalised origins */
     apr_array_header_t *patterns; /**< cors_pattern_t */
     int any;
     int null;
-    apr_hash_t *rm_exact;
-    apr_array_header_t *rm_list; /**< rm_exact's keys, to walk them */
+    cors_strset_t *rm_exact;
     apr_array_header_t *rm_patterns;
     int rm_any;
     int rm_null;
@@ -223,10 +322,9 @@ cors_origin_set_t *cors_origin_set_make(apr_pool_t *p)
 {
     cors_origin_set_t *set = apr_pcalloc(p, sizeof(*set));
 
-    set->exact = apr_hash_make(p);
+    set->exact = cors_strset_make(p);
     set->patterns = apr_array_make(p, 2, sizeof(cors_pattern_t));
-    set->rm_exact = apr_hash_make(p);
-    set->rm_list = apr_array_make(p, 1, sizeof(const char *));
+    set->rm_exact = cors_strset_make(p);
     set->rm_patterns = apr_array_make(p, 1, sizeof(cors_pattern_t));
     return set;
 }
@@ -541,7 +639,7 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
         v++;
     }
     else if (strcasecmp(v, "none") == 0) {
-        apr_hash_clear(set->exact);
+        set->exact = cors_strset_make(p);
         apr_array_clear(set->patterns);
         set->any = set->null = set->public_suffix = 0;
         set->replace = 1;
@@ -621,12 +719,7 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
         }
     }
     if (!o.subdomains && o.port != -1) {
-        apr_hash_t *h = remove ? set->rm_exact : set->exact;
-
-        if (remove && apr_hash_get(h, o.text, APR_HASH_KEY_STRING) == NULL) {
-            APR_ARRAY_PUSH(set->rm_list, const char *) = o.text;
-        }
-        apr_hash_set(h, o.text, APR_HASH_KEY_STRING, o.text);
+        cors_strset_add(remove ? set->rm_exact : set->exact, o.text);
     }
     else {
         apr_array_header_t *arr = remove ? set->rm_patterns : set->patterns;
@@ -673,8 +766,7 @@ const char *cors_origin_set_check_credentials(apr_pool_t *p,
 
 static int cors_set_count(const cors_origin_set_t *s)
 {
-    return s->any + s->null + (int)apr_hash_count(s->exact)
-           + s->patterns->nelts;
+    return s->any + s->null + (int)s->exact->count + s->patterns->nelts;
 }
 
 /*
@@ -689,10 +781,13 @@ static int cors_removed_count(const cors_origin_set_t *own,
                   + (own->rm_null && cors_origins_allow_null(base))
                   + own->rm_patterns->nelts;
 
-    for (i = 0; i < own->rm_list->nelts; i++) {
-        const char *key = APR_ARRAY_IDX(own->rm_list, i, const char *);
+    for (i = 0; i <= (int)own->rm_exact->mask; i++) {
+        const char *key = own->rm_exact->slots[i];
         cors_origin_t origin;
 
+        if (key == NULL) {
+            continue;
+        }
         /* Normalised configured origins are in browser form. */
         if (cors_origin_parse_request(key, &origin) == CORS_ORIGIN_VALID
             && cors_origins_match(base, key, &origin)) {
@@ -835,14 +930,17 @@ static int cors_patterns_match(const apr_array_header_t *arr,
 int cors_origins_match(const cors_origins_t *o, const char *value,
                        const cors_origin_t *origin)
 {
+    apr_size_t len = strlen(value);
+
     for (; o != NULL; o = o->parent) {
         const cors_origin_set_t *own = o->own;
 
-        if (apr_hash_get(own->exact, value, APR_HASH_KEY_STRING) != NULL
+        if (cors_strset_get(own->exact, value, len) != NULL
             || cors_patterns_match(own->patterns, origin)) {
             return 1;
         }
-        if (apr_hash_get(own->rm_exact, value, APR_HASH_KEY_STRING) != NULL
+        if ((own->rm_exact->count > 0
+             && cors_strset_get(own->rm_exact, value, len) != NULL)
             || cors_patterns_match(own->rm_patterns, origin)) {
             return 0;
         }
@@ -857,13 +955,13 @@ const char *cors_origins_find_host(apr_pool_t *p, const cors_origins_t *o,
     apr_size_t len = strlen(prefix);
 
     for (; o != NULL; o = o->parent) {
-        apr_hash_index_t *hi;
+        const cors_strset_t *set = o->own->exact;
+        apr_uint32_t i;
 
-        for (hi = apr_hash_first(p, o->own->exact); hi;
-             hi = apr_hash_next(hi)) {
-            const char *key = apr_hash_this_key(hi);
+        for (i = 0; i <= set->mask; i++) {
+            const char *key = set->slots[i];
 
-            if (strncmp(key, prefix, len) == 0
+            if (key != NULL && strncmp(key, prefix, len) == 0
                 && (key[len] == '\0' || key[len] == ':')) {
                 return key;
             }
@@ -875,7 +973,7 @@ const char *cors_origins_find_host(apr_pool_t *p, const cors_origins_t *o,
 static void cors_describe_set(apr_pool_t *p, const cors_origin_set_t *s,
                               apr_array_header_t *arr)
 {
-    apr_hash_index_t *hi;
+    apr_uint32_t u;
     int i;
 
     if (s->any) {
@@ -884,8 +982,10 @@ static void cors_describe_set(apr_pool_t *p, const cors_origin_set_t *s,
     if (s->null) {
         APR_ARRAY_PUSH(arr, const char *) = "null";
     }
-    for (hi = apr_hash_first(p, s->exact); hi; hi = apr_hash_next(hi)) {
-        APR_ARRAY_PUSH(arr, const char *) = apr_hash_this_key(hi);
+    for (u = 0; u <= s->exact->mask; u++) {
+        if (s->exact->slots[u] != NULL) {
+            APR_ARRAY_PUSH(arr, const char *) = s->exact->slots[u];
+        }
     }
     for (i = 0; i < s->patterns->nelts; i++) {
         APR_ARRAY_PUSH(arr, const char *) =
@@ -897,9 +997,11 @@ static void cors_describe_set(apr_pool_t *p, const cors_origin_set_t *s,
     if (s->rm_null) {
         APR_ARRAY_PUSH(arr, const char *) = "-null";
     }
-    for (hi = apr_hash_first(p, s->rm_exact); hi; hi = apr_hash_next(hi)) {
-        APR_ARRAY_PUSH(arr, const char *) =
-            apr_pstrcat(p, "-", (const char *)apr_hash_this_key(hi), NULL);
+    for (u = 0; u <= s->rm_exact->mask; u++) {
+        if (s->rm_exact->slots[u] != NULL) {
+            APR_ARRAY_PUSH(arr, const char *) =
+                apr_pstrcat(p, "-", s->rm_exact->slots[u], NULL);
+        }
     }
     for (i = 0; i < s->rm_patterns->nelts; i++) {
         APR_ARRAY_PUSH(arr, const char *) =
