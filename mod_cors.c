@@ -33,6 +33,9 @@
  * CORSUpstreamHeaders, CORSDebugHeader, CORSShadow.
  */
 
+/* Before APR: apr_general.h then defines APR_OFFSETOF with offsetof(). */
+#include <stddef.h>
+
 #include "apr_atomic.h"
 #include "apr_shm.h"
 #include "apr_strings.h"

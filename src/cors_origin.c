@@ -156,7 +156,17 @@ struct cors_origins_t {
 struct cors_regex_t {
     const char *source;
     pcre2_code *code;
+    pcre2_match_context *limits; /**< read-only once compiled */
 };
+
+/*
+ * Bounds on one match, so that a pattern with nested quantifiers (easy to
+ * write: ^https://(\w+\.?)+\.example\.org$) cannot be made to backtrack
+ * for milliseconds by an Origin any client chooses.  A sane pattern needs
+ * a few hundred steps for a 1,024-byte Origin; hitting the limit refuses.
+ */
+#define CORS_REGEX_MATCH_LIMIT 100000
+#define CORS_REGEX_DEPTH_LIMIT 10000
 
 int cors_origin_default_port(const char *scheme, apr_size_t len)
 {
@@ -1021,7 +1031,10 @@ void cors_origins_describe(apr_pool_t *p, const cors_origins_t *o,
 
 static apr_status_t cors_regex_cleanup(void *data)
 {
-    pcre2_code_free((pcre2_code *)data);
+    cors_regex_t *re = data;
+
+    pcre2_match_context_free(re->limits);
+    pcre2_code_free(re->code);
     return APR_SUCCESS;
 }
 
@@ -1070,7 +1083,7 @@ static int cors_has_bare_dot(const char *s)
 const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
                                cors_regex_t **out, const char **warning)
 {
-    apr_size_t len = strlen(pattern);
+    apr_size_t len = strlen(pattern), i;
     cors_regex_t *re;
     int errcode;
     PCRE2_SIZE erroffset;
@@ -1083,6 +1096,17 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
                             "'https://example\\.com' would also match "
                             "'https://example.com.evil.net'",
                             pattern);
+    }
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)pattern[i];
+
+        if (c < 0x20 || c == 0x7f) {
+            return apr_psprintf(p,
+                                "the pattern has a control character (byte "
+                                "0x%02x at offset %lu), which no Origin can "
+                                "contain",
+                                c, (unsigned long)i);
+        }
     }
     re = apr_pcalloc(p, sizeof(*re));
     re->source = apr_pstrdup(p, pattern);
@@ -1100,8 +1124,13 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
                             pattern, (const char *)msg,
                             (unsigned long)erroffset);
     }
-    apr_pool_cleanup_register(p, re->code, cors_regex_cleanup,
-                              apr_pool_cleanup_null);
+    re->limits = pcre2_match_context_create(NULL);
+    apr_pool_cleanup_register(p, re, cors_regex_cleanup, apr_pool_cleanup_null);
+    if (re->limits == NULL) {
+        return apr_psprintf(p, "'%s': out of memory", pattern);
+    }
+    pcre2_set_match_limit(re->limits, CORS_REGEX_MATCH_LIMIT);
+    pcre2_set_depth_limit(re->limits, CORS_REGEX_DEPTH_LIMIT);
     /* Without JIT support the interpreter is used: slower, still correct. */
     (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
     if (cors_has_bare_dot(pattern)) {
@@ -1147,5 +1176,7 @@ int cors_regex_match(const cors_regex_t *re, const char *value, apr_size_t len,
     if (md == NULL) {
         return 0;
     }
-    return pcre2_match(re->code, (PCRE2_SPTR)value, len, 0, 0, md, NULL) >= 0;
+    /* PCRE2_ERROR_MATCHLIMIT and every other error refuse, too. */
+    return pcre2_match(re->code, (PCRE2_SPTR)value, len, 0, 0, md, re->limits)
+           >= 0;
 }
