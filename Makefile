@@ -60,13 +60,15 @@ LINT_C_FILES = $(filter %.c,$(LINT_FILES))
 # steps (browser, fuzz-smoke, soak-smoke, bench-smoke, package-test) are
 # appended here as their targets land.  The conf-examples run inside
 # `integration` (tests/integration/test_900_examples.py).
-TEST_STEPS := lint unit unit-asan integration browser bench-smoke test-package
+TEST_STEPS := lint unit unit-asan integration integration-asan valgrind \
+              browser fuzz-smoke soak-smoke bench-smoke test-package
 
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .PHONY: all build deps unit unit-asan integration examples lint lint-format \
         lint-cppcheck lint-build format test demo install clean help \
-        bench-decide browser docs package test-package bench bench-smoke
+        bench-decide browser docs package test-package bench bench-smoke \
+        fuzz fuzz-smoke soak soak-smoke integration-asan valgrind
 
 all: build
 
@@ -81,6 +83,10 @@ help:
 	@echo "  integration      pytest suite against a real Apache"
 	@echo "  examples         only the conf-examples/ checks of that suite"
 	@echo "  browser          Chromium and Firefox ESR call the API with fetch()"
+	@echo "  integration-asan the integration suite with the module under ASan+UBSan"
+	@echo "  valgrind         memcheck of apache2 -X with the module"
+	@echo "  fuzz [FUZZ_SECONDS=n]  libFuzzer, every harness; fuzz-smoke: seconds"
+	@echo "  soak [SOAK_ARGS=...]   load with graceful restarts; soak-smoke: short"
 	@echo "  bench [QUICK=1]  load benchmark: no CORS / mod_headers recipe / mod_cors"
 	@echo "  bench-smoke      a few seconds of it, checking the table is produced"
 	@echo "  docs             docs/mod_cors.html from docs/mod_cors.xml"
@@ -135,6 +141,31 @@ bench-decide: build/bench/bench_decide
 # The suite starts its own Apache and loads the module named here.
 integration: $(MODULE)
 	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) -m pytest tests/integration -q
+
+# libFuzzer (clang, ASan + UBSan) over every parser and the decision;
+# FUZZ_SECONDS per harness.  The smoke run gives each a few seconds.
+FUZZ_SECONDS ?= 600
+fuzz:
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+fuzz-smoke:
+	tests/fuzz/run.sh 8
+
+# Mixed allowed/refused/preflight/malformed load under event, worker and
+# prefork with graceful restarts, every response checked; RSS growth.
+soak: $(MODULE)
+	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) scripts/soak.py $(SOAK_ARGS)
+soak-smoke: $(MODULE)
+	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) scripts/soak.py --short
+
+# The module under ASan + UBSan inside Debian's apache2 (the runtime
+# preloaded), running the integration suite; and valgrind memcheck of
+# apache2 -X over hostile and everyday requests.
+# (the whole suite, under the event MPM only: the plain run covers the
+# other two)
+integration-asan:
+	MPM=event scripts/asan-module.sh
+valgrind: $(MODULE)
+	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) scripts/valgrind-module.py
 
 # Load benchmark (bench/README.md): no CORS, the mod_headers recipe and
 # mod_cors side by side; QUICK=1 for the < 3 minute run.
