@@ -784,23 +784,61 @@ static int cors_set_count(const cors_origin_set_t *s)
  * removing the last origin turns CORS off.  A removed origin counts when
  * the inherited list matches it; a removed pattern counts once.
  */
+/* Whether an inherited section lists key as an exact origin. */
+static int cors_origins_list_exact(const cors_origins_t *o, const char *key)
+{
+    apr_size_t len = strlen(key);
+
+    for (; o != NULL; o = o->parent) {
+        if (cors_strset_get(o->own->exact, key, len) != NULL) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether an inherited section lists the very same pattern. */
+static int cors_origins_list_pattern(const cors_origins_t *o, const char *text)
+{
+    int i;
+
+    for (; o != NULL; o = o->parent) {
+        for (i = 0; i < o->own->patterns->nelts; i++) {
+            if (strcmp(APR_ARRAY_IDX(o->own->patterns, i, cors_pattern_t).text,
+                       text)
+                == 0) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/*
+ * How many inherited entries a section's "-" values take away, so that
+ * removing the last origin turns CORS off.  Only an entry removed as
+ * itself counts: removing one origin that an inherited wildcard covers
+ * leaves the wildcard (and CORS) in place, and a removal that hits
+ * nothing counts for nothing.  It never counts too many, so a scope that
+ * still allows something is never turned off.
+ */
 static int cors_removed_count(const cors_origin_set_t *own,
                               const cors_origins_t *base)
 {
     int i, hits = (own->rm_any && cors_origins_allow_any(base))
-                  + (own->rm_null && cors_origins_allow_null(base))
-                  + own->rm_patterns->nelts;
+                  + (own->rm_null && cors_origins_allow_null(base));
 
     for (i = 0; i <= (int)own->rm_exact->mask; i++) {
         const char *key = own->rm_exact->slots[i];
-        cors_origin_t origin;
 
-        if (key == NULL) {
-            continue;
+        if (key != NULL && cors_origins_list_exact(base, key)) {
+            hits++;
         }
-        /* Normalised configured origins are in browser form. */
-        if (cors_origin_parse_request(key, &origin) == CORS_ORIGIN_VALID
-            && cors_origins_match(base, key, &origin)) {
+    }
+    for (i = 0; i < own->rm_patterns->nelts; i++) {
+        if (cors_origins_list_pattern(base, APR_ARRAY_IDX(own->rm_patterns, i,
+                                                          cors_pattern_t)
+                                                .text)) {
             hits++;
         }
     }
@@ -873,9 +911,6 @@ static const cors_origins_t *cors_origins_graft(apr_pool_t *p,
     o = apr_palloc(p, sizeof(*o));
     o->own = add->own;
     o->parent = cors_origins_graft(p, base, add->parent);
-    if (o->parent == NULL) {
-        return add;
-    }
     cors_origins_derive(o);
     return o;
 }

@@ -76,9 +76,10 @@ const char *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
     if (err != NULL) {
         return err;
     }
-    /* "none" turns CORS off here: inherited patterns go too, unless this
-     * section gives its own. */
-    if (strcasecmp(value, "none") == 0 && pol->regexes == NULL) {
+    /* A list without prefix (and "none") replaces the inherited one, and
+     * the inherited patterns go with it, unless this section gives its
+     * own: a section naming one origin allows no more than that. */
+    if (*value != '+' && *value != '-' && pol->regexes == NULL) {
         pol->regexes = apr_array_make(p, 1, sizeof(cors_regex_t *));
     }
     if (pol->origins == NULL) {
@@ -433,7 +434,9 @@ static int cors_origin_allowed(apr_pool_t *p, const cors_policy_t *pol,
         return 0;
     }
     if (st == CORS_ORIGIN_OPAQUE) {
-        if (cors_origins_allow_null(pol->origins)) {
+        /* "*" is any origin, the opaque one included. */
+        if (cors_origins_allow_null(pol->origins)
+            || cors_origins_allow_any(pol->origins)) {
             return 1;
         }
         *reason = CORS_REASON_NULL_NOT_ALLOWED;

@@ -33,7 +33,7 @@
 #include "cors_policy.h"
 
 #ifndef NOCHECK
-#define NOCHECK ((const char *)0)   /* harnesses without unit_util.h */
+#define NOCHECK ((const char *)0) /* harnesses without unit_util.h */
 #define NONNULL ((const char *)0)
 #define NOCHECK_INT (-999)
 #endif
@@ -55,13 +55,11 @@ static cors_setup_t P_PATCH = {"origin " OA, "methods PATCH", NULL};
 static cors_setup_t P_MSTAR = {"origin " OA, "methods *", NULL};
 static cors_setup_t P_HSTAR = {"origin " OA, "headers *", NULL};
 static cors_setup_t P_AUTH = {"origin " OA, "headers Authorization", NULL};
-static cors_setup_t P_CT = {"origin " OA, "headers Content-Type X-Foo",
-                            NULL};
+static cors_setup_t P_CT = {"origin " OA, "headers Content-Type X-Foo", NULL};
 static cors_setup_t P_WILD = {"origin https://*.example.com", NULL};
 static cors_setup_t P_LOCAL = {"origin http://localhost:*", NULL};
-static cors_setup_t P_RE = {
-    "regex ^https://pr-[0-9]+\\.preview\\.example\\.com$", NULL
-};
+static cors_setup_t P_RE =
+    {"regex ^https://pr-[0-9]+\\.preview\\.example\\.com$", NULL};
 static cors_setup_t P_NULL = {"origin null", NULL};
 static cors_setup_t P_S200 = {"origin " OA, "status 200", NULL};
 static cors_setup_t P_MA0 = {"origin " OA, "maxage 0", NULL};
@@ -71,8 +69,8 @@ static cors_setup_t P_DEBUG = {"origin " OA, "debug on", NULL};
 static cors_setup_t P_CONTINUE = {"origin " OA, "preflight continue", NULL};
 static cors_setup_t P_INHERIT = {"origin " OA, "credentials on", "--",
                                  "origin +https://b.example", NULL};
-static cors_setup_t P_REPLACE = {"origin " OA, "--",
-                                 "origin https://b.example", NULL};
+static cors_setup_t P_REPLACE = {"origin " OA, "--", "origin https://b.example",
+                                 NULL};
 static cors_setup_t P_X_STAR = {"origin " OA, "credentials on", "--",
                                 "origin *", NULL};
 static cors_setup_t P_X_NULL = {"origin " OA, "credentials on", "--",
@@ -82,12 +80,20 @@ static cors_setup_t P_X_ACEH = {"origin " OA, "credentials on", "--",
 static cors_setup_t P_X_PSW = {"origin " OA, "credentials on", "--",
                                "origin +https://*.co.uk", NULL};
 static cors_setup_t P_X_CRED = {"origin *", "--", "credentials on", NULL};
+/* A section naming its own origins does not keep inherited patterns. */
+static cors_setup_t P_RE_REPLACED =
+    {"regex ^https://pr-[0-9]+\\.preview\\.example\\.com$", "--",
+     "origin https://admin.example.com", NULL};
+static cors_setup_t P_RE_PLUS =
+    {"regex ^https://pr-[0-9]+\\.preview\\.example\\.com$", "--",
+     "origin +https://admin.example.com", NULL};
 
 /* ---- cors_policy_decide ----------------------------------------------- */
 
 #define VO "Origin"
-#define VP "Origin, Access-Control-Request-Method, " \
-           "Access-Control-Request-Headers"
+#define VP                                                                     \
+    "Origin, Access-Control-Request-Method, "                                  \
+    "Access-Control-Request-Headers"
 #define VPN VP ", Access-Control-Request-Private-Network"
 
 #define K_NO CORS_KIND_NO_ORIGIN
@@ -102,19 +108,19 @@ struct cors_decide_want {
     const char *env;
     const char *allow_origin;
     const char *allow_credentials;
-    const char *expose_headers;     /**< compared ignoring case */
+    const char *expose_headers; /**< compared ignoring case */
     const char *allow_methods;
     const char *allow_headers;
     const char *max_age;
     const char *allow_private_network;
     const char *vary;
-    int status;                     /**< checked for preflights only */
+    int status; /**< checked for preflights only */
 };
 
 struct cors_decide_case {
     const char *desc;
     const char *const *setup;
-    cors_request_t in;              /**< method, origin, acrm, acrh, acrpn */
+    cors_request_t in; /**< method, origin, acrm, acrh, acrpn */
     struct cors_decide_want want;
 };
 
@@ -129,60 +135,118 @@ struct cors_decide_case {
 #define R_CONF CORS_REASON_POLICY_CONFLICT
 
 /* An allowed actual request from origin o: only ACAO and Vary. */
-#define ACT_OK(o) {.kind = K_ACT, .allowed = 1, .reason = R_NONE, \
-                   .env = "allowed", .allow_origin = o, .vary = VO}
+#define ACT_OK(o)                                                              \
+    {                                                                          \
+        .kind = K_ACT, .allowed = 1, .reason = R_NONE, .env = "allowed",       \
+        .allow_origin = o, .vary = VO                                          \
+    }
 /* A refused actual request: nothing but Vary. */
-#define ACT_NO(r) {.kind = K_ACT, .allowed = 0, .reason = r, \
-                   .env = "denied", .vary = VO}
+#define ACT_NO(r)                                                              \
+    {                                                                          \
+        .kind = K_ACT, .allowed = 0, .reason = r, .env = "denied", .vary = VO  \
+    }
 /* An allowed preflight with the default max-age and status. */
-#define PRE_OK(o, m, h) {.kind = K_PRE, .allowed = 1, .reason = R_NONE, \
-                         .env = "preflight-allowed", .allow_origin = o,   \
-                         .allow_methods = m, .allow_headers = h,          \
-                         .max_age = "7200", .vary = VP, .status = 204}
+#define PRE_OK(o, m, h)                                                        \
+    {                                                                          \
+        .kind = K_PRE, .allowed = 1, .reason = R_NONE,                         \
+        .env = "preflight-allowed", .allow_origin = o, .allow_methods = m,     \
+        .allow_headers = h, .max_age = "7200", .vary = VP, .status = 204       \
+    }
 /* A refused preflight: 403, nothing but Vary. */
-#define PRE_NO(r) {.kind = K_PRE, .allowed = 0, .reason = r, \
-                   .env = "preflight-denied", .vary = VP, .status = 403}
+#define PRE_NO(r)                                                              \
+    {                                                                          \
+        .kind = K_PRE, .allowed = 0, .reason = r, .env = "preflight-denied",   \
+        .vary = VP, .status = 403                                              \
+    }
 
-#define GET(o) {"GET", o, NULL, NULL, NULL}
-#define PRE(o, m, h) {"OPTIONS", o, m, h, NULL}
+#define GET(o)                                                                 \
+    {                                                                          \
+        "GET", o, NULL, NULL, NULL                                             \
+    }
+#define PRE(o, m, h)                                                           \
+    {                                                                          \
+        "OPTIONS", o, m, h, NULL                                               \
+    }
 
 static const struct cors_decide_case cors_decide_cases[] = {
     /* Not a CORS request. */
-    {"no Origin", P_A, GET(NULL),
-     {.kind = K_NO, .allowed = NOCHECK_INT, .reason = R_NONE,
-      .env = "no-origin", .vary = VO}},
-    {"no Origin, POST", P_A, {"POST", NULL, NULL, NULL, NULL},
-     {.kind = K_NO, .allowed = NOCHECK_INT, .reason = R_NONE,
-      .env = "no-origin", .vary = VO}},
-    {"no Origin, preflight-shaped OPTIONS", P_A, PRE(NULL, "PUT", "x-foo"),
-     {.kind = K_NO, .allowed = NOCHECK_INT, .reason = R_NONE,
-      .env = "no-origin", .vary = NOCHECK}},
-    {"no Origin under star: ACAO * and no Vary", P_STAR, GET(NULL),
-     {.kind = K_NO, .allowed = NOCHECK_INT, .reason = R_NONE,
-      .env = NOCHECK, .allow_origin = "*", .vary = NULL}},
+    {"no Origin",
+     P_A,
+     GET(NULL),
+     {.kind = K_NO,
+      .allowed = NOCHECK_INT,
+      .reason = R_NONE,
+      .env = "no-origin",
+      .vary = VO}},
+    {"no Origin, POST",
+     P_A,
+     {"POST", NULL, NULL, NULL, NULL},
+     {.kind = K_NO,
+      .allowed = NOCHECK_INT,
+      .reason = R_NONE,
+      .env = "no-origin",
+      .vary = VO}},
+    {"no Origin, preflight-shaped OPTIONS",
+     P_A,
+     PRE(NULL, "PUT", "x-foo"),
+     {.kind = K_NO,
+      .allowed = NOCHECK_INT,
+      .reason = R_NONE,
+      .env = "no-origin",
+      .vary = NOCHECK}},
+    {"no Origin under star: ACAO * and no Vary",
+     P_STAR,
+     GET(NULL),
+     {.kind = K_NO,
+      .allowed = NOCHECK_INT,
+      .reason = R_NONE,
+      .env = NOCHECK,
+      .allow_origin = "*",
+      .vary = NULL}},
 
     /* Allowed actual requests. */
     {"GET from allowed", P_A, GET(OA), ACT_OK(OA)},
     {"HEAD from allowed", P_A, {"HEAD", OA, NULL, NULL, NULL}, ACT_OK(OA)},
     {"POST from allowed", P_A, {"POST", OA, NULL, NULL, NULL}, ACT_OK(OA)},
-    {"PUT actual from allowed: methods are a preflight matter", P_A,
-     {"PUT", OA, NULL, NULL, NULL}, ACT_OK(OA)},
+    {"PUT actual from allowed: methods are a preflight matter",
+     P_A,
+     {"PUT", OA, NULL, NULL, NULL},
+     ACT_OK(OA)},
     {"second of two origins", P_AB, GET("https://b.example"),
      ACT_OK("https://b.example")},
-    {"OPTIONS without ACRM is an actual request", P_A,
-     {"OPTIONS", OA, NULL, NULL, NULL}, ACT_OK(OA)},
-    {"reading: lowercase options + ACRM is not a preflight", P_A,
-     {"options", OA, "GET", NULL, NULL}, ACT_OK(OA)},
-    {"malformed ACRH on an actual request is irrelevant", P_A,
-     {"GET", OA, NULL, "a b;c", NULL}, ACT_OK(OA)},
-    {"credentials and expose headers", P_CRED,
+    {"OPTIONS without ACRM is an actual request",
+     P_A,
+     {"OPTIONS", OA, NULL, NULL, NULL},
+     ACT_OK(OA)},
+    {"reading: lowercase options + ACRM is not a preflight",
+     P_A,
+     {"options", OA, "GET", NULL, NULL},
+     ACT_OK(OA)},
+    {"malformed ACRH on an actual request is irrelevant",
+     P_A,
+     {"GET", OA, NULL, "a b;c", NULL},
+     ACT_OK(OA)},
+    {"credentials and expose headers",
+     P_CRED,
      {"POST", OA, NULL, NULL, NULL},
-     {.kind = K_ACT, .allowed = 1, .reason = R_NONE, .env = "allowed",
-      .allow_origin = OA, .allow_credentials = "true",
-      .expose_headers = "X-Foo, X-Bar", .vary = VO}},
-    {"expose headers without credentials", P_EXPOSE, GET(OA),
-     {.kind = K_ACT, .allowed = 1, .reason = R_NONE, .env = "allowed",
-      .allow_origin = OA, .expose_headers = "X-Foo", .vary = VO}},
+     {.kind = K_ACT,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "allowed",
+      .allow_origin = OA,
+      .allow_credentials = "true",
+      .expose_headers = "X-Foo, X-Bar",
+      .vary = VO}},
+    {"expose headers without credentials",
+     P_EXPOSE,
+     GET(OA),
+     {.kind = K_ACT,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "allowed",
+      .allow_origin = OA,
+      .expose_headers = "X-Foo",
+      .vary = VO}},
     {"wildcard, one level", P_WILD, GET("https://a.example.com"),
      ACT_OK("https://a.example.com")},
     {"wildcard, two levels", P_WILD, GET("https://x.y.example.com"),
@@ -202,14 +266,26 @@ static const struct cors_decide_case cors_decide_cases[] = {
     {"regex non-match", P_RE, GET("https://pr-7.preview.example.com.evil"),
      ACT_NO(R_ORIG)},
     {"null listed", P_NULL, GET("null"), ACT_OK("null")},
-    {"inherited credentials with an added origin", P_INHERIT,
+    {"inherited credentials with an added origin",
+     P_INHERIT,
      GET("https://b.example"),
-     {.kind = K_ACT, .allowed = 1, .reason = R_NONE, .env = "allowed",
-      .allow_origin = "https://b.example", .allow_credentials = "true",
+     {.kind = K_ACT,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "allowed",
+      .allow_origin = "https://b.example",
+      .allow_credentials = "true",
       .vary = VO}},
-    {"inherited origin kept by +", P_INHERIT, GET(OA),
-     {.kind = K_ACT, .allowed = 1, .reason = R_NONE, .env = "allowed",
-      .allow_origin = OA, .allow_credentials = "true", .vary = VO}},
+    {"inherited origin kept by +",
+     P_INHERIT,
+     GET(OA),
+     {.kind = K_ACT,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "allowed",
+      .allow_origin = OA,
+      .allow_credentials = "true",
+      .vary = VO}},
     {"inherited origin replaced", P_REPLACE, GET(OA), ACT_NO(R_ORIG)},
 
     /* Refused actual requests. */
@@ -232,20 +308,51 @@ static const struct cors_decide_case cors_decide_cases[] = {
     {"malformed: empty Origin", P_A, GET(""), ACT_NO(R_MAL)},
 
     /* The * policy. */
-    {"star: any origin gets *", P_STAR, GET("https://x.test"),
-     {.kind = K_ACT, .allowed = 1, .reason = R_NONE, .env = "allowed",
-      .allow_origin = "*", .vary = NULL}},
-    {"star: malformed origin gets * and is not echoed", P_STAR,
+    {"star: any origin gets *",
+     P_STAR,
+     GET("https://x.test"),
+     {.kind = K_ACT,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "allowed",
+      .allow_origin = "*",
+      .vary = NULL}},
+    {"star: malformed origin gets * and is not echoed",
+     P_STAR,
      GET("https://x.test/evil"),
-     {.kind = K_ACT, .allowed = 1, .reason = R_NONE, .env = "allowed",
-      .allow_origin = "*", .vary = NULL}},
-    {"star: null gets *", P_STAR, GET("null"),
-     {.kind = K_ACT, .allowed = 1, .reason = R_NONE, .env = "allowed",
-      .allow_origin = "*", .vary = NULL}},
-    {"star: preflight allowed", P_STAR, PRE("https://x.test", "GET", NULL),
-     {.kind = K_PRE, .allowed = 1, .reason = R_NONE,
-      .env = "preflight-allowed", .allow_origin = NONNULL,
-      .allow_methods = "GET", .max_age = "7200", .vary = VP,
+     {.kind = K_ACT,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "allowed",
+      .allow_origin = "*",
+      .vary = NULL}},
+    {"regression: unprefixed origins drop inherited patterns", P_RE_REPLACED,
+     GET("https://pr-1.preview.example.com"), ACT_NO(R_ORIG)},
+    {"plus keeps inherited patterns", P_RE_PLUS,
+     GET("https://pr-1.preview.example.com"),
+     ACT_OK("https://pr-1.preview.example.com")},
+    {"regression: preflight from null under star", P_STAR,
+     PRE("null", "GET", NULL), PRE_OK("*", "GET", NULL)},
+    {"star: null gets *",
+     P_STAR,
+     GET("null"),
+     {.kind = K_ACT,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "allowed",
+      .allow_origin = "*",
+      .vary = NULL}},
+    {"star: preflight allowed",
+     P_STAR,
+     PRE("https://x.test", "GET", NULL),
+     {.kind = K_PRE,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "preflight-allowed",
+      .allow_origin = NONNULL,
+      .allow_methods = "GET",
+      .max_age = "7200",
+      .vary = VP,
       .status = 204}},
     {"star: preflight with malformed origin refused", P_STAR,
      PRE("https://x.test/", "GET", NULL), PRE_NO(R_MAL)},
@@ -258,8 +365,7 @@ static const struct cors_decide_case cors_decide_cases[] = {
     {"preflight POST, empty ACRH", P_A, PRE(OA, "POST", ""),
      PRE_OK(OA, "POST", NULL)},
     {"preflight HEAD", P_A, PRE(OA, "HEAD", NULL), PRE_OK(OA, "HEAD", NULL)},
-    {"preflight PUT not configured", P_A, PRE(OA, "PUT", NULL),
-     PRE_NO(R_METH)},
+    {"preflight PUT not configured", P_A, PRE(OA, "PUT", NULL), PRE_NO(R_METH)},
     {"preflight PATCH configured", P_PATCH, PRE(OA, "PATCH", NULL),
      PRE_OK(OA, "PATCH", NULL)},
     {"preflight GET still allowed with PATCH configured", P_PATCH,
@@ -272,10 +378,10 @@ static const struct cors_decide_case cors_decide_cases[] = {
      PRE_NO(R_MMAL)},
     {"preflight method with CRLF", P_A, PRE(OA, "GET\r\nX: y", NULL),
      PRE_NO(R_MMAL)},
-    {"reading: preflight with empty ACRM is malformed", P_A,
-     PRE(OA, "", NULL), PRE_NO(R_MMAL)},
-    {"preflight from other origin", P_A,
-     PRE("https://b.example", "GET", NULL), PRE_NO(R_ORIG)},
+    {"reading: preflight with empty ACRM is malformed", P_A, PRE(OA, "", NULL),
+     PRE_NO(R_MMAL)},
+    {"preflight from other origin", P_A, PRE("https://b.example", "GET", NULL),
+     PRE_NO(R_ORIG)},
     {"preflight from malformed origin", P_A, PRE(OA "/", "GET", NULL),
      PRE_NO(R_MAL)},
     {"preflight from unlisted null", P_A, PRE("null", "GET", NULL),
@@ -292,8 +398,8 @@ static const struct cors_decide_case cors_decide_cases[] = {
      PRE(OA, "GET", "x-anything"), PRE_OK(OA, "GET", "x-anything")},
     {"preflight headers under headers *", P_HSTAR,
      PRE(OA, "POST", "x-foo,x-bar"), PRE_OK(OA, "POST", "x-foo, x-bar")},
-    {"preflight Authorization listed", P_AUTH,
-     PRE(OA, "GET", "authorization"), PRE_OK(OA, "GET", "authorization")},
+    {"preflight Authorization listed", P_AUTH, PRE(OA, "GET", "authorization"),
+     PRE_OK(OA, "GET", "authorization")},
     {"preflight Authorization listed, capitalised request", P_AUTH,
      PRE(OA, "GET", "Authorization"), PRE_OK(OA, "GET", "authorization")},
     {"safelisted headers always allowed", P_A,
@@ -306,84 +412,167 @@ static const struct cors_decide_case cors_decide_cases[] = {
     {"requested headers lowercased, order kept", P_CT,
      PRE(OA, "POST", "X-Foo, Content-Type"),
      PRE_OK(OA, "POST", "x-foo, content-type")},
-    {"unlisted header", P_CT, PRE(OA, "POST", "x-foo,x-bar"),
-     PRE_NO(R_HEAD)},
+    {"unlisted header", P_CT, PRE(OA, "POST", "x-foo,x-bar"), PRE_NO(R_HEAD)},
     {"malformed ACRH", P_CT, PRE(OA, "POST", "x-foo;bar"), PRE_NO(R_HMAL)},
     {"ACRH over the OWS budget", P_CT, PRE(OA, "POST", "x-foo,   x-foo"),
      PRE_NO(R_HMAL)},
-    {"ACRH with CRLF", P_CT, PRE(OA, "POST", "x-foo\r\nx: y"),
-     PRE_NO(R_HMAL)},
-    {"preflight with credentials", P_CRED, PRE(OA, "GET", NULL),
-     {.kind = K_PRE, .allowed = 1, .reason = R_NONE,
-      .env = "preflight-allowed", .allow_origin = OA,
-      .allow_credentials = "true", .allow_methods = "GET",
-      .max_age = "7200", .vary = VP, .status = 204}},
+    {"ACRH with CRLF", P_CT, PRE(OA, "POST", "x-foo\r\nx: y"), PRE_NO(R_HMAL)},
+    {"preflight with credentials",
+     P_CRED,
+     PRE(OA, "GET", NULL),
+     {.kind = K_PRE,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "preflight-allowed",
+      .allow_origin = OA,
+      .allow_credentials = "true",
+      .allow_methods = "GET",
+      .max_age = "7200",
+      .vary = VP,
+      .status = 204}},
     {"refused preflight with credentials: no ACAC", P_CRED,
      PRE("https://b.example", "GET", NULL), PRE_NO(R_ORIG)},
-    {"preflight status 200", P_S200, PRE(OA, "GET", NULL),
-     {.kind = K_PRE, .allowed = 1, .reason = R_NONE,
-      .env = "preflight-allowed", .allow_origin = OA,
-      .allow_methods = "GET", .max_age = "7200", .vary = VP,
+    {"preflight status 200",
+     P_S200,
+     PRE(OA, "GET", NULL),
+     {.kind = K_PRE,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "preflight-allowed",
+      .allow_origin = OA,
+      .allow_methods = "GET",
+      .max_age = "7200",
+      .vary = VP,
       .status = 200}},
     {"refused preflight is 403 even with status 200", P_S200,
      PRE(OA, "PUT", NULL), PRE_NO(R_METH)},
-    {"max age 0 is sent", P_MA0, PRE(OA, "GET", NULL),
-     {.kind = K_PRE, .allowed = 1, .reason = R_NONE,
-      .env = "preflight-allowed", .allow_origin = OA,
-      .allow_methods = "GET", .max_age = "0", .vary = VP, .status = 204}},
-    {"max age 600", P_MA600, PRE(OA, "GET", NULL),
-     {.kind = K_PRE, .allowed = 1, .reason = R_NONE,
-      .env = "preflight-allowed", .allow_origin = OA,
-      .allow_methods = "GET", .max_age = "600", .vary = VP,
+    {"max age 0 is sent",
+     P_MA0,
+     PRE(OA, "GET", NULL),
+     {.kind = K_PRE,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "preflight-allowed",
+      .allow_origin = OA,
+      .allow_methods = "GET",
+      .max_age = "0",
+      .vary = VP,
+      .status = 204}},
+    {"max age 600",
+     P_MA600,
+     PRE(OA, "GET", NULL),
+     {.kind = K_PRE,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "preflight-allowed",
+      .allow_origin = OA,
+      .allow_methods = "GET",
+      .max_age = "600",
+      .vary = VP,
       .status = 204}},
     {"preflight continue decides the same", P_CONTINUE, PRE(OA, "GET", NULL),
      PRE_OK(OA, "GET", NULL)},
-    {"private network requested and enabled", P_PNA,
+    {"private network requested and enabled",
+     P_PNA,
      {"OPTIONS", OA, "GET", NULL, "true"},
-     {.kind = K_PRE, .allowed = 1, .reason = R_NONE,
-      .env = "preflight-allowed", .allow_origin = OA,
-      .allow_methods = "GET", .max_age = "7200",
-      .allow_private_network = "true", .vary = VPN, .status = 204}},
-    {"private network enabled, not requested", P_PNA, PRE(OA, "GET", NULL),
-     {.kind = K_PRE, .allowed = 1, .reason = R_NONE,
-      .env = "preflight-allowed", .allow_origin = OA,
-      .allow_methods = "GET", .max_age = "7200", .vary = VPN,
+     {.kind = K_PRE,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "preflight-allowed",
+      .allow_origin = OA,
+      .allow_methods = "GET",
+      .max_age = "7200",
+      .allow_private_network = "true",
+      .vary = VPN,
       .status = 204}},
-    {"reading: private network requested, not enabled", P_A,
-     {"OPTIONS", OA, "GET", NULL, "true"}, PRE_OK(OA, "GET", NULL)},
+    {"private network enabled, not requested",
+     P_PNA,
+     PRE(OA, "GET", NULL),
+     {.kind = K_PRE,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "preflight-allowed",
+      .allow_origin = OA,
+      .allow_methods = "GET",
+      .max_age = "7200",
+      .vary = VPN,
+      .status = 204}},
+    {"reading: private network requested, not enabled",
+     P_A,
+     {"OPTIONS", OA, "GET", NULL, "true"},
+     PRE_OK(OA, "GET", NULL)},
     {"debug header: failed only on method, 204 with what it earned",
-     P_DEBUG, PRE(OA, "PUT", NULL),
-     {.kind = K_PRE, .allowed = NOCHECK_INT, .reason = R_METH,
-      .env = NOCHECK, .allow_origin = OA, .allow_methods = NULL,
-      .max_age = NOCHECK, .vary = VP, .status = 204}},
+     P_DEBUG,
+     PRE(OA, "PUT", NULL),
+     {.kind = K_PRE,
+      .allowed = NOCHECK_INT,
+      .reason = R_METH,
+      .env = NOCHECK,
+      .allow_origin = OA,
+      .allow_methods = NULL,
+      .max_age = NOCHECK,
+      .vary = VP,
+      .status = 204}},
     {"debug header: failed on origin is still 403", P_DEBUG,
      PRE("https://b.example", "GET", NULL), PRE_NO(R_ORIG)},
 
     /* Merged combinations no browser accepts fail closed. */
-    {"conflict: inherited credentials + star, actual", P_X_STAR,
+    {"conflict: inherited credentials + star, actual",
+     P_X_STAR,
      GET("https://x.test"),
-     {.kind = K_ACT, .allowed = 0, .reason = R_CONF, .env = "denied",
+     {.kind = K_ACT,
+      .allowed = 0,
+      .reason = R_CONF,
+      .env = "denied",
       .vary = NOCHECK}},
-    {"conflict: inherited credentials + star, preflight", P_X_STAR,
+    {"conflict: inherited credentials + star, preflight",
+     P_X_STAR,
      PRE("https://x.test", "GET", NULL),
-     {.kind = K_PRE, .allowed = 0, .reason = R_CONF,
-      .env = "preflight-denied", .vary = NOCHECK, .status = 403}},
-    {"conflict: inherited credentials + null", P_X_NULL, GET("null"),
-     {.kind = K_ACT, .allowed = 0, .reason = R_CONF, .env = "denied",
+     {.kind = K_PRE,
+      .allowed = 0,
+      .reason = R_CONF,
+      .env = "preflight-denied",
+      .vary = NOCHECK,
+      .status = 403}},
+    {"conflict: inherited credentials + null",
+     P_X_NULL,
+     GET("null"),
+     {.kind = K_ACT,
+      .allowed = 0,
+      .reason = R_CONF,
+      .env = "denied",
       .vary = NOCHECK}},
-    {"conflict: even for a listed origin", P_X_NULL, GET(OA),
-     {.kind = K_ACT, .allowed = 0, .reason = R_CONF, .env = "denied",
+    {"conflict: even for a listed origin",
+     P_X_NULL,
+     GET(OA),
+     {.kind = K_ACT,
+      .allowed = 0,
+      .reason = R_CONF,
+      .env = "denied",
       .vary = NOCHECK}},
-    {"conflict: inherited credentials + expose *", P_X_ACEH, GET(OA),
-     {.kind = K_ACT, .allowed = 0, .reason = R_CONF, .env = "denied",
+    {"conflict: inherited credentials + expose *",
+     P_X_ACEH,
+     GET(OA),
+     {.kind = K_ACT,
+      .allowed = 0,
+      .reason = R_CONF,
+      .env = "denied",
       .vary = NOCHECK}},
-    {"conflict: inherited credentials + public suffix wildcard", P_X_PSW,
+    {"conflict: inherited credentials + public suffix wildcard",
+     P_X_PSW,
      GET("https://me.co.uk"),
-     {.kind = K_ACT, .allowed = 0, .reason = R_CONF, .env = "denied",
+     {.kind = K_ACT,
+      .allowed = 0,
+      .reason = R_CONF,
+      .env = "denied",
       .vary = NOCHECK}},
-    {"conflict: inherited star + credentials", P_X_CRED,
+    {"conflict: inherited star + credentials",
+     P_X_CRED,
      GET("https://x.test"),
-     {.kind = K_ACT, .allowed = 0, .reason = R_CONF, .env = "denied",
+     {.kind = K_ACT,
+      .allowed = 0,
+      .reason = R_CONF,
+      .env = "denied",
       .vary = NOCHECK}},
 };
 
@@ -394,9 +583,9 @@ static const struct cors_decide_case cors_decide_cases[] = {
 
 struct cors_setter_case {
     const char *desc;
-    const char *const *lines;   /**< all but the last must succeed */
-    int ok;                     /**< whether the last line succeeds */
-    const char *contains;       /**< the error names this */
+    const char *const *lines; /**< all but the last must succeed */
+    int ok;                   /**< whether the last line succeeds */
+    const char *contains;     /**< the error names this */
 };
 
 static cors_setup_t S_MA0 = {"maxage 0", NULL};
@@ -427,10 +616,10 @@ static cors_setup_t S_PSW_CRED = {"origin https://*.co.uk", "credentials on",
                                   NULL};
 static cors_setup_t S_CRED_PSW = {"credentials on", "origin https://*.co.uk",
                                   NULL};
-static cors_setup_t S_ACEH_CRED = {"origin " OA, "expose *",
-                                   "credentials on", NULL};
-static cors_setup_t S_CRED_ACEH = {"origin " OA, "credentials on",
-                                   "expose *", NULL};
+static cors_setup_t S_ACEH_CRED = {"origin " OA, "expose *", "credentials on",
+                                   NULL};
+static cors_setup_t S_CRED_ACEH = {"origin " OA, "credentials on", "expose *",
+                                   NULL};
 static cors_setup_t S_CRED_A = {"credentials on", "origin " OA, NULL};
 static cors_setup_t S_ORIGIN_BAD = {"origin https://a.example/", NULL};
 static cors_setup_t S_METHOD_BAD = {"methods GET,POST", NULL};
@@ -484,18 +673,16 @@ struct cors_policy_flag_case {
     const char *desc;
     const char *const *setup;
     int enabled;
-    int conflict;               /**< cors_policy_conflict non-NULL */
+    int conflict; /**< cors_policy_conflict non-NULL */
 };
 
 static cors_setup_t E_NONE = {"origin none", NULL};
 static cors_setup_t E_OVER_NONE = {"origin " OA, "--", "origin none", NULL};
 static cors_setup_t E_INHERIT = {"origin " OA, "--", "methods PUT", NULL};
 static cors_setup_t E_MINUS = {"origin " OA, "--", "origin -" OA, NULL};
-static cors_setup_t E_NONE_THEN = {"origin none", "--",
-                                   "origin +" OA, NULL};
-static cors_setup_t E_REGEX_INHERIT = {
-    "regex ^https://a\\.example$", "--", "methods PUT", NULL
-};
+static cors_setup_t E_NONE_THEN = {"origin none", "--", "origin +" OA, NULL};
+static cors_setup_t E_REGEX_INHERIT = {"regex ^https://a\\.example$", "--",
+                                       "methods PUT", NULL};
 
 static const struct cors_policy_flag_case cors_policy_flag_cases[] = {
     {"nothing configured", P_NONE, 0, 0},
