@@ -89,10 +89,21 @@ typedef struct cors_server_conf_t {
      * mapped to storage.
      */
     int fast_preflight;
+    /** A CORS directive was given in a section of this server (any kind:
+     * <Directory>, <Location>, <Files>, <If>, <Proxy>...). */
+    int sections_set;
 } cors_server_conf_t;
 
 /** The decision of one request, kept on the request the browser sent. */
 typedef struct cors_req_t {
+    /**
+     * The policy as httpd had mapped the URL when mod_cors first saw the
+     * request (translate_name, after the first location walk; or the
+     * server's, on the fast path): what an error raised before
+     * header_parser is decided with.
+     */
+    const cors_policy_t *mapped;
+    int decided;
     const cors_policy_t *policy; /**< NULL: CORS is off for this URL */
     cors_decision_t d;
 } cors_req_t;
@@ -134,6 +145,23 @@ static void cors_config_warning(cmd_parms *cmd, const char *warning)
                  cmd->directive ? cmd->directive->line_num : 0);
 }
 
+/*
+ * A directive inside any section (<Directory>, <Location>, <Files>, <If>,
+ * <Proxy>, ...) of the main configuration means the server's policy is not
+ * the whole story for every URL: the fast path stays off for that server
+ * (and, for the main server, for every virtual host, which inherit its
+ * sections).  .htaccess files are read per request: never marked here.
+ */
+static void cors_note_section(cmd_parms *cmd)
+{
+    if (cmd->path != NULL && cmd->pool == cmd->server->process->pconf) {
+        cors_server_conf_t *sconf =
+            ap_get_module_config(cmd->server->module_config, &cors_module);
+
+        sconf->sections_set = 1;
+    }
+}
+
 typedef const char *(*cors_add_value_fn)(apr_pool_t *p, cors_policy_t *pol,
                                          const char *value,
                                          const char **warning);
@@ -150,6 +178,7 @@ static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
     const char *errors = NULL;
     int count = 0;
 
+    cors_note_section(cmd);
     while (*args != '\0') {
         const char *value = ap_getword_conf(cmd->temp_pool, &args);
         const char *warning = NULL;
@@ -214,6 +243,7 @@ static const char *set_cors_origin_match(cmd_parms *cmd, void *dconf,
     const char *err = cors_policy_add_origin_regex(cmd->pool, dconf, arg,
                                                    &warning);
 
+    cors_note_section(cmd);
     if (err != NULL) {
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     }
@@ -268,6 +298,7 @@ static const char *set_cors_credentials(cmd_parms *cmd, void *dconf,
     int on = 0;
     const char *err = cors_parse_on_off(cmd, arg, &on);
 
+    cors_note_section(cmd);
     if (err != NULL) {
         return err;
     }
@@ -291,6 +322,7 @@ static const char *set_cors_flag(cmd_parms *cmd, void *dconf, const char *arg)
     int on = 0;
     const char *err = cors_parse_on_off(cmd, arg, &on);
 
+    cors_note_section(cmd);
     if (err == NULL) {
         *(int *)((char *)dconf + (apr_size_t)cmd->info) = on;
     }
@@ -303,6 +335,7 @@ static const char *set_cors_max_age(cmd_parms *cmd, void *dconf,
     const char *warning = NULL;
     const char *err = cors_policy_set_max_age(cmd->pool, dconf, arg, &warning);
 
+    cors_note_section(cmd);
     if (err != NULL) {
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     }
@@ -320,6 +353,7 @@ static const char *cors_set_keyword(cmd_parms *cmd, cors_policy_t *pol,
 {
     const char *err = set(cmd->pool, pol, arg);
 
+    cors_note_section(cmd);
     if (err != NULL) {
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     }
@@ -411,8 +445,8 @@ static const command_rec cors_cmds[] =
  */
 static request_rec *cors_original_request(request_rec *r)
 {
-    while (r->prev != NULL) {
-        r = r->prev;
+    while (r->prev != NULL || r->main != NULL) {
+        r = r->prev != NULL ? r->prev : r->main;
     }
     return r;
 }
@@ -500,46 +534,67 @@ static void cors_count(request_rec *r, const cors_decision_t *d)
  * Decide once, on the original request, the first time any hook asks, and
  * keep the answer there for the filter, error documents and redirects.
  */
-static const cors_req_t *cors_request_state(request_rec *r)
+static cors_req_t *cors_req_get(request_rec *orig, int create)
 {
-    request_rec *orig = cors_original_request(r);
     cors_req_t *st = ap_get_module_config(orig->request_config, &cors_module);
-    const cors_policy_t *pol;
 
-    if (st != NULL) {
-        return st->policy != NULL ? st : NULL;
+    if (st == NULL && create) {
+        st = apr_pcalloc(orig->pool, sizeof(*st));
+        ap_set_module_config(orig->request_config, &cors_module, st);
     }
-    st = apr_pcalloc(orig->pool, sizeof(*st));
-    ap_set_module_config(orig->request_config, &cors_module, st);
-    pol = ap_get_module_config(orig->per_dir_config, &cors_module);
+    return st;
+}
+
+static const cors_req_t *cors_decide(request_rec *orig, cors_req_t *st,
+                                     const cors_policy_t *pol)
+{
+    cors_request_t req;
+
+    st->decided = 1;
     if (pol == NULL || !cors_policy_enabled(pol)) {
         return NULL;
     }
     st->policy = pol;
-    {
-        cors_request_t req;
-
-        req.method = orig->method;
-        req.origin = apr_table_get(orig->headers_in, "Origin");
-        /* Only a preflight's answer depends on these. */
-        req.acrm = req.acrh = req.acrpn = NULL;
-        if (orig->method_number == M_OPTIONS) {
-            req.acrm = apr_table_get(orig->headers_in,
-                                     "Access-Control-Request-Method");
-            req.acrh = apr_table_get(orig->headers_in,
-                                     "Access-Control-Request-Headers");
-            req.acrpn = apr_table_get(orig->headers_in,
-                                      "Access-Control-Request-Private-Network");
-        }
-
-        cors_policy_decide(orig->pool, pol, &req, &st->d);
+    req.method = orig->method;
+    req.origin = apr_table_get(orig->headers_in, "Origin");
+    /* Only a preflight's answer depends on these. */
+    req.acrm = req.acrh = req.acrpn = NULL;
+    if (orig->method_number == M_OPTIONS) {
+        req.acrm = apr_table_get(orig->headers_in,
+                                 "Access-Control-Request-Method");
+        req.acrh = apr_table_get(orig->headers_in,
+                                 "Access-Control-Request-Headers");
+        req.acrpn = apr_table_get(orig->headers_in,
+                                  "Access-Control-Request-Private-Network");
     }
+    cors_policy_decide(orig->pool, pol, &req, &st->d);
     if (st->d.reason == CORS_REASON_POLICY_CONFLICT) {
         cors_log_conflict(orig, st);
     }
     cors_log_decision(orig, st);
     cors_count(orig, &st->d);
     return st;
+}
+
+/*
+ * The decision, made once on the original request: by header_parser with
+ * the fully merged policy, or, for an error raised before it, with the
+ * policy as translate_name saw it.  A request that never reached
+ * translate_name (httpd refused it while reading it: 400, 408, 414, 431)
+ * is outside mod_cors's promise and gets nothing.
+ */
+static const cors_req_t *cors_request_state(request_rec *r)
+{
+    request_rec *orig = cors_original_request(r);
+    cors_req_t *st = cors_req_get(orig, 0);
+
+    if (st == NULL) {
+        return NULL;
+    }
+    if (!st->decided) {
+        cors_decide(orig, st, st->mapped);
+    }
+    return st->policy != NULL ? st : NULL;
 }
 
 /* --------------------------------------------------------------------- */
@@ -762,11 +817,29 @@ static void cors_write_headers(request_rec *r, const cors_req_t *st)
 /* --------------------------------------------------------------------- */
 /* Hooks                                                                  */
 
+/* Note how httpd mapped the URL so far (see cors_req_t.mapped). */
+static int cors_translate_name(request_rec *r)
+{
+    if (r->prev == NULL && r->main == NULL) {
+        cors_req_get(r, 1)->mapped = ap_get_module_config(r->per_dir_config,
+                                                          &cors_module);
+    }
+    return DECLINED;
+}
+
 static int cors_header_parser(request_rec *r)
 {
-    const cors_req_t *st;
+    cors_req_t *st;
 
-    if (r->prev != NULL || (st = cors_request_state(r)) == NULL) {
+    if (r->prev != NULL || r->main != NULL) {
+        return DECLINED;
+    }
+    st = cors_req_get(r, 1);
+    if (!st->decided) {
+        cors_decide(r, st,
+                    ap_get_module_config(r->per_dir_config, &cors_module));
+    }
+    if (st->policy == NULL) {
         return DECLINED;
     }
     if (st->d.env != NULL) {
@@ -822,7 +895,7 @@ static int cors_fixups(request_rec *r)
         || (st = cors_request_state(r)) == NULL
         || st->d.kind != CORS_KIND_PREFLIGHT
         || cors_policy_preflight_mode(st->policy) != CORS_PREFLIGHT_HANDLE
-        || cors_policy_shadow(st->policy)) {
+        || cors_policy_shadow(st->policy) || strcmp(r->uri, "*") == 0) {
         return DECLINED;
     }
     cors_answer_preflight(r, st);
@@ -844,10 +917,16 @@ static int cors_quick_handler(request_rec *r, int lookup)
     const cors_req_t *st;
 
     if (lookup || !sconf->fast_preflight || r->main != NULL || r->prev != NULL
-        || r->method_number != M_OPTIONS
+        || r->method_number != M_OPTIONS || strcmp(r->uri, "*") == 0
         || apr_table_get(r->headers_in, "Origin") == NULL
-        || apr_table_get(r->headers_in, "Access-Control-Request-Method") == NULL
-        || (st = cors_request_state(r)) == NULL
+        || apr_table_get(r->headers_in, "Access-Control-Request-Method")
+               == NULL) {
+        return DECLINED;
+    }
+    /* Nothing can change the server's policy: decide with it now. */
+    cors_req_get(r, 1)->mapped = ap_get_module_config(r->per_dir_config,
+                                                      &cors_module);
+    if ((st = cors_request_state(r)) == NULL
         || st->d.kind != CORS_KIND_PREFLIGHT) {
         return DECLINED;
     }
@@ -982,10 +1061,22 @@ static void cors_walk_section(apr_pool_t *p, cors_scope_t *outer,
     if (own != NULL && !cors_policy_is_empty(own)) {
         scope.own = own;
         scope.policy = cors_policy_merge(p, outer->policy, own);
-        scope.label = apr_psprintf(p, "<%s %s%s>", kind, cd->r ? "~ " : "",
-                                   cd->d
-                                       ? apr_pstrcat(p, "\"", cd->d, "\"", NULL)
-                                       : "(expression)");
+        if (cd->condition != NULL) {
+            scope.label = apr_psprintf(p, "<%s> (%s:%u)",
+                                       cd->condition_ifelse
+                                               == AP_CONDITION_ELSEIF
+                                           ? "ElseIf"
+                                       : cd->condition_ifelse
+                                               == AP_CONDITION_ELSE
+                                           ? "Else"
+                                           : "If",
+                                       cd->condition->filename,
+                                       cd->condition->line_number);
+        }
+        else {
+            scope.label = apr_psprintf(p, "<%s %s\"%s\">", kind,
+                                       cd->r ? "~ " : "", cd->d);
+        }
         fn(p, &scope, baton);
     }
     if (cd->sec_file != NULL) {
@@ -1018,6 +1109,7 @@ static void cors_walk(apr_pool_t *p, server_rec *s, cors_scope_fn fn,
     for (; s != NULL; s = s->next) {
         core_server_config *csconf = ap_get_core_module_config(
             s->module_config);
+        core_dir_config *cd;
         cors_scope_t scope;
 
         scope.s = s;
@@ -1026,6 +1118,14 @@ static void cors_walk(apr_pool_t *p, server_rec *s, cors_scope_fn fn,
         scope.own = scope.policy = ap_get_module_config(s->lookup_defaults,
                                                         &cors_module);
         fn(p, &scope, baton);
+        /* <Files> and <If> at server level hang off the server's defaults. */
+        cd = ap_get_core_module_config(s->lookup_defaults);
+        if (cd->sec_file != NULL) {
+            cors_walk_sections(p, &scope, cd->sec_file, "Files", fn, baton);
+        }
+        if (cd->sec_if != NULL) {
+            cors_walk_sections(p, &scope, cd->sec_if, "If", fn, baton);
+        }
         cors_walk_sections(p, &scope, csconf->sec_dir, "Directory", fn, baton);
         cors_walk_sections(p, &scope, csconf->sec_url, "Location", fn, baton);
     }
@@ -1249,10 +1349,17 @@ static int cors_section_may_change_policy(ap_conf_vector_t *sec,
 
 static int cors_server_policy_is_static(server_rec *s)
 {
+    cors_server_conf_t *main_conf =
+        ap_get_module_config(ap_server_conf->module_config, &cors_module);
+    cors_server_conf_t *sconf = ap_get_module_config(s->module_config,
+                                                     &cors_module);
     core_server_config *csconf = ap_get_core_module_config(s->module_config);
     apr_array_header_t *lists[2];
     int i, j;
 
+    if (main_conf->sections_set || sconf->sections_set) {
+        return 0;
+    }
     lists[0] = csconf->sec_dir;
     lists[1] = csconf->sec_url;
     if (cors_section_may_change_policy(s->lookup_defaults, 0)) {
@@ -1319,6 +1426,9 @@ static void register_hooks(apr_pool_t *p)
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "cors-origin",
                               AUTHZ_PROVIDER_VERSION, &cors_origin_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
+    /* First of all, to note the policy of the URL as mapped so far. */
+    ap_hook_translate_name(cors_translate_name, NULL, NULL,
+                           APR_HOOK_REALLY_FIRST);
     /* Before mod_cache's quick handler: preflights are never cached. */
     ap_hook_quick_handler(cors_quick_handler, NULL, NULL,
                           APR_HOOK_REALLY_FIRST);
