@@ -162,6 +162,23 @@ static void cors_note_section(cmd_parms *cmd)
     }
 }
 
+/*
+ * What a single-value handler returns: NULL, or the engine's message with
+ * the directive's name in front (httpd does not add it); a warning on an
+ * accepted value goes to the log.
+ */
+static const char *cors_config_result(cmd_parms *cmd, const char *err,
+                                      const char *warning)
+{
+    if (err != NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    }
+    if (warning != NULL) {
+        cors_config_warning(cmd, warning);
+    }
+    return NULL;
+}
+
 typedef const char *(*cors_add_value_fn)(apr_pool_t *p, cors_policy_t *pol,
                                          const char *value,
                                          const char **warning);
@@ -244,13 +261,7 @@ static const char *set_cors_origin_match(cmd_parms *cmd, void *dconf,
                                                    &warning);
 
     cors_note_section(cmd);
-    if (err != NULL) {
-        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
-    }
-    if (warning != NULL) {
-        cors_config_warning(cmd, warning);
-    }
-    return NULL;
+    return cors_config_result(cmd, err, warning);
 }
 
 static const char *set_cors_methods(cmd_parms *cmd, void *dconf,
@@ -336,13 +347,7 @@ static const char *set_cors_max_age(cmd_parms *cmd, void *dconf,
     const char *err = cors_policy_set_max_age(cmd->pool, dconf, arg, &warning);
 
     cors_note_section(cmd);
-    if (err != NULL) {
-        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
-    }
-    if (warning != NULL) {
-        cors_config_warning(cmd, warning);
-    }
-    return NULL;
+    return cors_config_result(cmd, err, warning);
 }
 
 typedef const char *(*cors_set_keyword_fn)(apr_pool_t *p, cors_policy_t *pol,
@@ -351,13 +356,8 @@ typedef const char *(*cors_set_keyword_fn)(apr_pool_t *p, cors_policy_t *pol,
 static const char *cors_set_keyword(cmd_parms *cmd, cors_policy_t *pol,
                                     const char *arg, cors_set_keyword_fn set)
 {
-    const char *err = set(cmd->pool, pol, arg);
-
     cors_note_section(cmd);
-    if (err != NULL) {
-        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
-    }
-    return NULL;
+    return cors_config_result(cmd, set(cmd->pool, pol, arg), NULL);
 }
 
 static const char *set_cors_preflight(cmd_parms *cmd, void *dconf,
