@@ -463,10 +463,27 @@ static const char *cors_log_clip(apr_pool_t *p, const char *s, apr_size_t max)
     return s;
 }
 
+/* A refusal's reason in words, as the debug log and CORS-Debug give it. */
+static const char *cors_reason_words(apr_pool_t *p, const cors_decision_t *d,
+                                     const char *origin)
+{
+    if (d->detail != NULL) {
+        return d->detail;
+    }
+    if (d->kind == CORS_KIND_NO_ORIGIN) {
+        return "no Origin";
+    }
+    if (d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED) {
+        /* refused, not malformed: the Origin is a valid origin */
+        return apr_pstrcat(p, "origin ", origin, " not allowed", NULL);
+    }
+    return cors_reason_text(d->reason);
+}
+
 static void cors_log_decision(request_rec *r, const cors_req_t *st)
 {
     const cors_decision_t *d = &st->d;
-    const char *origin, *hint;
+    const char *origin, *hint, *why;
 
     if (d->allowed || d->kind == CORS_KIND_NO_ORIGIN
         || !APLOG_R_IS_LEVEL(r, APLOG_DEBUG)) {
@@ -475,20 +492,15 @@ static void cors_log_decision(request_rec *r, const cors_req_t *st)
     origin = apr_table_get(r->headers_in, "Origin");
     hint = cors_policy_hint(r->pool, st->policy, origin);
     origin = cors_log_clip(r->pool, origin, CORS_LOG_QUOTE_MAX);
+    why = cors_log_clip(r->pool, cors_reason_words(r->pool, d, origin),
+                        CORS_LOG_TEXT_MAX);
+    if (d->reason != CORS_REASON_ORIGIN_NOT_ALLOWED) {
+        why = apr_pstrcat(r->pool, why, " (Origin '", origin, "')", NULL);
+    }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   CORS_LOGNO(0002) "%s refused for %s: %s%s%s",
                   d->kind == CORS_KIND_PREFLIGHT ? "preflight" : "request",
-                  cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX),
-                  d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED
-                      ? apr_pstrcat(r->pool, "origin ", origin, " not allowed",
-                                    NULL)
-                      : apr_pstrcat(r->pool,
-                                    cors_log_clip(r->pool,
-                                                  d->detail ? d->detail
-                                                            : cors_reason_text(
-                                                                d->reason),
-                                                  CORS_LOG_TEXT_MAX),
-                                    " (Origin '", origin, "')", NULL),
+                  cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX), why,
                   hint ? "; hint: " : "",
                   hint ? cors_log_clip(r->pool, hint, CORS_LOG_TEXT_MAX) : "");
 }
@@ -789,15 +801,9 @@ static void cors_write_headers(request_rec *r, const cors_req_t *st)
         cors_merge_vary(r, d->vary);
     }
     if (cors_policy_debug_header(st->policy)) {
-        const char *why =
-            d->detail                        ? d->detail
-            : d->kind == CORS_KIND_NO_ORIGIN ? "no Origin"
-            : d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED
-                /* refused, not malformed: the Origin is a valid origin */
-                ? apr_pstrcat(r->pool, "origin ",
-                              apr_table_get(r->headers_in, "Origin"),
-                              " not allowed", NULL)
-                : cors_reason_text(d->reason);
+        const char *why = cors_reason_words(r->pool, d,
+                                            apr_table_get(r->headers_in,
+                                                          "Origin"));
         const char *hint = d->allowed
                                ? NULL
                                : cors_policy_hint(r->pool, st->policy,
