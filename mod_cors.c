@@ -194,10 +194,15 @@ static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
 {
     const char *errors = NULL;
     int count = 0;
+    apr_pool_t *word_pool;
 
     cors_note_section(cmd);
+    apr_pool_create(&word_pool, cmd->temp_pool);
     while (*args != '\0') {
-        const char *value = ap_getword_conf(cmd->temp_pool, &args);
+        const char *value;
+
+        apr_pool_clear(word_pool);
+        value = ap_getword_conf(word_pool, &args);
         const char *warning = NULL;
         const char *err;
 
@@ -214,6 +219,7 @@ static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
             cors_config_warning(cmd, warning);
         }
     }
+    apr_pool_destroy(word_pool);
     if (count == 0) {
         return apr_psprintf(cmd->pool, "%s needs at least one value",
                             cmd->cmd->name);

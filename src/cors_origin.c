@@ -14,6 +14,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include <apr_allocator.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 
@@ -37,19 +38,32 @@ typedef struct cors_pattern_t {
 
 /*
  * A set of strings for the exact origins: open addressing with linear
- * probing, at most 3/4 full.  An apr_hash_t costs 40 bytes of entry per
- * origin on top of its bucket array; this costs one pointer slot (about 11
- * bytes at the average load), and a large table lives in a pool of its own
- * that is dropped when the table doubles, so no outgrown copy stays behind.
+ * probing, at most 3/4 full.  The strings are packed, without alignment,
+ * into chunks of up to CORS_STRSET_CHUNK_MAX bytes, and a slot holds a
+ * 32-bit reference into them (chunk << 16 | offset, plus one; 0 is an
+ * empty slot).  10,000 origins of 27 bytes cost about 28 bytes of text and
+ * 7 bytes of slot each; an apr_hash_t would add 40 bytes of entry and a
+ * pointer-sized bucket per origin.  A large table lives in an allocator
+ * node of its own, given back when the table doubles.
  */
-#define CORS_STRSET_OWN_POOL_SLOTS 1024
+#define CORS_STRSET_OWN_NODE_SLOTS 1024
+#define CORS_STRSET_CHUNK_BITS 16
+/* A full chunk and APR's node header fit in 64 KiB: the allocator rounds
+ * nodes up to 4 KiB, and a chunk of exactly 64 KiB would take a node of
+ * 68 KiB whose last page the next allocation touches. */
+#define CORS_STRSET_CHUNK_MAX ((1u << CORS_STRSET_CHUNK_BITS) - 128)
 
 typedef struct cors_strset_t {
-    const char **slots; /**< NULL: empty slot */
-    apr_uint32_t mask;  /**< number of slots - 1 (a power of 2) */
+    apr_uint32_t *slots; /**< 0: empty, else a reference + 1 */
+    apr_uint32_t mask;   /**< number of slots - 1 (a power of 2) */
     apr_uint32_t count;
+    char **chunks;       /**< the packed strings */
+    apr_uint32_t nchunks;
+    apr_uint32_t chunks_max;
+    apr_uint32_t used;   /**< bytes used in the last chunk */
+    apr_uint32_t cap;    /**< the last chunk's size */
     apr_pool_t *pool;       /**< the set's pool */
-    apr_pool_t *table_pool; /**< holds only the current table, or NULL */
+    apr_memnode_t *table_node; /**< holds the current table, or NULL */
 } cors_strset_t;
 
 /* FNV-1a: short keys, no allocation, good enough spread for a probe. */
@@ -70,8 +84,21 @@ static cors_strset_t *cors_strset_make(apr_pool_t *p)
 
     set->pool = p;
     set->mask = 7;
-    set->slots = apr_pcalloc(p, 8 * sizeof(const char *));
+    set->slots = apr_pcalloc(p, 8 * sizeof(*set->slots));
     return set;
+}
+
+static const char *cors_strset_text(const cors_strset_t *set, apr_uint32_t ref)
+{
+    ref--;
+    return set->chunks[ref >> CORS_STRSET_CHUNK_BITS]
+           + (ref & ((1u << CORS_STRSET_CHUNK_BITS) - 1));
+}
+
+/* The string in slot i (0 <= i <= mask), or NULL when the slot is empty. */
+static const char *cors_strset_at(const cors_strset_t *set, apr_uint32_t i)
+{
+    return set->slots[i] ? cors_strset_text(set, set->slots[i]) : NULL;
 }
 
 static const char *cors_strset_get(const cors_strset_t *set, const char *s,
@@ -79,60 +106,133 @@ static const char *cors_strset_get(const cors_strset_t *set, const char *s,
 {
     apr_uint32_t i = cors_strhash(s, len) & set->mask;
 
-    for (; set->slots[i] != NULL; i = (i + 1) & set->mask) {
-        if (strncmp(set->slots[i], s, len) == 0 && set->slots[i][len] == '\0') {
-            return set->slots[i];
+    for (; set->slots[i] != 0; i = (i + 1) & set->mask) {
+        const char *key = cors_strset_text(set, set->slots[i]);
+
+        if (strncmp(key, s, len) == 0 && key[len] == '\0') {
+            return key;
         }
     }
     return NULL;
 }
 
-static void cors_strset_put(const char **slots, apr_uint32_t mask,
-                            const char *s)
+static void cors_strset_put(const cors_strset_t *set, apr_uint32_t *slots,
+                            apr_uint32_t mask, apr_uint32_t ref)
 {
+    const char *s = cors_strset_text(set, ref);
     apr_uint32_t i = cors_strhash(s, strlen(s)) & mask;
 
-    while (slots[i] != NULL) {
+    while (slots[i] != 0) {
         i = (i + 1) & mask;
     }
-    slots[i] = s;
+    slots[i] = ref;
 }
 
+/* Frees the set's current large table when the set's pool goes. */
+static apr_status_t cors_strset_cleanup(void *data)
+{
+    cors_strset_t *set = data;
+
+    if (set->table_node != NULL) {
+        apr_allocator_free(apr_pool_allocator_get(set->pool), set->table_node);
+        set->table_node = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+/*
+ * Double the table.  A large table is one node taken from the pool's
+ * allocator and handed back when the table doubles again, so no outgrown
+ * copy stays behind in the pool (the allocator reuses the node).
+ */
 static void cors_strset_grow(cors_strset_t *set)
 {
     apr_uint32_t n = (set->mask + 1) * 2, i;
-    apr_pool_t *tp = NULL;
-    const char **slots;
+    apr_size_t size = n * sizeof(apr_uint32_t);
+    apr_memnode_t *node = NULL;
+    apr_uint32_t *slots;
 
-    if (n >= CORS_STRSET_OWN_POOL_SLOTS) {
-        apr_pool_create(&tp, set->pool);
+    if (n >= CORS_STRSET_OWN_NODE_SLOTS) {
+        node = apr_allocator_alloc(apr_pool_allocator_get(set->pool), size);
     }
-    slots = apr_pcalloc(tp ? tp : set->pool, n * sizeof(const char *));
+    if (node != NULL) {
+        slots = (apr_uint32_t *)node->first_avail;
+        memset(slots, 0, size);
+    }
+    else {
+        slots = apr_pcalloc(set->pool, size);
+    }
     for (i = 0; i <= set->mask; i++) {
-        if (set->slots[i] != NULL) {
-            cors_strset_put(slots, n - 1, set->slots[i]);
+        if (set->slots[i] != 0) {
+            cors_strset_put(set, slots, n - 1, set->slots[i]);
         }
     }
-    if (set->table_pool != NULL) {
-        apr_pool_destroy(set->table_pool);
+    if (set->table_node != NULL) {
+        apr_allocator_free(apr_pool_allocator_get(set->pool), set->table_node);
     }
-    set->table_pool = tp;
+    else if (node != NULL) {
+        apr_pool_cleanup_register(set->pool, set, cors_strset_cleanup,
+                                  apr_pool_cleanup_null);
+    }
+    set->table_node = node;
     set->slots = slots;
     set->mask = n - 1;
 }
 
-/* Add s (which must live as long as the set); 0 when already there. */
-static int cors_strset_add(cors_strset_t *set, const char *s)
+/* Copy s into the chunks; its reference + 1.  A string starts below
+ * CORS_STRSET_CHUNK_MAX in its chunk, whatever its length. */
+static apr_uint32_t cors_strset_store(cors_strset_t *set, const char *s,
+                                      apr_size_t len)
 {
-    if (cors_strset_get(set, s, strlen(s)) != NULL) {
-        return 0;
+    char *dst;
+
+    if (set->nchunks == 0 || set->used + len + 1 > set->cap) {
+        if (set->nchunks == set->chunks_max) {
+            apr_uint32_t max = set->chunks_max ? set->chunks_max * 2 : 4;
+            char **chunks = apr_palloc(set->pool, max * sizeof(*chunks));
+
+            if (set->nchunks > 0) {
+                memcpy(chunks, set->chunks, set->nchunks * sizeof(*chunks));
+            }
+            set->chunks = chunks;
+            set->chunks_max = max;
+        }
+        /* 128 bytes, doubling up to CORS_STRSET_CHUNK_MAX: a set of a
+         * few origins (an .htaccess file's, made per request) stays small */
+        set->cap = set->nchunks < 9 ? 128u << set->nchunks
+                                    : CORS_STRSET_CHUNK_MAX;
+        if (set->cap < len + 1) {
+            /* a chunk of its own: the next string starts a new one */
+            set->cap = (apr_uint32_t)len + 1;
+        }
+        set->chunks[set->nchunks++] = apr_palloc(set->pool, set->cap);
+        set->used = 0;
+    }
+    dst = set->chunks[set->nchunks - 1] + set->used;
+    memcpy(dst, s, len);
+    dst[len] = '\0';
+    set->used += (apr_uint32_t)len + 1;
+    return (((set->nchunks - 1) << CORS_STRSET_CHUNK_BITS)
+            | (set->used - (apr_uint32_t)len - 1))
+           + 1;
+}
+
+/* Add a copy of s; the stored copy, or NULL when s was already there. */
+static const char *cors_strset_add(cors_strset_t *set, const char *s)
+{
+    apr_size_t len = strlen(s);
+    apr_uint32_t ref;
+
+    if (cors_strset_get(set, s, len) != NULL) {
+        return NULL;
     }
     if ((set->count + 1) * 4 > (set->mask + 1) * 3) {
         cors_strset_grow(set);
     }
-    cors_strset_put(set->slots, set->mask, s);
+    ref = cors_strset_store(set, s, len);
+    cors_strset_put(set, set->slots, set->mask, ref);
     set->count++;
-    return 1;
+    return cors_strset_text(set, ref);
 }
 
 struct cors_origin_set_t {
@@ -646,7 +746,7 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
 {
     cors_origin_conf_t o;
     const char *err;
-    int remove = 0, public_suffix = 0;
+    int remove = 0, public_suffix = 0, exact;
     const char *v = value;
 
     *warning = NULL;
@@ -715,16 +815,27 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
     if ((err = cors_origin_conf_parse(set->scratch, v, &o)) != NULL) {
         return apr_pstrdup(p, err);
     }
-    o.text = apr_pstrdup(p, o.text);
-    if (o.subdomains || o.port == -1) {
-        o.scheme = apr_pstrdup(p, o.scheme);
-        o.host = apr_pstrdup(p, o.host);
-    }
+    exact = !o.subdomains && o.port != -1;
     if (!remove
         && (err = cors_origin_conf_check(p, v, &o, credentials, &public_suffix,
                                          warning))
                != NULL) {
         return err;
+    }
+    if (exact) {
+        /* the set keeps its own packed copy of the text */
+        const char *kept = cors_strset_add(remove ? set->rm_exact : set->exact,
+                                           o.text);
+
+        if (kept == NULL) {
+            return NULL; /* listed already */
+        }
+        o.text = kept;
+    }
+    else {
+        o.text = apr_pstrdup(p, o.text);
+        o.scheme = apr_pstrdup(p, o.scheme);
+        o.host = apr_pstrdup(p, o.host);
     }
     if (!remove && cors_origin_conf_is_insecure(&o)) {
         if (set->insecure == NULL) {
@@ -734,10 +845,7 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
             *warning = cors_insecure_warning(p, o.text);
         }
     }
-    if (!o.subdomains && o.port != -1) {
-        cors_strset_add(remove ? set->rm_exact : set->exact, o.text);
-    }
-    else {
+    if (!exact) {
         apr_array_header_t *arr = remove ? set->rm_patterns : set->patterns;
 
         cors_pattern_fill(&APR_ARRAY_PUSH(arr, cors_pattern_t), &o,
@@ -835,7 +943,7 @@ static int cors_removed_count(const cors_origin_set_t *own,
                   + (own->rm_null && cors_origins_allow_null(base));
 
     for (i = 0; i <= (int)own->rm_exact->mask; i++) {
-        const char *key = own->rm_exact->slots[i];
+        const char *key = cors_strset_at(own->rm_exact, (apr_uint32_t)i);
 
         if (key != NULL && cors_origins_list_exact(base, key)) {
             hits++;
@@ -1010,7 +1118,7 @@ const char *cors_origins_find_host(apr_pool_t *p, const cors_origins_t *o,
         apr_uint32_t i;
 
         for (i = 0; i <= set->mask; i++) {
-            const char *key = set->slots[i];
+            const char *key = cors_strset_at(set, i);
 
             if (key != NULL && strncmp(key, prefix, len) == 0
                 && (key[len] == '\0' || key[len] == ':')) {
@@ -1034,8 +1142,8 @@ static void cors_describe_set(apr_pool_t *p, const cors_origin_set_t *s,
         APR_ARRAY_PUSH(arr, const char *) = "null";
     }
     for (u = 0; u <= s->exact->mask; u++) {
-        if (s->exact->slots[u] != NULL) {
-            APR_ARRAY_PUSH(arr, const char *) = s->exact->slots[u];
+        if (s->exact->slots[u] != 0) {
+            APR_ARRAY_PUSH(arr, const char *) = cors_strset_at(s->exact, u);
         }
     }
     for (i = 0; i < s->patterns->nelts; i++) {
@@ -1049,9 +1157,9 @@ static void cors_describe_set(apr_pool_t *p, const cors_origin_set_t *s,
         APR_ARRAY_PUSH(arr, const char *) = "-null";
     }
     for (u = 0; u <= s->rm_exact->mask; u++) {
-        if (s->rm_exact->slots[u] != NULL) {
+        if (s->rm_exact->slots[u] != 0) {
             APR_ARRAY_PUSH(arr, const char *) =
-                apr_pstrcat(p, "-", s->rm_exact->slots[u], NULL);
+                apr_pstrcat(p, "-", cors_strset_at(s->rm_exact, u), NULL);
         }
     }
     for (i = 0; i < s->rm_patterns->nelts; i++) {

@@ -578,30 +578,67 @@ static void test_large_set(void **state)
     apr_pool_t *p = *state;
     cors_origin_set_t *set = cors_origin_set_make(p);
     const cors_origins_t *o;
-    const char *probe[] = {"https://o00000.example.com",
-                           "https://o05000.example.com",
-                           "https://o09999.example.com"};
+    apr_array_header_t *listed = apr_array_make(p, 16, sizeof(const char *));
+    char *giant;
     int i;
 
     UNIT_BEGIN();
-    for (i = 0; i < 10000; i++) {
+    /* one origin longer than a chunk of the packed store goes first, so
+     * that the short ones after it start a new chunk */
+    giant = apr_palloc(p, 20001);
+    memcpy(giant, "https://", 8);
+    for (i = 8; i < 19990; i += 10) {
+        memcpy(giant + i, "abcdefghi.", 10);
+    }
+    memcpy(giant + i, "com", 4);
+    for (i = -1; i < 10000; i++) {
         const char *warning = NULL;
-        const char *v = apr_psprintf(p, "https://o%05d.example.com", i);
+        const char *v =
+            i < 0 ? giant : apr_psprintf(p, "https://o%05d.example.com", i);
 
         if (cors_origin_set_add(p, set, v, 0, &warning) != NULL) {
-            unit_fail("10,000 origins", "setup", "%s refused", v);
+            unit_fail("10,000 origins", "setup", "%.40s refused", v);
             break;
         }
     }
+    /* listed twice, upper case, default port: the same origins */
+    for (i = 0; i < 10000; i += 1000) {
+        const char *warning = NULL;
+
+        cors_origin_set_add(p, set,
+                            apr_psprintf(p, "HTTPS://O%05d.example.com:443", i),
+                            0, &warning);
+    }
     o = cors_origins_make(p, set);
-    for (i = 0; i < 3; i++) {
-        if (scope_matches(p, "10,000 origins", o, probe[i]) != 1) {
-            unit_fail("10,000 origins", "match", "%s not found", probe[i]);
+    for (i = 0; i < 10000; i++) {
+        const char *v = apr_psprintf(p, "https://o%05d.example.com", i);
+
+        if (scope_matches(p, "10,000 origins", o, v) != 1) {
+            unit_fail("10,000 origins", "match", "%s not found", v);
+            break;
         }
     }
     if (scope_matches(p, "10,000 origins", o, "https://o10000.example.com")
         != 0) {
         unit_fail("10,000 origins", "match", "o10000 found");
+    }
+    if (scope_matches(p, "10,000 origins", o, "https://o0000.example.com")
+        != 0) {
+        unit_fail("10,000 origins", "match", "a prefix of o00000 found");
+    }
+    cors_origins_describe(p, o, listed);
+    if (listed->nelts != 10001) {
+        unit_fail("10,000 origins", "describe", "%d entries, expected 10001",
+                  listed->nelts);
+    }
+    for (i = 0; i < listed->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(listed, i, const char *), giant) == 0) {
+            break;
+        }
+    }
+    if (i == listed->nelts) {
+        unit_fail("10,000 origins", "describe", "the 20,000-byte origin is "
+                  "not listed intact");
     }
     UNIT_END("10,000-origin set");
 }
