@@ -57,12 +57,12 @@ typedef struct cors_strset_t {
     apr_uint32_t *slots; /**< 0: empty, else a reference + 1 */
     apr_uint32_t mask;   /**< number of slots - 1 (a power of 2) */
     apr_uint32_t count;
-    char **chunks;       /**< the packed strings */
+    char **chunks; /**< the packed strings */
     apr_uint32_t nchunks;
     apr_uint32_t chunks_max;
-    apr_uint32_t used;   /**< bytes used in the last chunk */
-    apr_uint32_t cap;    /**< the last chunk's size */
-    apr_pool_t *pool;       /**< the set's pool */
+    apr_uint32_t used;         /**< bytes used in the last chunk */
+    apr_uint32_t cap;          /**< the last chunk's size */
+    apr_pool_t *pool;          /**< the set's pool */
     apr_memnode_t *table_node; /**< holds the current table, or NULL */
 } cors_strset_t;
 

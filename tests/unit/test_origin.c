@@ -593,8 +593,8 @@ static void test_large_set(void **state)
     memcpy(giant + i, "com", 4);
     for (i = -1; i < 10000; i++) {
         const char *warning = NULL;
-        const char *v =
-            i < 0 ? giant : apr_psprintf(p, "https://o%05d.example.com", i);
+        const char *v = i < 0 ? giant
+                              : apr_psprintf(p, "https://o%05d.example.com", i);
 
         if (cors_origin_set_add(p, set, v, 0, &warning) != NULL) {
             unit_fail("10,000 origins", "setup", "%.40s refused", v);
@@ -637,7 +637,8 @@ static void test_large_set(void **state)
         }
     }
     if (i == listed->nelts) {
-        unit_fail("10,000 origins", "describe", "the 20,000-byte origin is "
+        unit_fail("10,000 origins", "describe",
+                  "the 20,000-byte origin is "
                   "not listed intact");
     }
     UNIT_END("10,000-origin set");
