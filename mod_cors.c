@@ -200,12 +200,11 @@ static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
     apr_pool_create(&word_pool, cmd->temp_pool);
     while (*args != '\0') {
         const char *value;
-
-        apr_pool_clear(word_pool);
-        value = ap_getword_conf(word_pool, &args);
         const char *warning = NULL;
         const char *err;
 
+        apr_pool_clear(word_pool);
+        value = ap_getword_conf(word_pool, &args);
         if (*value == '\0') {
             continue;
         }

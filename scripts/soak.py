@@ -299,15 +299,18 @@ def drive(ports, lua, seconds, requests, args):
     while any(w.poll() is None for w in procs):
         if requests:
             for i, w in enumerate(procs):
-                # main thread + 1 worker while it runs, 1 before (when a
-                # SIGINT would be lost: wrk installs its handler after
-                # starting the worker) and when done
+                # main thread + 1 worker while it runs; 1 before (a SIGINT
+                # then would kill wrk, or be lost when SIGINT is ignored:
+                # wrk installs its handler after starting the worker) and
+                # when done.  A worker done between two looks is caught by
+                # the grace time (wrk has long started by then).
                 if i in signalled or w.poll() is not None:
                     continue
                 n_threads = _threads(w.pid)
                 if n_threads > 1:
                     running.add(i)
-                elif i in running and n_threads == 1:
+                elif n_threads == 1 and (i in running
+                                         or time.monotonic() - t0 > 3):
                     w.send_signal(signal.SIGINT)
                     signalled.add(i)
         time.sleep(0.05)
@@ -353,7 +356,11 @@ def soak_one(mpm, args, lua):
     env.setup()
     for rel, text in DOCS.items():
         env.write_file(env.docroot_path(rel), text)
-    ports = [env.port] + [free_port() for _ in range(args.ports - 1)]
+    ports = [env.port]
+    while len(ports) < args.ports:
+        p = free_port()
+        if p not in ports:
+            ports.append(p)
     env.install(CONF + "".join("Listen 127.0.0.1:%d\n" % p
                                for p in ports[1:]))
     rc, out = env.apache_start()
@@ -423,6 +430,10 @@ def soak_one(mpm, args, lua):
         parent_growth = (mem1[0] - mem0[0]) * 100.0 / mem0[0] if mem0[0] \
             else 0
         child_growth, same = same_children_growth(gen0, mem1)
+        if same == 0:
+            print("soak: %s: no child lived through the last generation's "
+                  "run: its memory growth was not measured" % mpm)
+            ok = False
         gen_requests = sum(gen_res["got"].values()) if gen_res else 0
         print("soak: %-7s %9d requests in %5.1f s (%6.0f/s), %d graceful "
               "restarts; kinds %s; bad %d; connection errors %s; "
@@ -491,8 +502,11 @@ def main():
                     help="ports the server listens on, one wrk each "
                     "(default 12: about 5,600 new connections a second "
                     "before TIME_WAIT stalls them)")
-    ap.add_argument("--connections", type=int, default=24,
-                    help="connections in all, shared among the ports")
+    ap.add_argument("--connections", type=int, default=None,
+                    help="connections in all, shared among the ports "
+                    "(default 24; 16 with --keepalive, prefork's "
+                    "MaxRequestWorkers, as a kept-alive connection holds "
+                    "its process)")
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--max-rss-growth", type=float, default=None,
                     help="fail when RSS grows more than this many percent")
@@ -508,6 +522,8 @@ def main():
     args = ap.parse_args()
     if args.close is None:
         args.close = True
+    if args.connections is None:
+        args.connections = 24 if args.close else 16
     if args.short:
         args.requests = args.requests or 0
         args.graceful_every = args.graceful_every or 7

@@ -179,7 +179,8 @@ static void cors_strset_grow(cors_strset_t *set)
     set->mask = n - 1;
 }
 
-/* Copy s into the chunks; its reference + 1.  A string starts below
+/* Copy s into the chunks; its reference + 1, or 0 when the references
+ * are used up (2^16 chunks, gigabytes of origins).  A string starts below
  * CORS_STRSET_CHUNK_MAX in its chunk, whatever its length. */
 static apr_uint32_t cors_strset_store(cors_strset_t *set, const char *s,
                                       apr_size_t len)
@@ -187,6 +188,9 @@ static apr_uint32_t cors_strset_store(cors_strset_t *set, const char *s,
     char *dst;
 
     if (set->nchunks == 0 || set->used + len + 1 > set->cap) {
+        if (set->nchunks == (1u << (32 - CORS_STRSET_CHUNK_BITS))) {
+            return 0;
+        }
         if (set->nchunks == set->chunks_max) {
             apr_uint32_t max = set->chunks_max ? set->chunks_max * 2 : 4;
             char **chunks = apr_palloc(set->pool, max * sizeof(*chunks));
@@ -217,22 +221,28 @@ static apr_uint32_t cors_strset_store(cors_strset_t *set, const char *s,
            + 1;
 }
 
-/* Add a copy of s; the stored copy, or NULL when s was already there. */
-static const char *cors_strset_add(cors_strset_t *set, const char *s)
+/*
+ * Add a copy of s.  *kept is the set's copy (the one already there for a
+ * duplicate); 1 when added, 0 when already there, -1 when the set is full.
+ */
+static int cors_strset_add(cors_strset_t *set, const char *s, const char **kept)
 {
     apr_size_t len = strlen(s);
     apr_uint32_t ref;
 
-    if (cors_strset_get(set, s, len) != NULL) {
-        return NULL;
+    if ((*kept = cors_strset_get(set, s, len)) != NULL) {
+        return 0;
     }
     if ((set->count + 1) * 4 > (set->mask + 1) * 3) {
         cors_strset_grow(set);
     }
-    ref = cors_strset_store(set, s, len);
+    if ((ref = cors_strset_store(set, s, len)) == 0) {
+        return -1;
+    }
     cors_strset_put(set, set->slots, set->mask, ref);
     set->count++;
-    return cors_strset_text(set, ref);
+    *kept = cors_strset_text(set, ref);
+    return 1;
 }
 
 struct cors_origin_set_t {
@@ -824,13 +834,12 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
     }
     if (exact) {
         /* the set keeps its own packed copy of the text */
-        const char *kept = cors_strset_add(remove ? set->rm_exact : set->exact,
-                                           o.text);
-
-        if (kept == NULL) {
-            return NULL; /* listed already */
+        if (cors_strset_add(remove ? set->rm_exact : set->exact, o.text,
+                            &o.text)
+            < 0) {
+            return apr_psprintf(p, "'%s': too many origins in one section",
+                                value);
         }
-        o.text = kept;
     }
     else {
         o.text = apr_pstrdup(p, o.text);
