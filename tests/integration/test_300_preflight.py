@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from harness import client
 from harness.client import request
 from harness.conf import CorsConf
 from harness.util import assert_allowed, token_set
@@ -17,19 +18,8 @@ PREFLIGHT_VARY = ["access-control-request-headers",
                   "access-control-request-method", "origin"]
 
 
-def preflight(env, path, origin=APP, method="PUT", req_headers=None,
-              extra=(), host=None):
-    hdrs = []
-    if origin is not None:
-        hdrs.append(("Origin", origin))
-    if method is not None:
-        hdrs.append(("Access-Control-Request-Method", method))
-    if req_headers is not None:
-        hdrs.append(("Access-Control-Request-Headers", req_headers))
-    hdrs.extend(extra)
-    if host:
-        hdrs.append(("Host", host))
-    return request(env.port, "OPTIONS", path, hdrs)
+def preflight(env, path, origin=APP, **kw):
+    return client.preflight(env, path, origin, **kw)
 
 
 def assert_preflight_ok(r, origin=APP, method="PUT", headers=None,

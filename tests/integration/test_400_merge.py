@@ -7,7 +7,7 @@ directory's .htaccess, <Files>, <Location>, <If>; the tests follow it."""
 
 import pytest
 
-from harness.client import request
+from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.util import assert_allowed, assert_no_cors, assert_refused
 
@@ -20,13 +20,6 @@ D = "https://d.example"
 def get(env, path, origin=None, method="GET", headers=()):
     hdrs = ([("Origin", origin)] if origin else []) + list(headers)
     return request(env.port, method, path, hdrs)
-
-
-def preflight(env, path, origin, method="PUT", acrh=None):
-    hdrs = [("Origin", origin), ("Access-Control-Request-Method", method)]
-    if acrh:
-        hdrs.append(("Access-Control-Request-Headers", acrh))
-    return request(env.port, "OPTIONS", path, hdrs)
 
 
 class TestFieldInheritance:
@@ -52,7 +45,7 @@ CORSAllowCredentials On""")
     # only CORSMaxAge overridden: everything else inherited
     def test_cors_400_01(self, cors_env):
         r = preflight(cors_env, "/m/age/x.txt", "https://server.example",
-                      acrh="X-Server")
+                      req_headers="X-Server")
         assert r.status == 204, r
         assert r.get_all("Access-Control-Allow-Origin") == \
             ["https://server.example"]

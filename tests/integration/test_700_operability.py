@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from harness import client
 from harness.client import request
 from harness.conf import CorsConf
 from harness.env import APACHE_BIN, APACHE_MODULES, free_port
@@ -29,17 +30,8 @@ PREFLIGHT_VARY = ["access-control-request-headers",
 
 # ---- helpers ---------------------------------------------------------------
 
-def preflight(env, path, origin=APP, method="PUT", req_headers=None,
-              extra=()):
-    hdrs = []
-    if origin is not None:
-        hdrs.append(("Origin", origin))
-    if method is not None:
-        hdrs.append(("Access-Control-Request-Method", method))
-    if req_headers is not None:
-        hdrs.append(("Access-Control-Request-Headers", req_headers))
-    hdrs.extend(extra)
-    return request(env.port, "OPTIONS", path, hdrs)
+def preflight(env, path, origin=APP, **kw):
+    return client.preflight(env, path, origin, **kw)
 
 
 def get(env, path, origin=None, extra=(), method="GET"):
@@ -95,6 +87,18 @@ def access_line(env, marker, path=None, timeout=5.0):
         if time.time() > deadline:
             return None
         time.sleep(0.05)
+
+
+class OwnAccessLog:
+    """A test class whose configuration writes the access log LOG."""
+
+    LOG = None
+
+    def _line(self, env, marker):
+        ln = access_line(env, marker,
+                         path=os.path.join(env.logs_dir, self.LOG))
+        assert ln is not None, marker
+        return ln
 
 
 def assert_no_allow(r):
@@ -569,7 +573,7 @@ class TestDebugHeader:
 
 # ---- 3. the CORS variable ---------------------------------------------------
 
-class TestCorsVariable:
+class TestCorsVariable(OwnAccessLog):
     """CORS on every request in scope: %{CORS}e, SetEnvIf in the same
     scope, and mod_headers' expr=reqenv('CORS')."""
 
@@ -598,12 +602,6 @@ class TestCorsVariable:
         ])
         conf.doc("v/data.json", "{}\n")
         conf.start()
-
-    def _line(self, env, marker):
-        ln = access_line(env, marker,
-                         path=os.path.join(env.logs_dir, self.LOG))
-        assert ln is not None, marker
-        return ln
 
     # each value in the access log, with SetEnvIf's view of it
     @pytest.mark.parametrize("kind,value,seen", [
@@ -1237,7 +1235,7 @@ def backend():
     t.join(10)
 
 
-class TestShadow:
+class TestShadow(OwnAccessLog):
     """CORSShadow On: decide, change nothing, log the difference
     (CORS0004 at cors:info) and set CORS_SHADOW_DIFF."""
 
@@ -1276,12 +1274,6 @@ class TestShadow:
         conf.doc("shadow/f.txt", "f\n")
         conf.doc("shadowok/f.txt", "f\n")
         conf.start()
-
-    def _line(self, env, marker):
-        ln = access_line(env, marker,
-                         path=os.path.join(env.logs_dir, self.LOG))
-        assert ln is not None, marker
-        return ln
 
     # recipe says "*", the policy would echo APP: response untouched
     # (no Vary: Origin added either), CORS0004 names the difference

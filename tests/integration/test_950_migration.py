@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from harness.client import request
+from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.env import REPO_ROOT
 from harness.util import assert_allowed, assert_refused
@@ -98,13 +98,6 @@ def get(env, path, origin=None, auth=None):
     if auth:
         hdrs.append(("Authorization", auth))
     return request(env.port, "GET", path, hdrs)
-
-
-def preflight(env, path, origin, method, acrh=None):
-    hdrs = [("Origin", origin), ("Access-Control-Request-Method", method)]
-    if acrh:
-        hdrs.append(("Access-Control-Request-Headers", acrh))
-    return request(env.port, "OPTIONS", path, hdrs)
 
 
 # alice:secret

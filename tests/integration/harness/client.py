@@ -87,3 +87,21 @@ def request(port, method="GET", path="/", headers=None, body=None,
         return Response(resp.status, resp.reason, hdrs, data)
     finally:
         sock.close()
+
+
+def preflight(env, path, origin, method="PUT", req_headers=None, extra=(),
+              host=None):
+    """An OPTIONS preflight to env's server: Origin,
+    Access-Control-Request-Method and Access-Control-Request-Headers, each
+    left out when None, then the extra (name, value) pairs and Host."""
+    hdrs = []
+    if origin is not None:
+        hdrs.append(("Origin", origin))
+    if method is not None:
+        hdrs.append(("Access-Control-Request-Method", method))
+    if req_headers is not None:
+        hdrs.append(("Access-Control-Request-Headers", req_headers))
+    hdrs.extend(extra)
+    if host:
+        hdrs.append(("Host", host))
+    return request(env.port, "OPTIONS", path, hdrs)
