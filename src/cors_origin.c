@@ -1151,8 +1151,10 @@ static void cors_describe_set(apr_pool_t *p, const cors_origin_set_t *s,
         APR_ARRAY_PUSH(arr, const char *) = "null";
     }
     for (u = 0; u <= s->exact->mask; u++) {
-        if (s->exact->slots[u] != 0) {
-            APR_ARRAY_PUSH(arr, const char *) = cors_strset_at(s->exact, u);
+        const char *key = cors_strset_at(s->exact, u);
+
+        if (key != NULL) {
+            APR_ARRAY_PUSH(arr, const char *) = key;
         }
     }
     for (i = 0; i < s->patterns->nelts; i++) {
@@ -1166,9 +1168,10 @@ static void cors_describe_set(apr_pool_t *p, const cors_origin_set_t *s,
         APR_ARRAY_PUSH(arr, const char *) = "-null";
     }
     for (u = 0; u <= s->rm_exact->mask; u++) {
-        if (s->rm_exact->slots[u] != 0) {
-            APR_ARRAY_PUSH(arr, const char *) =
-                apr_pstrcat(p, "-", cors_strset_at(s->rm_exact, u), NULL);
+        const char *key = cors_strset_at(s->rm_exact, u);
+
+        if (key != NULL) {
+            APR_ARRAY_PUSH(arr, const char *) = apr_pstrcat(p, "-", key, NULL);
         }
     }
     for (i = 0; i < s->rm_patterns->nelts; i++) {
