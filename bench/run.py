@@ -714,7 +714,7 @@ def decide_rows(binary, ms):
 
 
 def verdicts(rows, med, mem, extras):
-    """(target, figure, pass) for each target of issue 7."""
+    """(target, figure, pass) for each performance target (bench/README.md)."""
     out = []
     by = {(pol.name, wl.name): m for (pol, wl, _), m in zip(rows, med)}
 

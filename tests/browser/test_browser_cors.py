@@ -1,8 +1,8 @@
-"""Every CORS scenario of issue 5, in Chromium and in Firefox ESR: a page on
-one origin calls the API (mod_cors) on another with fetch(), and the
-assertion is what JavaScript could read (status, body, readable headers) or
-the TypeError it got.  Where a browser must not even send the actual request
-(a refused preflight), the API's access log says so.
+"""CORS scenarios of docs/behaviour.md §3-§4 in Chromium and in Firefox ESR:
+a page on one origin calls the API (mod_cors) on another with fetch(), and
+the assertion is what JavaScript could read (status, body, readable headers)
+or the TypeError it got.  Where a browser must not even send the actual
+request (a refused preflight), the API's access log says so.
 
 Policies are in apisite.py (one Apache configuration for all of them).
 Every URL carries ?t=<test>-<engine>, so no browser cache entry and no log

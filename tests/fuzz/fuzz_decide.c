@@ -18,8 +18,8 @@
  *   Access-Control-Request-Private-Network
  *
  * A request line "~", or a missing one, is an absent header.  The
- * invariants are the security promises of SPEC.md and cors_policy.h, which
- * must hold for any policy and any request:
+ * invariants are the security promises of docs/behaviour.md and
+ * cors_policy.h, which must hold for any policy and any request:
  *   - no CR, LF, NUL or other control byte in any header value produced
  *     (CORS-Debug's detail included);
  *   - Access-Control-Allow-Origin is "*" or the request's own Origin, and

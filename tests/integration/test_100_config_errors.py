@@ -1,5 +1,5 @@
-"""SPEC §1 and §6: every invalid value fails `apache2 -t` with the
-directive's name, the value and what is wrong (a hint where one helps);
+"""docs/behaviour.md §1 and §6: every invalid value fails `apache2 -t` with
+the directive's name, the value and what is wrong (a hint where one helps);
 valid values, including unusual ones, pass."""
 
 import re

@@ -1,5 +1,5 @@
-"""SPEC §2 and §3: classifying actual CORS requests, strict Origin
-validation, and the headers of actual responses."""
+"""docs/behaviour.md §2 and §3: classifying actual CORS requests, strict
+Origin validation, and the headers of actual responses."""
 
 import pytest
 
@@ -179,8 +179,8 @@ class TestMalformedOrigins:
                              ids=[c[0] for c in MALFORMED])
     def test_cors_200_21(self, cors_env, cid, origin):
         r = get(cors_env, "/api/data.json", origin)
-        # httpd itself refuses control characters with 400 (SPEC §3:
-        # outside the promise); everything else is served as usual
+        # httpd itself refuses control characters with 400, outside the
+        # promise (docs/behaviour.md §3); everything else is served as usual
         if cid == "control-char":
             assert r.status in (200, 400)
         else:

@@ -1,5 +1,6 @@
-"""SPEC §4 (and §2's classification): preflights answered by mod_cors
-before any handler, allowed and refused, and CORSPreflight continue."""
+"""docs/behaviour.md §4 (and §2's classification): preflights answered by
+mod_cors before any handler, allowed and refused, and CORSPreflight
+continue."""
 
 import os
 import time

@@ -1,6 +1,6 @@
-"""SPEC §1 (+/-/none, several lines) and §6: per-directory merging field
-by field, fail-closed combinations that only arise from merging, and
-internal redirects / subrequests.
+"""docs/behaviour.md §1 (+/-/none, several lines) and §6: per-directory
+merging field by field, fail-closed combinations that only arise from
+merging, and internal redirects / subrequests.
 
 httpd merges in this order: server, <VirtualHost>, <Directory> with each
 directory's .htaccess, <Files>, <Location>, <If>; the tests follow it."""

@@ -1,5 +1,5 @@
-"""SPEC §3: every response in a CORS scope carries the headers exactly
-once: 2xx, 3xx, 304, errors raised before the handler, CGI errors,
+"""docs/behaviour.md §3: every response in a CORS scope carries the headers
+exactly once: 2xx, 3xx, 304, errors raised before the handler, CGI errors,
 Apache's own error pages and every kind of ErrorDocument, HEAD."""
 
 import pytest

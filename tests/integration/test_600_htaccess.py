@@ -1,6 +1,6 @@
-"""SPEC §1 and §6 in .htaccess: the directives need AllowOverride FileInfo
-(or AllowOverrideList); a bad value gives the 500 of a bad .htaccess with
-the reason in the error log."""
+"""docs/behaviour.md §1 and §6 in .htaccess: the directives need
+AllowOverride FileInfo (or AllowOverrideList); a bad value gives the 500 of
+a bad .htaccess with the reason in the error log."""
 
 import pytest
 

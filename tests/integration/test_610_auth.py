@@ -1,4 +1,4 @@
-"""Issue 4.1, SPEC §4: preflights pass authentication and authorization
+"""docs/behaviour.md §4: preflights pass authentication and authorization
 (AuthType Basic with a real htpasswd file, Require ip, <RequireAll>), the
 actual request keeps them; a refused preflight is 403, never 401; the
 authentication provider is never called for a preflight.  Every MPM."""

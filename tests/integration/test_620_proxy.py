@@ -1,4 +1,4 @@
-"""Issue 4.2, SPEC §3/§4: mod_proxy_http in front of a real backend (a
+"""docs/behaviour.md §3/§4: mod_proxy_http in front of a real backend (a
 Python HTTP server on loopback) that sets its own Access-Control-* and
 Vary headers; the proxy's own 502/503/504; CORSPreflight continue.
 conf-examples/reverse-proxy-app-server.conf is the /app/ deployment.

@@ -1,4 +1,4 @@
-"""Issue 4.3, SPEC §3/§4: PHP through Debian's php-fpm (started here on a
+"""docs/behaviour.md §3/§4: PHP through Debian's php-fpm (started here on a
 unix socket with a pool of its own) behind mod_proxy_fcgi, as
 conf-examples/php-fpm-site.conf deploys it.  Every MPM."""
 

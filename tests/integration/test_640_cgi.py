@@ -1,4 +1,4 @@
-"""Issue 4.4, SPEC §3: CGI scripts run by mod_cgid: a successful one, one
+"""docs/behaviour.md §3: CGI scripts run by mod_cgid: a successful one, one
 that exits non-zero (Apache's 500), one that prints its own CORS headers
 (replace and keep).  Every MPM."""
 

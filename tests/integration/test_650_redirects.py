@@ -1,4 +1,4 @@
-"""Issue 4.5, SPEC §3: internal redirects and subrequests with real
+"""docs/behaviour.md §3: internal redirects and subrequests with real
 neighbours (CGI error documents, DirectoryIndex to SSI and CGI, chains of
 redirects, mod_rewrite to a CGI, SSI including a CGI that sets its own
 CORS headers): never a second copy of any header, and the policy of the

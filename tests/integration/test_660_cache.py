@@ -1,4 +1,4 @@
-"""Issue 4.6, SPEC §3: caches.  mod_cache with cache_disk and its quick
+"""docs/behaviour.md §3: caches.  mod_cache with cache_disk and its quick
 handler in the same Apache, and Debian's varnishd (default VCL) in front
 of it as a CDN would be: two origins alternating on one URL each get
 their own Access-Control-Allow-Origin, a refused origin never gets a

@@ -1,4 +1,4 @@
-"""Issue 4.7: HTTP/2 (mod_http2) in cleartext (h2c, prior knowledge) and
+"""HTTP/2 (mod_http2) in cleartext (h2c, prior knowledge) and
 over TLS (mod_ssl, a self-signed certificate made here, ALPN h2), both
 driven by nghttp: preflights and actual requests carry exactly the CORS
 headers HTTP/1.1 gets.  Event and worker; under prefork mod_http2 stays

@@ -1,4 +1,4 @@
-"""Issue 4.8: every MPM.  Concurrent clients of different origins never
+"""Every MPM.  Concurrent clients of different origins never
 see each other's answer (threads of event/worker, processes of prefork),
 and a graceful restart (apache2 -k graceful) with a changed policy takes
 effect without one failed request while a client keeps sending.

@@ -1,4 +1,4 @@
-"""Issue 4.9, SPEC §1/§6: shared hosting.  A customer's site whose
+"""docs/behaviour.md §1/§6: shared hosting.  A customer's site whose
 document root .htaccess is conf-examples/shared-hosting.htaccess, and
 subdirectory .htaccess files adding and removing origins with +/- (and
 turning CORS off), under three hosting setups: AllowOverride FileInfo,

@@ -1,12 +1,12 @@
-"""Issue 6 (SPEC §5): operability, end to end against a real Apache.
+"""docs/behaviour.md §5: operability, end to end against a real Apache.
 
-Items 1-9 of the issue: the CORS0002 reason lines and their hints
+The CORS0002 reason lines and their hints
 (hostile values escaped and bounded), CORSDebugHeader and its lenient
 preflight answer, the CORS variable (access log, SetEnvIf, expr=),
 Require cors-origin, `apache2 -t -D DUMP_CORS`, the dangerous-policy
 errors and warnings, CORSAllowPrivateNetwork, the CORSMaxAge warning and
-CORSShadow with a mod_headers recipe and a real proxied backend.  Item 10
-(server-status counters under prefork and event) is test_710."""
+CORSShadow with a mod_headers recipe and a real proxied backend.  The
+server-status counters (under prefork and event) are test_710."""
 
 import os
 import re

@@ -1,4 +1,4 @@
-"""Issue 6 item 10: mod_cors's counters in server-status.
+"""docs/behaviour.md §5: mod_cors's counters in server-status.
 
 Allowed, refused, preflights allowed and refused, and malformed Origins,
 per virtual host, kept in shared memory: whichever child answers, the

@@ -1,4 +1,4 @@
-"""Hostile clients (issue 8, SPEC §2-4): hundreds of malformed and
+"""Hostile clients (docs/behaviour.md §2-§4): hundreds of malformed and
 adversarial requests sent as raw bytes on fresh sockets.  Whatever they
 carry, the server must answer every one of them with one well-formed
 response, never crash a worker, never echo a byte of a value that failed

@@ -1,4 +1,4 @@
-"""Configuration abuse (issue 8, SPEC §1 and §6): .htaccess files with
+"""Configuration abuse (docs/behaviour.md §1 and §6): .htaccess files with
 10,000 origins, huge and pathological regexes, deep nesting and repeated
 directives load in bounded time and memory or fail with a clear error, and
 a bad .htaccess costs its own directory a 500 and nothing else.
@@ -190,7 +190,7 @@ class TestConfigAbuse:
 
     # a pattern with exponential backtracking: refused, no crash; the
     # cost per request is printed (PCRE2's default match limit, 10 million
-    # steps, is what bounds it: see the report of issue 8)
+    # steps, is what bounds it)
     def test_cors_810_04(self, cors_env):
         mark = cors_env.log_size()
         timings = []

@@ -8,7 +8,7 @@
 /*
  * cases_origin.h: case tables for src/cors_origin.h, kept apart from the
  * test so that fuzz harnesses can use the values as seeds.  Expected values
- * come from SPEC.md sections 1-2 and the comments in cors_origin.h, never
+ * come from docs/behaviour.md §1-§2 and the comments in cors_origin.h, never
  * from the implementation.  Cases where neither says what must happen are
  * marked "reading:" in their desc.
  */

@@ -21,9 +21,9 @@
  *                  the fields private_network, debug_header, shadow,
  *                  which have no setter in cors_policy.h
  *
- * Expected decisions come from SPEC.md sections 1-4 and the comments of
+ * Expected decisions come from docs/behaviour.md §1-§4 and the comments of
  * cors_policy.h.  Cases whose expectation is only this file's reading of
- * a silent SPEC say "reading:" in their desc; fields neither document
+ * a silent contract say "reading:" in their desc; fields neither document
  * decides are NOCHECK.
  */
 

@@ -7,7 +7,7 @@
 
 /*
  * cases_tokens.h: case tables for src/cors_tokens.h (usable as fuzz
- * seeds).  Expected values come from SPEC.md and cors_tokens.h.
+ * seeds).  Expected values come from docs/behaviour.md and cors_tokens.h.
  */
 
 #ifndef CORS_CASES_TOKENS_H

@@ -7,8 +7,8 @@
 
 /*
  * test_origin.c: unit tests of src/cors_origin.h.  The cases live in
- * cases_origin.h; this file walks them.  Expected values come from SPEC.md
- * and the header comments, not from the implementation.
+ * cases_origin.h; this file walks them.  Expected values come from
+ * docs/behaviour.md and the header comments, not from the implementation.
  */
 
 #include "unit_util.h"
@@ -545,8 +545,8 @@ static void test_describe(void **state)
 }
 
 /*
- * Where neither the SPEC nor the header decides, the result is printed,
- * not asserted, so that the report can name what the code does.
+ * Where neither docs/behaviour.md nor the header decides, the result is
+ * printed, not asserted, so that the report can name what the code does.
  */
 static void test_informational(void **state)
 {
@@ -706,7 +706,7 @@ static void test_regex_details(void **state)
     const char *v = "https://a.exampleXYZ";
 
     UNIT_BEGIN();
-    /* The error must explain the risk, per SPEC section 1. */
+    /* The error must explain the risk (docs/behaviour.md §1). */
     err = cors_regex_compile(p, "example\\.com", &re, &warning);
     if (err == NULL
         || !(unit_contains_i(err, "anchor")

@@ -10,7 +10,7 @@
  * the configuration lines of cases_policy.h through the public setters and
  * cors_policy_merge, exactly as the directive handlers and httpd's
  * per-directory merge would; cors_policy_decide is then checked field by
- * field against SPEC.md.
+ * field against docs/behaviour.md.
  */
 
 #include "unit_util.h"
@@ -529,7 +529,7 @@ static void check_value_bytes(apr_pool_t *p, const char *desc,
     }
 }
 
-/* What must hold for every decision, whatever the SPEC leaves open. */
+/* What must hold for any decision, whatever docs/behaviour.md leaves open. */
 static void check_invariants(apr_pool_t *p, const char *desc,
                              const cors_policy_t *pol, const cors_request_t *in,
                              const cors_decision_t *d)

@@ -37,8 +37,8 @@
 
 /*
  * Sentinels for expected string fields: "any value, not checked" (where
- * neither the SPEC nor the header says what it must be) and "any value
- * but NULL".  Compared by address, never by content.
+ * neither docs/behaviour.md nor the header says what it must be) and "any
+ * value but NULL".  Compared by address, never by content.
  */
 UNIT_UNUSED static const char unit_nocheck[] = "<not checked>";
 UNIT_UNUSED static const char unit_nonnull[] = "<any non-NULL>";

@@ -1,4 +1,4 @@
-"""Real neighbours for mod_cors (issue 4): an Apache per MPM, a Python
+"""Real neighbours for mod_cors: an Apache per MPM, a Python
 HTTP backend that sets its own CORS headers, php-fpm on a unix socket,
 varnishd with its default VCL, self-signed certificates for mod_ssl and
 nghttp for HTTP/2.  Every process is started here on 127.0.0.1 (or a unix
