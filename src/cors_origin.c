@@ -1213,26 +1213,127 @@ static int cors_ends_with_anchor(const char *s, apr_size_t len)
     return backslashes % 2 == 0;
 }
 
-/* Whether an unescaped "." outside a class lets one byte stand for any. */
-static int cors_has_bare_dot(const char *s)
-{
-    int in_class = 0;
+/* How each byte of a pattern reads, for the checks on "." below. */
+#define CORS_RE_LITERAL 0 /* a character that matches itself */
+#define CORS_RE_OTHER 1   /* an escape, a class, syntax */
+#define CORS_RE_DOT 2     /* an unescaped "." outside a class: any byte */
 
-    for (; *s; s++) {
-        if (*s == '\\' && s[1] != '\0') {
-            s++;
+/*
+ * Classify the bytes of a pattern: backslash escapes and \Q...\E quotes,
+ * character classes (a "]" right after "[" or "[^" belongs to the class),
+ * and the rest.  Only a bare "." and literal characters matter here.
+ */
+static unsigned char *cors_regex_classify(apr_pool_t *p, const char *s,
+                                          apr_size_t len)
+{
+    unsigned char *kind = apr_palloc(p, len + 1);
+    apr_size_t i = 0;
+
+    while (i < len) {
+        if (s[i] == '\\' && i + 1 < len && s[i + 1] == 'Q') {
+            const char *e = strstr(s + i + 2, "\\E");
+            apr_size_t stop = e ? (apr_size_t)(e - s) + 2 : len;
+
+            memset(kind + i, CORS_RE_OTHER, stop - i);
+            i = stop;
         }
-        else if (*s == '[') {
-            in_class = 1;
+        else if (s[i] == '\\') {
+            kind[i++] = CORS_RE_OTHER;
+            if (i < len) {
+                kind[i++] = CORS_RE_OTHER;
+            }
         }
-        else if (*s == ']') {
-            in_class = 0;
+        else if (s[i] == '[') {
+            apr_size_t j = i + 1;
+
+            j += j < len && s[j] == '^';
+            j += j < len && s[j] == ']';
+            while (j < len && s[j] != ']') {
+                j += s[j] == '\\' && j + 1 < len ? 2 : 1;
+            }
+            j = j < len ? j + 1 : len;
+            memset(kind + i, CORS_RE_OTHER, j - i);
+            i = j;
         }
-        else if (*s == '.' && !in_class) {
-            return 1;
+        else {
+            kind[i] = s[i] == '.'                  ? CORS_RE_DOT
+                      : strchr("^$|()*+?{}", s[i]) ? CORS_RE_OTHER
+                                                   : CORS_RE_LITERAL;
+            i++;
         }
     }
-    return 0;
+    kind[len] = CORS_RE_OTHER;
+    return kind;
+}
+
+/* A literal character that can stand in a host: a letter, digit, - or _. */
+static int cors_regex_host_literal(const char *s, const unsigned char *kind,
+                                   apr_size_t i)
+{
+    return kind[i] == CORS_RE_LITERAL
+           && (apr_isalnum(s[i]) || s[i] == '-' || s[i] == '_');
+}
+
+/*
+ * A "." between two literal host characters ("app.example") is almost
+ * always meant as a dot, and then matches "appxexample", a domain anyone
+ * can register: that is refused.  A "." followed by a quantifier (".*",
+ * ".+", ".?", ".{n}") means "any characters" on purpose, and a class
+ * ("[^.]", "[a-z0-9]") says "any one character" without ambiguity; any
+ * other bare "." (as in "(www.)?") is accepted with a warning.
+ */
+static int cors_regex_dot_kind(const char *s, const unsigned char *kind,
+                               apr_size_t i)
+{
+    if (i > 0 && cors_regex_host_literal(s, kind, i - 1)
+        && cors_regex_host_literal(s, kind, i + 1)) {
+        return 2;
+    }
+    return strchr("*+?{", s[i + 1]) != NULL && s[i + 1] != '\0' ? 0 : 1;
+}
+
+/*
+ * Look for bare dots.  Returns 2 when one stands between host characters,
+ * with *escaped the pattern with every such dot escaped and *example
+ * "'a.b' also matches 'axb'" for the first one; 1 when there is only
+ * another bare dot; 0 when there is none.
+ */
+static int cors_regex_bare_dots(apr_pool_t *p, const char *s,
+                                const char **escaped, const char **example)
+{
+    apr_size_t len = strlen(s), i, first = len;
+    unsigned char *kind = cors_regex_classify(p, s, len);
+    char *out = apr_palloc(p, len * 2 + 1), *o = out;
+    int worst = 0;
+
+    for (i = 0; i < len; i++) {
+        int k = kind[i] == CORS_RE_DOT ? cors_regex_dot_kind(s, kind, i) : 0;
+
+        if (k == 2) {
+            *o++ = '\\';
+            first = first == len ? i : first;
+        }
+        *o++ = s[i];
+        worst = k > worst ? k : worst;
+    }
+    *o = '\0';
+    if (worst == 2) {
+        apr_size_t a = first, b = first + 1;
+
+        while (a > 0 && first - a < 24
+               && cors_regex_host_literal(s, kind, a - 1)) {
+            a--;
+        }
+        while (b < len && b - first < 24
+               && cors_regex_host_literal(s, kind, b)) {
+            b++;
+        }
+        *escaped = out;
+        *example = apr_psprintf(p, "'%.*s' also matches '%.*sx%.*s'",
+                                (int)(b - a), s + a, (int)(first - a), s + a,
+                                (int)(b - first - 1), s + first + 1);
+    }
+    return worst;
 }
 
 /*
@@ -1245,8 +1346,9 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
                                cors_regex_t **out, const char **warning)
 {
     apr_size_t len = strlen(pattern), i;
+    const char *escaped = NULL, *example = NULL;
     cors_regex_t *re;
-    int errcode;
+    int errcode, dots;
     PCRE2_SIZE erroffset;
 
     *warning = NULL;
@@ -1268,6 +1370,16 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
                                 "contain",
                                 c, (unsigned long)i);
         }
+    }
+    dots = cors_regex_bare_dots(p, pattern, &escaped, &example);
+    if (dots == 2) {
+        return apr_psprintf(p,
+                            "'%s' has a '.' between two host characters, "
+                            "which matches any character: %s, a domain "
+                            "anyone can register; write '%s' (a dot is "
+                            "'\\.' or '[.]'; for any one character on "
+                            "purpose, write a class such as '[^.]')",
+                            pattern, example, escaped);
     }
     re = apr_pcalloc(p, sizeof(*re));
     re->source = apr_pstrdup(p, pattern);
@@ -1294,11 +1406,13 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
     pcre2_set_depth_limit(re->limits, CORS_REGEX_DEPTH_LIMIT);
     /* Without JIT support the interpreter is used: slower, still correct. */
     (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
-    if (cors_has_bare_dot(pattern)) {
+    if (dots == 1) {
         *warning = apr_psprintf(p,
                                 "'%s' has an unescaped '.', which matches "
                                 "any character (so 'example.com' also "
-                                "matches 'exampleXcom'); write '\\.'",
+                                "matches 'exampleXcom'); write '\\.' or "
+                                "'[.]' for a dot, '.*' or '.+' for any "
+                                "characters",
                                 pattern);
     }
     *out = re;

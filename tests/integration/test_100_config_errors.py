@@ -238,6 +238,16 @@ MATCH_ERRORS = [
     # another invalid one
     ("invalid-class", r"CORSAllowOriginMatch ^https://[a-\.example$",
      ["CORSAllowOriginMatch", r"^https://[a-\.example$"], []),
+    # a '.' between host characters matches a look-alike domain: refused,
+    # showing the escaped pattern and the forms of a literal dot
+    ("host-dot", r"CORSAllowOriginMatch ^https://app.example.com$",
+     ["CORSAllowOriginMatch: '^https://app.example.com$' has a '.' between "
+      "two host characters, which matches any character: 'app.example' "
+      "also matches 'appxexample', a domain anyone can register; write "
+      r"'^https://app\.example\.com$' (a dot is '\.' or '[.]'; for any "
+      "one character on purpose, write a class such as '[^.]')"], []),
+    ("host-dot-ipv4", r"CORSAllowOriginMatch ^http://127.0.0.1:[0-9]+$",
+     ["CORSAllowOriginMatch", r"'^http://127\.0\.0\.1:[0-9]+$'"], []),
 ]
 
 VALUE_ERRORS = [
@@ -316,6 +326,8 @@ VALID = [
      "CORSAllowOrigin +https://b.example -https://a.example\n</Location>"),
     ("anchored-regex", r"CORSAllowOriginMatch "
      r"^https://pr-[0-9]+\.preview\.example\.com$"),
+    ("regex-class-dot", r"CORSAllowOriginMatch ^https://app[.]example[.]com$"),
+    ("regex-any-chars", r"CORSAllowOriginMatch ^https://.*\.example\.com$"),
     ("maxage-0", "CORSAllowOrigin https://a.example\nCORSMaxAge 0"),
     ("maxage-max", "CORSAllowOrigin https://a.example\nCORSMaxAge 86400"),
     ("status-200", "CORSPreflightStatus 200"),

@@ -570,6 +570,53 @@ static const struct cors_regex_case cors_regex_cases[] = {
 };
 
 /*
+ * Bare dots in CORSAllowOriginMatch (docs/behaviour.md section 1): a '.'
+ * between two literal host characters is refused and the message shows
+ * the escaped pattern; a '.' followed by a quantifier means any characters
+ * on purpose; another bare '.' is accepted with a warning.
+ */
+#define DOT_OK 0      /* accepted, no warning */
+#define DOT_WARNS 1   /* accepted with a warning */
+#define DOT_REFUSED 2 /* an error showing the escaped form */
+
+struct cors_regex_dot_case {
+    const char *desc;
+    const char *pattern;
+    int outcome;         /**< DOT_* */
+    const char *escaped; /**< DOT_REFUSED: the form the error suggests */
+};
+
+static const struct cors_regex_dot_case cors_regex_dot_cases[] = {
+    {"look-alike: app.example.com", "^https://app.example.com$", DOT_REFUSED,
+     "^https://app\\.example\\.com$"},
+    {"look-alike: one dot of two escaped", "^https://app\\.example.com$",
+     DOT_REFUSED, "^https://app\\.example\\.com$"},
+    {"look-alike: in a group", "^https://(www\\.)?(example.com|a\\.test)$",
+     DOT_REFUSED, "^https://(www\\.)?(example\\.com|a\\.test)$"},
+    {"look-alike: IPv4 digits", "^http://127.0.0.1:[0-9]+$", DOT_REFUSED,
+     "^http://127\\.0\\.0\\.1:[0-9]+$"},
+    {"look-alike: hyphen and underscore", "^https://a-b.c_d\\.example$",
+     DOT_REFUSED, "^https://a-b\\.c_d\\.example$"},
+    {"escaped dots", "^https://app\\.example\\.com$", DOT_OK, NULL},
+    {"class dots", "^https://app[.]example[.]com$", DOT_OK, NULL},
+    {"dot inside a class with a bracket", "^https://[].a-z]+\\.example$",
+     DOT_OK, NULL},
+    {"quoted with \\Q...\\E", "^\\Qhttps://app.example.com\\E$", DOT_OK,
+     NULL},
+    {"any characters: .*", "^https://.*\\.example\\.com$", DOT_OK, NULL},
+    {"any characters: .+ between host characters",
+     "^https://a.+b\\.example$", DOT_OK, NULL},
+    {"any one character on purpose: a class", "^https://app[^.]example\\.com$",
+     DOT_OK, NULL},
+    {"other bare dot warns: after a quantifier",
+     "^https://pr-[0-9]+.preview\\.example\\.com$", DOT_WARNS, NULL},
+    {"other bare dot warns: before a group close",
+     "^https://(www.)?example\\.com$", DOT_WARNS, NULL},
+    {"escaped backslash then a dot between host characters",
+     "^https://a\\\\.b$", DOT_WARNS, NULL},
+};
+
+/*
  * "^a|b$" is anchored only in appearance: each alternative carries one
  * anchor.  Whether compile refuses it or wraps it, it must never match a
  * value that merely starts with the first alternative.

@@ -696,6 +696,34 @@ static void test_regex_table(void **state)
     UNIT_END("cors_regex_cases");
 }
 
+static void test_regex_dots(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cors_regex_dot_cases); i++) {
+        const struct cors_regex_dot_case *c = &cors_regex_dot_cases[i];
+        cors_regex_t *re = NULL;
+        const char *warning = NULL;
+        const char *err = cors_regex_compile(p, c->pattern, &re, &warning);
+        int got = err != NULL       ? DOT_REFUSED
+                  : warning != NULL ? DOT_WARNS
+                                    : DOT_OK;
+
+        unit_check_int(c->desc, "outcome", c->outcome, got);
+        if (c->outcome == DOT_REFUSED && err != NULL
+            && (strstr(err, c->escaped) == NULL
+                || strstr(err, c->pattern) == NULL)) {
+            unit_fail(c->desc, "message",
+                      "expected it to name %s and suggest %s, got %s",
+                      unit_show(p, c->pattern), unit_show(p, c->escaped),
+                      unit_show(p, err));
+        }
+    }
+    UNIT_END("cors_regex_dot_cases");
+}
+
 static void test_regex_details(void **state)
 {
     apr_pool_t *p = *state;
@@ -769,6 +797,7 @@ int main(void)
         cmocka_unit_test(test_informational),
         cmocka_unit_test(test_large_set),
         cmocka_unit_test(test_regex_table),
+        cmocka_unit_test(test_regex_dots),
         cmocka_unit_test(test_regex_details),
     };
 
