@@ -21,8 +21,9 @@ PORT ?= 8080
 
 MODULE := .libs/mod_cors.so
 ENGINE_SRC := $(wildcard src/*.c)
-SRC := mod_cors.c $(ENGINE_SRC)
-HDR := $(wildcard src/*.h)
+GLUE_SRC := mod_cors.c $(filter-out mod_cors.c,$(wildcard mod_cors_*.c))
+SRC := $(GLUE_SRC) $(ENGINE_SRC)
+HDR := $(wildcard src/*.h) mod_cors.h
 
 comma := ,
 WARNINGS := -Wall -Wextra -Werror
@@ -53,7 +54,8 @@ ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 BENCH_MS ?= 200
 
 # What lint and format look at.
-LINT_FILES = $(wildcard mod_cors.c src/*.c src/*.h tests/unit/*.c)
+LINT_FILES = $(wildcard mod_cors.c mod_cors_*.c mod_cors.h src/*.c src/*.h \
+                          tests/unit/*.c)
 LINT_C_FILES = $(filter %.c,$(LINT_FILES))
 
 # Steps of `make test`, in order; the first failure stops the run.  Later

@@ -36,7 +36,7 @@ $CLANG -shared -fPIC -g -O1 -fno-omit-frame-pointer \
     -shared-libasan -Wall -Wno-null-pointer-subtraction \
     $($APXS -q EXTRA_CPPFLAGS) -I"$($APXS -q INCLUDEDIR)" \
     $(pkg-config --cflags apr-1 apr-util-1 libpcre2-8 libpsl) -Isrc \
-    -o "$OUT/mod_cors.so" mod_cors.c src/*.c -lpcre2-8 -lpsl
+    -o "$OUT/mod_cors.so" mod_cors.c mod_cors_*.c src/*.c -lpcre2-8 -lpsl
 echo "asan: built $OUT/mod_cors.so"
 
 RUNTIME=$($CLANG -print-file-name=libclang_rt.asan-x86_64.so)

@@ -1,0 +1,103 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/*
+ * mod_cors: what the glue's files share.
+ *
+ *   mod_cors.c           module record, hooks: the request path
+ *   mod_cors_config.c    directives, per-directory create and merge
+ *   mod_cors_response.c  writing the CORS headers, logging the decision
+ *   mod_cors_sections.c  reading httpd's section structures: the one walk
+ *                        over every server and section (start-up checks,
+ *                        -D DUMP_CORS) and the preflight fast-path plan
+ *   mod_cors_status.c    counters in shared memory, server-status
+ */
+
+#ifndef MOD_CORS_H
+#define MOD_CORS_H
+
+/* Before APR: apr_general.h then defines APR_OFFSETOF with offsetof(). */
+#include <stddef.h>
+
+#include "apr_tables.h"
+
+#include "httpd.h"
+#include "http_config.h"
+
+#include "cors_policy.h"
+
+/*
+ * Log message tags.  APLOGNO() numbers belong to modules shipped with
+ * httpd, so mod_cors numbers its own, once, never reused.
+ */
+#define CORS_LOGNO(n) "CORS" #n ": "
+
+/* How much of a client's value a log line may quote, and of a reason. */
+#define CORS_LOG_QUOTE_MAX 128
+#define CORS_LOG_TEXT_MAX 512
+
+extern module AP_MODULE_DECLARE_DATA cors_module;
+
+/** Per-server state, set up once per configuration. */
+typedef struct cors_server_conf_t {
+    volatile apr_uint32_t conflict_logged;
+    /** This server's counters in shared memory (children share them). */
+    volatile apr_uint32_t *counters;
+    /**
+     * No section and no .htaccess can change this server's policy, so
+     * preflights are answered from the quick handler, before the URL is
+     * mapped to storage.
+     */
+    int fast_preflight;
+    /** A CORS directive was given in a section of this server (any kind:
+     * <Directory>, <Location>, <Files>, <If>, <Proxy>...). */
+    int sections_set;
+} cors_server_conf_t;
+
+/** The decision of one request, kept on the request the browser sent. */
+typedef struct cors_req_t {
+    /**
+     * The policy as httpd had mapped the URL when mod_cors first saw the
+     * request (translate_name, after the first location walk; or the
+     * server's, on the fast path): what an error raised before
+     * header_parser is decided with.
+     */
+    const cors_policy_t *mapped;
+    int decided;
+    const cors_policy_t *policy; /**< NULL: CORS is off for this URL */
+    cors_decision_t d;
+} cors_req_t;
+
+/* mod_cors_config.c */
+extern const command_rec cors_cmds[];
+void *cors_create_dir_config(apr_pool_t *p, char *dir);
+void *cors_merge_dir_config(apr_pool_t *p, void *basev, void *addv);
+void *cors_create_server_config(apr_pool_t *p, server_rec *s);
+
+/* mod_cors_response.c */
+const char *cors_log_clip(apr_pool_t *p, const char *s, apr_size_t max);
+void cors_log_decision(request_rec *r, const cors_req_t *st);
+void cors_log_conflict(request_rec *r, const cors_req_t *st);
+void cors_write_headers(request_rec *r, const cors_req_t *st);
+
+/* mod_cors_sections.c */
+void cors_plan_fast_preflight(server_rec *s);
+void cors_check_config(apr_pool_t *ptemp, server_rec *s);
+void cors_test_config(apr_pool_t *pconf, server_rec *s);
+
+/* mod_cors_status.c */
+void cors_count(request_rec *r, const cors_decision_t *d);
+apr_status_t cors_counters_create(apr_pool_t *pconf, server_rec *s);
+int cors_status_hook(request_rec *r, int flags);
+
+#endif /* MOD_CORS_H */

@@ -1,0 +1,358 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/*
+ * mod_cors: the directives and the per-directory configuration.  Values
+ * are parsed and checked here, once, by the engine (src/); a request only
+ * reads the merged policy.
+ */
+
+#include "mod_cors.h"
+
+#include "apr_strings.h"
+
+#include "http_log.h"
+
+/* Per-module log levels (LogLevel cors:debug) need the module index. */
+APLOG_USE_MODULE(cors);
+
+/* --------------------------------------------------------------------- */
+/* Configuration                                                          */
+
+void *cors_create_dir_config(apr_pool_t *p, char *dir)
+{
+    (void)dir;
+    return cors_policy_make(p);
+}
+
+void *cors_merge_dir_config(apr_pool_t *p, void *basev, void *addv)
+{
+    return cors_policy_merge(p, basev, addv);
+}
+
+void *cors_create_server_config(apr_pool_t *p, server_rec *s)
+{
+    (void)s;
+    return apr_pcalloc(p, sizeof(cors_server_conf_t));
+}
+
+/*
+ * Warnings are for the administrator at start-up.  An .htaccess file is
+ * read again for every request, so its warnings would flood the log: they
+ * are logged at debug level there.
+ */
+static void cors_config_warning(cmd_parms *cmd, const char *warning)
+{
+    int in_htaccess = cmd->pool != cmd->server->process->pconf;
+
+    ap_log_error(APLOG_MARK, in_htaccess ? APLOG_DEBUG : APLOG_WARNING, 0,
+                 cmd->server, CORS_LOGNO(0001) "%s: %s (%s:%d)", cmd->cmd->name,
+                 warning, cmd->directive ? cmd->directive->filename : "?",
+                 cmd->directive ? cmd->directive->line_num : 0);
+}
+
+/*
+ * A directive inside any section (<Directory>, <Location>, <Files>, <If>,
+ * <Proxy>, ...) of the main configuration means the server's policy is not
+ * the whole story for every URL: the fast path stays off for that server
+ * (and, for the main server, for every virtual host, which inherit its
+ * sections).  .htaccess files are read per request: never marked here.
+ */
+static void cors_note_section(cmd_parms *cmd)
+{
+    if (cmd->path != NULL && cmd->pool == cmd->server->process->pconf) {
+        cors_server_conf_t *sconf =
+            ap_get_module_config(cmd->server->module_config, &cors_module);
+
+        sconf->sections_set = 1;
+    }
+}
+
+/*
+ * What a single-value handler returns: NULL, or the engine's message with
+ * the directive's name in front (httpd does not add it); a warning on an
+ * accepted value goes to the log.
+ */
+static const char *cors_config_result(cmd_parms *cmd, const char *err,
+                                      const char *warning)
+{
+    if (err != NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    }
+    if (warning != NULL) {
+        cors_config_warning(cmd, warning);
+    }
+    return NULL;
+}
+
+typedef const char *(*cors_add_value_fn)(apr_pool_t *p, cors_policy_t *pol,
+                                         const char *value,
+                                         const char **warning);
+
+/*
+ * List directives take their values raw and split them here: httpd's
+ * TAKE_ARGV stops at 64 arguments without a word, and a list of 10,000
+ * origins on one line is legitimate.  Seeing every value also lets one
+ * message name every bad value, not only the first.
+ */
+static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
+                                   const char *args, cors_add_value_fn add)
+{
+    const char *errors = NULL;
+    int count = 0;
+    apr_pool_t *word_pool;
+
+    cors_note_section(cmd);
+    apr_pool_create(&word_pool, cmd->temp_pool);
+    while (*args != '\0') {
+        const char *value;
+        const char *warning = NULL;
+        const char *err;
+
+        apr_pool_clear(word_pool);
+        value = ap_getword_conf(word_pool, &args);
+        if (*value == '\0') {
+            continue;
+        }
+        count++;
+        err = add(cmd->pool, pol, value, &warning);
+        if (err != NULL) {
+            errors = errors ? apr_pstrcat(cmd->pool, errors, "; ", err, NULL)
+                            : err;
+        }
+        else if (warning != NULL) {
+            cors_config_warning(cmd, warning);
+        }
+    }
+    apr_pool_destroy(word_pool);
+    if (count == 0) {
+        return apr_psprintf(cmd->pool, "%s needs at least one value",
+                            cmd->cmd->name);
+    }
+    if (errors != NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, errors);
+    }
+    return NULL;
+}
+
+static const char *cors_add_method(apr_pool_t *p, cors_policy_t *pol,
+                                   const char *value, const char **warning)
+{
+    (void)warning;
+    return cors_policy_add_method(p, pol, value);
+}
+
+static const char *cors_add_allow_header(apr_pool_t *p, cors_policy_t *pol,
+                                         const char *value,
+                                         const char **warning)
+{
+    (void)warning;
+    return cors_policy_add_allow_header(p, pol, value);
+}
+
+static const char *cors_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
+                                          const char *value,
+                                          const char **warning)
+{
+    (void)warning;
+    return cors_policy_add_expose_header(p, pol, value);
+}
+
+static const char *set_cors_origins(cmd_parms *cmd, void *dconf,
+                                    const char *args)
+{
+    return cors_add_values(cmd, dconf, args, cors_policy_add_origin);
+}
+
+static const char *set_cors_origin_match(cmd_parms *cmd, void *dconf,
+                                         const char *arg)
+{
+    const char *warning = NULL;
+    const char *err = cors_policy_add_origin_regex(cmd->pool, dconf, arg,
+                                                   &warning);
+
+    cors_note_section(cmd);
+    return cors_config_result(cmd, err, warning);
+}
+
+static const char *set_cors_methods(cmd_parms *cmd, void *dconf,
+                                    const char *args)
+{
+    return cors_add_values(cmd, dconf, args, cors_add_method);
+}
+
+static const char *set_cors_allow_headers(cmd_parms *cmd, void *dconf,
+                                          const char *args)
+{
+    return cors_add_values(cmd, dconf, args, cors_add_allow_header);
+}
+
+static const char *set_cors_expose_headers(cmd_parms *cmd, void *dconf,
+                                           const char *args)
+{
+    return cors_add_values(cmd, dconf, args, cors_add_expose_header);
+}
+
+/*
+ * On/Off by hand rather than AP_INIT_FLAG: httpd's own message for a bad
+ * flag does not quote the value.
+ */
+static const char *cors_parse_on_off(cmd_parms *cmd, const char *arg, int *out)
+{
+    if (strcasecmp(arg, "on") == 0) {
+        *out = 1;
+    }
+    else if (strcasecmp(arg, "off") == 0) {
+        *out = 0;
+    }
+    else {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not one of: On, Off",
+                            cmd->cmd->name, arg);
+    }
+    return NULL;
+}
+
+static const char *set_cors_credentials(cmd_parms *cmd, void *dconf,
+                                        const char *arg)
+{
+    cors_policy_t *pol = dconf;
+    const char *warning;
+    int on = 0;
+    const char *err = cors_parse_on_off(cmd, arg, &on);
+
+    cors_note_section(cmd);
+    if (err != NULL) {
+        return err;
+    }
+    err = cors_policy_set_credentials(cmd->pool, pol, on);
+    if (err != NULL) {
+        return apr_psprintf(cmd->pool, "%s: '%s' cannot be used here: %s",
+                            cmd->cmd->name, arg, err);
+    }
+    if (on
+        && (warning = cors_origin_set_insecure_warning(cmd->pool,
+                                                       pol->own_origins))
+               != NULL) {
+        cors_config_warning(cmd, warning);
+    }
+    return NULL;
+}
+
+/* The On/Off directives whose only job is to store the flag. */
+static const char *set_cors_flag(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    int on = 0;
+    const char *err = cors_parse_on_off(cmd, arg, &on);
+
+    cors_note_section(cmd);
+    if (err == NULL) {
+        *(int *)((char *)dconf + (apr_size_t)cmd->info) = on;
+    }
+    return err;
+}
+
+static const char *set_cors_max_age(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    const char *warning = NULL;
+    const char *err = cors_policy_set_max_age(cmd->pool, dconf, arg, &warning);
+
+    cors_note_section(cmd);
+    return cors_config_result(cmd, err, warning);
+}
+
+typedef const char *(*cors_set_keyword_fn)(apr_pool_t *p, cors_policy_t *pol,
+                                           const char *value);
+
+static const char *cors_set_keyword(cmd_parms *cmd, cors_policy_t *pol,
+                                    const char *arg, cors_set_keyword_fn set)
+{
+    cors_note_section(cmd);
+    return cors_config_result(cmd, set(cmd->pool, pol, arg), NULL);
+}
+
+static const char *set_cors_preflight(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    return cors_set_keyword(cmd, dconf, arg, cors_policy_set_preflight);
+}
+
+static const char *set_cors_preflight_status(cmd_parms *cmd, void *dconf,
+                                             const char *arg)
+{
+    return cors_set_keyword(cmd, dconf, arg, cors_policy_set_preflight_status);
+}
+
+static const char *set_cors_upstream(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    return cors_set_keyword(cmd, dconf, arg, cors_policy_set_upstream);
+}
+
+/*
+ * Every directive is OR_FILEINFO, the class of mod_headers' Header: server
+ * config, virtual host, <Directory>, <Location>, <Files>, <If>, and
+ * .htaccess under AllowOverride FileInfo (or AllowOverrideList).
+ */
+const command_rec cors_cmds[] =
+    {AP_INIT_RAW_ARGS("CORSAllowOrigin", set_cors_origins, NULL, OR_FILEINFO,
+                      "origins allowed to make cross-origin requests "
+                      "(scheme://host[:port], https://*.example.com, "
+                      "http://localhost:*), '*', 'null' or 'none'; "
+                      "+value adds to, -value removes from the inherited "
+                      "list"),
+     AP_INIT_TAKE1("CORSAllowOriginMatch", set_cors_origin_match, NULL,
+                   OR_FILEINFO,
+                   "a PCRE2 regular expression, anchored ^...$, matched "
+                   "against the whole Origin"),
+     AP_INIT_TAKE1("CORSAllowCredentials", set_cors_credentials, NULL,
+                   OR_FILEINFO,
+                   "On to let cookies and HTTP authentication through "
+                   "(Access-Control-Allow-Credentials: true); default Off"),
+     AP_INIT_RAW_ARGS("CORSAllowMethods", set_cors_methods, NULL, OR_FILEINFO,
+                      "methods allowed in preflights (case-sensitive), or "
+                      "'*'; default GET HEAD POST"),
+     AP_INIT_RAW_ARGS("CORSAllowHeaders", set_cors_allow_headers, NULL,
+                      OR_FILEINFO,
+                      "request headers allowed in preflights, or '*' (every "
+                      "header but Authorization)"),
+     AP_INIT_RAW_ARGS("CORSExposeHeaders", set_cors_expose_headers, NULL,
+                      OR_FILEINFO,
+                      "response headers JavaScript may read, or '*'"),
+     AP_INIT_TAKE1("CORSMaxAge", set_cors_max_age, NULL, OR_FILEINFO,
+                   "seconds browsers may cache a preflight, 0-86400; "
+                   "default 7200"),
+     AP_INIT_TAKE1("CORSAllowPrivateNetwork", set_cors_flag,
+                   (void *)APR_OFFSETOF(cors_policy_t, private_network),
+                   OR_FILEINFO,
+                   "On to answer Private Network Access preflights "
+                   "(Chromium 104-141); default Off"),
+     AP_INIT_TAKE1("CORSPreflight", set_cors_preflight, NULL, OR_FILEINFO,
+                   "handle (mod_cors answers preflights) or continue (the "
+                   "handler does); default handle"),
+     AP_INIT_TAKE1("CORSPreflightStatus", set_cors_preflight_status, NULL,
+                   OR_FILEINFO,
+                   "status of an allowed preflight, 204 or 200; default 204"),
+     AP_INIT_TAKE1("CORSUpstreamHeaders", set_cors_upstream, NULL, OR_FILEINFO,
+                   "replace (mod_cors's CORS headers win) or keep (a "
+                   "response's own win); default replace"),
+     AP_INIT_TAKE1("CORSDebugHeader", set_cors_flag,
+                   (void *)APR_OFFSETOF(cors_policy_t, debug_header),
+                   OR_FILEINFO,
+                   "On to add a CORS-Debug response header with the reason "
+                   "(development only); default Off"),
+     AP_INIT_TAKE1("CORSShadow", set_cors_flag,
+                   (void *)APR_OFFSETOF(cors_policy_t, shadow), OR_FILEINFO,
+                   "On to decide and log without changing responses; "
+                   "default Off"),
+     {NULL}};
