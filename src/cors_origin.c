@@ -370,6 +370,86 @@ static int cors_host_labels_ok(const char *host, apr_size_t len)
     return 1;
 }
 
+/* Longest IPv6 address as the URL Standard writes it, with its NUL. */
+#define CORS_IPV6_TEXT_MAX 40
+
+/*
+ * The URL Standard's IPv6 serializer, which is how browsers write an
+ * origin's IPv6 host: eight pieces in lowercase hexadecimal without
+ * leading zeros, the first of the longest runs of two or more zero pieces
+ * written "::", and never a dotted quad (inet_ntop writes ::ffff:7f00:1 as
+ * ::ffff:127.0.0.1, a form no browser sends).  out holds
+ * CORS_IPV6_TEXT_MAX bytes; returns the length written.
+ */
+static apr_size_t cors_ipv6_serialize(const unsigned char addr[16], char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    int compress = -1, best = 1, i, run;
+    int ignore0 = 0;
+    char *o = out;
+
+    for (i = 0; i<8; i += run> 0 ? run : 1) {
+        for (run = 0; i + run < 8 && addr[2 * (i + run)] == 0
+                      && addr[2 * (i + run) + 1] == 0;
+             run++) {
+        }
+        if (run > best) {
+            best = run;
+            compress = i;
+        }
+    }
+    for (i = 0; i < 8; i++) {
+        unsigned piece = (unsigned)addr[2 * i] << 8 | addr[2 * i + 1];
+        int shift, started = 0;
+
+        if (ignore0 && piece == 0) {
+            continue;
+        }
+        ignore0 = 0;
+        if (i == compress) {
+            if (i == 0) {
+                *o++ = ':';
+            }
+            *o++ = ':';
+            ignore0 = 1;
+            continue;
+        }
+        for (shift = 12; shift >= 0; shift -= 4) {
+            unsigned nibble = (piece >> shift) & 0xf;
+
+            if (nibble != 0 || started || shift == 0) {
+                *o++ = hex[nibble];
+                started = 1;
+            }
+        }
+        if (i != 7) {
+            *o++ = ':';
+        }
+    }
+    *o = '\0';
+    return (apr_size_t)(o - out);
+}
+
+/*
+ * Parse the text between an IPv6 host's brackets (len bytes) and write
+ * it as the URL Standard serialises it; 0 when it is no IPv6 address.
+ */
+static apr_size_t cors_ipv6_canonical(const char *s, apr_size_t len, char *out)
+{
+    char buf[64];
+    unsigned char addr[16];
+
+    if (len == 0 || len >= sizeof(buf)) {
+        return 0;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (inet_pton(AF_INET6, buf, addr) != 1) {
+        return 0;
+    }
+    return cors_ipv6_serialize(addr, out);
+}
+
 /*
  * Fetch "ASCII serialization of an origin": scheme "://" host [":" port],
  * the host already lowercased and IDNA-encoded by the URL parser, the port
@@ -408,6 +488,18 @@ cors_origin_status_e cors_origin_parse_request(const char *value,
         if (i >= len || value[i] != ']' || i - start < 3
             || memchr(value + start, ':', i - start) == NULL) {
             return CORS_ORIGIN_MALFORMED;
+        }
+        /* Only the browser's own spelling: "[0::1]" or a dotted quad
+         * would be a second name for an address the set is keyed on. */
+        {
+            char canon[CORS_IPV6_TEXT_MAX];
+            apr_size_t n = cors_ipv6_canonical(value + start + 1, i - start - 1,
+                                               canon);
+
+            if (n == 0 || n != i - start - 1
+                || memcmp(canon, value + start + 1, n) != 0) {
+                return CORS_ORIGIN_MALFORMED;
+            }
         }
         i++;
     }
@@ -563,20 +655,19 @@ static const char *cors_origin_conf_parse(apr_pool_t *p, const char *value,
                             value);
     }
     if (*auth == '[') {
-        struct in6_addr addr;
-        char buf[INET6_ADDRSTRLEN];
+        char buf[CORS_IPV6_TEXT_MAX];
         const char *close = strchr(auth, ']');
-        char *inner;
 
         if (close == NULL) {
             return apr_psprintf(p, "'%s' has an unterminated IPv6 address",
                                 value);
         }
-        inner = apr_pstrmemdup(p, auth + 1, (apr_size_t)(close - auth - 1));
-        if (inet_pton(AF_INET6, inner, &addr) != 1
-            || inet_ntop(AF_INET6, &addr, buf, sizeof(buf)) == NULL) {
+        if (cors_ipv6_canonical(auth + 1, (apr_size_t)(close - auth - 1), buf)
+            == 0) {
             return apr_psprintf(p, "'%s' has an invalid IPv6 address '%s'",
-                                value, inner);
+                                value,
+                                apr_pstrmemdup(p, auth + 1,
+                                               (apr_size_t)(close - auth - 1)));
         }
         o->host = apr_pstrcat(p, "[", buf, "]", NULL);
         hostend = close + 1;

@@ -138,6 +138,34 @@ static const struct cors_origin_parse_case cors_origin_parse_cases[] = {
     {"IPv6 empty port", "http://[::1]:", 0, OM, NULL, NULL, 0},
     {"IPv6 without brackets", "http://::1", 0, OM, NULL, NULL, 0},
     {"port only, no host", "http://:8080", 0, OM, NULL, NULL, 0},
+    /* IPv6 hosts only as the URL Standard serialises them: any other
+     * spelling of an address never came from a browser. */
+    {"IPv6 IPv4-mapped, hex", "http://[::ffff:7f00:1]", 0, OV, "http",
+     "[::ffff:7f00:1]", 0},
+    {"IPv6 ::1:2", "http://[::1:2]", 0, OV, "http", "[::1:2]", 0},
+    {"IPv6 unspecified", "http://[::]", 0, OV, "http", "[::]", 0},
+    {"IPv6 trailing run", "http://[1::]", 0, OV, "http", "[1::]", 0},
+    {"IPv6 first of two equal runs",
+     "http://[2001:db8::1:0:0:1]:8080", 0, OV, "http", "[2001:db8::1:0:0:1]",
+     8080},
+    {"IPv6 single zero piece not compressed", "http://[1:0:1:0:1:0:1:0]", 0,
+     OV, "http", "[1:0:1:0:1:0:1:0]", 0},
+    {"IPv6 dotted quad", "http://[::ffff:127.0.0.1]", 0, OM, NULL, NULL, 0},
+    {"IPv6 IPv4-compatible dotted", "http://[::0.1.0.2]", 0, OM, NULL, NULL,
+     0},
+    {"IPv6 zeros not compressed", "http://[0:0:0:0:0:0:0:1]", 0, OM, NULL,
+     NULL, 0},
+    {"IPv6 run half compressed", "http://[0:0::1]", 0, OM, NULL, NULL, 0},
+    {"IPv6 leading zero", "http://[::01]", 0, OM, NULL, NULL, 0},
+    {"IPv6 second of two equal runs compressed",
+     "http://[2001:db8:0:0:1::1]", 0, OM, NULL, NULL, 0},
+    {"IPv6 single zero piece compressed", "http://[1:2:3:4:5:6:7::]", 0, OM,
+     NULL, NULL, 0},
+    {"IPv6 shorter run compressed", "http://[1::2:0:0:0:3]", 0, OM, NULL,
+     NULL, 0},
+    {"IPv6 not an address", "http://[::g]", 0, OM, NULL, NULL, 0},
+    {"IPv6 too many pieces", "http://[1:2:3:4:5:6:7:8:9]", 0, OM, NULL, NULL,
+     0},
 };
 
 #undef OV
@@ -165,6 +193,56 @@ static const struct cors_default_port_case cors_default_port_cases[] = {
     {"length is honoured: http cut to htt", "http", 3, 0},
     {"httpx", "httpx", 5, 0},
     {"empty", "", 0, 0},
+};
+
+/* ---- IPv6 hosts as the URL Standard serialises them ----------------- */
+
+/*
+ * Configured IPv6 origins and the one form they are stored in: the URL
+ * Standard's IPv6 serializer (https://url.spec.whatwg.org/#concept-ipv6-
+ * serializer), which is what browsers send: lowercase hexadecimal without
+ * leading zeros, the first longest run of two or more zero pieces written
+ * "::", never a dotted quad.
+ */
+struct cors_ipv6_case {
+    const char *desc;
+    const char *configured;
+    const char *normalised;
+};
+
+static const struct cors_ipv6_case cors_ipv6_cases[] = {
+    {"loopback", "http://[::1]", "http://[::1]"},
+    {"loopback, zeros written out", "http://[0:0:0:0:0:0:0:1]",
+     "http://[::1]"},
+    {"URL Standard example [0:0::1]", "https://[0:0::1]", "https://[::1]"},
+    {"unspecified", "http://[::]", "http://[::]"},
+    {"URL Standard example [1:0::]", "http://[1:0::]", "http://[1::]"},
+    {"IPv4-mapped, hex, kept", "http://[::ffff:7f00:1]",
+     "http://[::ffff:7f00:1]"},
+    {"IPv4-mapped, dotted, to hex", "http://[::ffff:127.0.0.1]",
+     "http://[::ffff:7f00:1]"},
+    {"IPv4-mapped, dotted, with port", "http://[::FFFF:127.0.0.1]:8080",
+     "http://[::ffff:7f00:1]:8080"},
+    {"::1:2 kept", "http://[::1:2]", "http://[::1:2]"},
+    {"IPv4-compatible dotted to hex", "http://[::0.1.0.2]", "http://[::1:2]"},
+    {"URL Standard example [::127.0.0.1]", "http://[::127.0.0.1]",
+     "http://[::7f00:1]"},
+    {"NAT64 with embedded IPv4", "https://[64:ff9b::192.0.2.33]",
+     "https://[64:ff9b::c000:221]"},
+    {"uppercase and leading zeros",
+     "https://[2001:0DB8:0000:0000:0000:0000:0000:0001]",
+     "https://[2001:db8::1]"},
+    {"first of two equal runs", "http://[2001:db8:0:0:1:0:0:1]",
+     "http://[2001:db8::1:0:0:1]"},
+    {"longer run wins over an earlier one", "http://[1:0:0:2:0:0:0:3]",
+     "http://[1:0:0:2::3]"},
+    {"a single zero piece is never compressed", "http://[1:2:3:4:5:6:7:0]",
+     "http://[1:2:3:4:5:6:7:0]"},
+    {"no zero at all", "http://[1:2:3:4:5:6:7:8]", "http://[1:2:3:4:5:6:7:8]"},
+    {"trailing run", "http://[1:2:3:4:5:6:0:0]", "http://[1:2:3:4:5:6::]"},
+    {"leading run", "http://[0:0:3:4:5:6:7:8]", "http://[::3:4:5:6:7:8]"},
+    {"IPv4-mapped 0.0.0.0", "http://[::ffff:0.0.0.0]", "http://[::ffff:0:0]"},
+    {"default port dropped", "https://[::1]:443", "https://[::1]"},
 };
 
 /* ---- cors_origin_set_add -------------------------------------------- */

@@ -571,6 +571,55 @@ static void test_informational(void **state)
     }
 }
 
+/* ---- IPv6 normalisation ------------------------------------------------ */
+
+/*
+ * Each configured form is stored as the URL Standard writes it, that form
+ * is what a request may carry (and it matches), and the configured
+ * spelling, when it differs, is refused in a request.
+ */
+static void test_ipv6_table(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cors_ipv6_cases); i++) {
+        const struct cors_ipv6_case *c = &cors_ipv6_cases[i];
+        cors_origin_set_t *set = cors_origin_set_make(p);
+        apr_array_header_t *arr = apr_array_make(p, 1, sizeof(const char *));
+        const char *warning = NULL;
+        const char *err = cors_origin_set_add(p, set, c->configured, 0,
+                                              &warning);
+        const cors_origins_t *o;
+        cors_origin_t parsed;
+
+        if (err != NULL) {
+            unit_fail(c->desc, "add", "refused: %s", err);
+            continue;
+        }
+        o = cors_origins_make(p, set);
+        cors_origins_describe(p, o, arr);
+        if (arr->nelts != 1) {
+            unit_fail(c->desc, "describe", "%d entries", arr->nelts);
+            continue;
+        }
+        unit_check_str(p, c->desc, "normalised", c->normalised,
+                       APR_ARRAY_IDX(arr, 0, const char *));
+        unit_check_int(c->desc, "request form parses", CORS_ORIGIN_VALID,
+                       cors_origin_parse_request(c->normalised, &parsed));
+        unit_check_int(c->desc, "request form matches", 1,
+                       cors_origins_match(o, c->normalised, &parsed));
+        if (strcmp(c->configured, c->normalised) != 0
+            && strstr(c->configured, ":443") == NULL) {
+            unit_check_int(c->desc, "configured spelling in a request",
+                           CORS_ORIGIN_MALFORMED,
+                           cors_origin_parse_request(c->configured, &parsed));
+        }
+    }
+    UNIT_END("cors_ipv6_cases");
+}
+
 /* ---- a large set ------------------------------------------------------ */
 
 static void test_large_set(void **state)
@@ -795,6 +844,7 @@ int main(void)
         cmocka_unit_test(test_check_credentials),
         cmocka_unit_test(test_describe),
         cmocka_unit_test(test_informational),
+        cmocka_unit_test(test_ipv6_table),
         cmocka_unit_test(test_large_set),
         cmocka_unit_test(test_regex_table),
         cmocka_unit_test(test_regex_dots),

