@@ -22,6 +22,7 @@
 #include "apr_strings.h"
 
 #include "http_log.h"
+#include "http_protocol.h"
 
 /* Per-module log levels (LogLevel cors:debug) need the module index. */
 APLOG_USE_MODULE(cors);
@@ -145,11 +146,19 @@ static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
     return NULL;
 }
 
+/*
+ * The engine knows the HTTP method registry; httpd knows what it and its
+ * modules registered (ap_method_register): either makes a name no typo.
+ */
 static const char *cors_add_method(apr_pool_t *p, cors_policy_t *pol,
                                    const char *value, const char **warning)
 {
-    (void)warning;
-    return cors_policy_add_method(p, pol, value);
+    const char *err = cors_policy_add_method(p, pol, value, warning);
+
+    if (*warning != NULL && ap_method_number_of(value) != M_INVALID) {
+        *warning = NULL;
+    }
+    return err;
 }
 
 static const char *cors_add_allow_header(apr_pool_t *p, cors_policy_t *pol,

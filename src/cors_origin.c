@@ -1370,7 +1370,7 @@ static int cors_regex_host_literal(const char *s, const unsigned char *kind,
  * always meant as a dot, and then matches "appxexample", a domain anyone
  * can register: that is refused.  A "." followed by a quantifier (".*",
  * ".+", ".?", ".{n}") means "any characters" on purpose, and a class
- * ("[^.]", "[a-z0-9]") says "any one character" without ambiguity; any
+ * ("[a-z0-9-]", "[^.]") says "any one character" without ambiguity; any
  * other bare "." (as in "(www.)?") is accepted with a warning.
  */
 static int cors_regex_dot_kind(const char *s, const unsigned char *kind,
@@ -1469,7 +1469,7 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
                             "which matches any character: %s, a domain "
                             "anyone can register; write '%s' (a dot is "
                             "'\\.' or '[.]'; for any one character on "
-                            "purpose, write a class such as '[^.]')",
+                            "purpose, write a class such as '[a-z0-9-]')",
                             pattern, example, escaped);
     }
     re = apr_pcalloc(p, sizeof(*re));

@@ -132,8 +132,13 @@ const char *cors_policy_set_credentials(apr_pool_t *p, cors_policy_t *pol,
 }
 
 const char *cors_policy_add_method(apr_pool_t *p, cors_policy_t *pol,
-                                   const char *value)
+                                   const char *value, const char **warning)
 {
+    const char *err = cors_method_check(p, value, warning);
+
+    if (err != NULL) {
+        return err;
+    }
     if (pol->methods == NULL) {
         pol->methods = cors_tokens_make(p, CORS_TOKENS_METHODS);
     }
@@ -539,25 +544,12 @@ const char *cors_policy_hint(apr_pool_t *p, const cors_policy_t *pol,
     return NULL;
 }
 
-/* The methods fetch() uppercases (Fetch, "normalize a method"). */
-static int cors_method_normalized_by_fetch(const char *m)
-{
-    static const char *const methods[] = {"DELETE",  "GET",  "HEAD",
-                                          "OPTIONS", "POST", "PUT"};
-    apr_size_t i;
-
-    for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-        if (strcasecmp(m, methods[i]) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /*
- * A configured method that differs only by case: fetch() uppercases only
- * DELETE, GET, HEAD, OPTIONS, POST and PUT, so "patch" stays "patch" and
- * must be configured as sent; "put" can only come from another client.
+ * A requested method that differs from a configured one only by case.
+ * fetch() uppercases DELETE, GET, HEAD, OPTIONS, POST and PUT (a lowercase
+ * spelling of those is refused in the configuration), so a request for
+ * "put" did not come from fetch(); any other name, "patch" say, is sent as
+ * the page wrote it and must be listed that way.
  */
 static const char *cors_method_hint(apr_pool_t *p, const cors_tokens_t *t,
                                     const char *m)
@@ -573,17 +565,18 @@ static const char *cors_method_hint(apr_pool_t *p, const cors_tokens_t *t,
         if (strcasecmp(c, m) != 0) {
             continue;
         }
-        if (cors_method_normalized_by_fetch(m)) {
+        if (cors_method_fetch_normalized(m) != NULL) {
             return apr_psprintf(p,
                                 "; configured: %s (methods are "
-                                "case-sensitive; fetch() would have sent "
-                                "%s, so this client is not fetch())",
+                                "case-sensitive; fetch() sends %s, so this "
+                                "request did not come from fetch())",
                                 c, c);
         }
         return apr_psprintf(p,
                             "; configured: %s (methods are case-sensitive: "
-                            "fetch() does not uppercase %s)",
-                            c, m);
+                            "fetch() does not uppercase %s; list %s too if "
+                            "pages send it so)",
+                            c, m, m);
     }
     return apr_psprintf(p, "; configured: %s",
                         t->any      ? "*"

@@ -78,7 +78,7 @@ const char *cors_policy_add_origin_regex(apr_pool_t *p, cors_policy_t *pol,
 const char *cors_policy_set_credentials(apr_pool_t *p, cors_policy_t *pol,
                                         int on);
 const char *cors_policy_add_method(apr_pool_t *p, cors_policy_t *pol,
-                                   const char *value);
+                                   const char *value, const char **warning);
 const char *cors_policy_add_allow_header(apr_pool_t *p, cors_policy_t *pol,
                                          const char *value);
 const char *cors_policy_add_expose_header(apr_pool_t *p, cors_policy_t *pol,

@@ -241,3 +241,145 @@ const char *cors_list_join(apr_pool_t *p, const apr_array_header_t *names)
     *w = '\0';
     return out;
 }
+
+/* Fetch "normalize a method": the six names fetch() uppercases. */
+static const char *const cors_fetch_normalized[] = {"DELETE",  "GET",  "HEAD",
+                                                    "OPTIONS", "POST", "PUT"};
+
+/*
+ * The IANA HTTP Method Registry (RFC 9110, PATCH of RFC 5789, WebDAV and
+ * its extensions, QUERY): every method name a server is likely to be
+ * asked for.  Compared ignoring case: "patch" is the page's own spelling of
+ * a known method, not a typo.
+ */
+static const char *const cors_known_methods[] = {"ACL",
+                                                 "BASELINE-CONTROL",
+                                                 "BIND",
+                                                 "CHECKIN",
+                                                 "CHECKOUT",
+                                                 "CONNECT",
+                                                 "COPY",
+                                                 "DELETE",
+                                                 "GET",
+                                                 "HEAD",
+                                                 "LABEL",
+                                                 "LINK",
+                                                 "LOCK",
+                                                 "MERGE",
+                                                 "MKACTIVITY",
+                                                 "MKCALENDAR",
+                                                 "MKCOL",
+                                                 "MKREDIRECTREF",
+                                                 "MKWORKSPACE",
+                                                 "MOVE",
+                                                 "OPTIONS",
+                                                 "ORDERPATCH",
+                                                 "PATCH",
+                                                 "POST",
+                                                 "PRI",
+                                                 "PROPFIND",
+                                                 "PROPPATCH",
+                                                 "PUT",
+                                                 "QUERY",
+                                                 "REBIND",
+                                                 "REPORT",
+                                                 "SEARCH",
+                                                 "TRACE",
+                                                 "UNBIND",
+                                                 "UNCHECKOUT",
+                                                 "UNLINK",
+                                                 "UNLOCK",
+                                                 "UPDATE",
+                                                 "UPDATEREDIRECTREF",
+                                                 "VERSION-CONTROL"};
+
+#define CORS_NELTS(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *cors_method_fetch_normalized(const char *m)
+{
+    apr_size_t i;
+
+    for (i = 0; i < CORS_NELTS(cors_fetch_normalized); i++) {
+        if (strcasecmp(m, cors_fetch_normalized[i]) == 0) {
+            return cors_fetch_normalized[i];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Optimal string alignment distance of two short names, ignoring case:
+ * one edit (a letter added, dropped, changed, or two neighbours swapped,
+ * as in "PSOT") makes a likely typo.  Names longer than 31 bytes: 99.
+ */
+static int cors_name_distance(const char *a, const char *b)
+{
+    apr_size_t la = strlen(a), lb = strlen(b), i, j;
+    int d[32][32];
+
+    if (la > 31 || lb > 31) {
+        return 99;
+    }
+    for (i = 0; i <= la; i++) {
+        d[i][0] = (int)i;
+    }
+    for (j = 0; j <= lb; j++) {
+        d[0][j] = (int)j;
+    }
+    for (i = 1; i <= la; i++) {
+        for (j = 1; j <= lb; j++) {
+            int cost = apr_toupper(a[i - 1]) != apr_toupper(b[j - 1]);
+            int best = d[i - 1][j - 1] + cost;
+
+            best = d[i - 1][j] + 1 < best ? d[i - 1][j] + 1 : best;
+            best = d[i][j - 1] + 1 < best ? d[i][j - 1] + 1 : best;
+            if (i > 1 && j > 1 && apr_toupper(a[i - 1]) == apr_toupper(b[j - 2])
+                && apr_toupper(a[i - 2]) == apr_toupper(b[j - 1])
+                && d[i - 2][j - 2] + 1 < best) {
+                best = d[i - 2][j - 2] + 1;
+            }
+            d[i][j] = best;
+        }
+    }
+    return d[la][lb];
+}
+
+const char *cors_method_check(apr_pool_t *p, const char *value,
+                              const char **warning)
+{
+    const char *upper = cors_method_fetch_normalized(value);
+    apr_size_t i;
+
+    *warning = NULL;
+    if (upper != NULL && strcmp(upper, value) != 0) {
+        return apr_psprintf(p,
+                            "'%s' can never match: fetch() sends this method "
+                            "as '%s' (it uppercases DELETE, GET, HEAD, "
+                            "OPTIONS, POST and PUT, and no other); write '%s'",
+                            value, upper, upper);
+    }
+    if (strcmp(value, "*") == 0 || !cors_is_token(value, strlen(value))) {
+        return NULL;
+    }
+    for (i = 0; i < CORS_NELTS(cors_known_methods); i++) {
+        if (strcasecmp(value, cors_known_methods[i]) == 0) {
+            return NULL;
+        }
+    }
+    for (i = 0; i < CORS_NELTS(cors_known_methods); i++) {
+        if (cors_name_distance(value, cors_known_methods[i]) == 1) {
+            *warning = apr_psprintf(p,
+                                    "'%s' is no method that httpd or the "
+                                    "HTTP method registry knows; did you "
+                                    "mean '%s'?",
+                                    value, cors_known_methods[i]);
+            return NULL;
+        }
+    }
+    *warning = apr_psprintf(p,
+                            "'%s' is no method that httpd or the HTTP method "
+                            "registry knows: a typo? (methods are "
+                            "case-sensitive)",
+                            value);
+    return NULL;
+}

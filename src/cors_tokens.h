@@ -45,6 +45,22 @@ cors_tokens_t *cors_tokens_make(apr_pool_t *p, cors_tokens_kind_e kind);
  */
 const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t, const char *value);
 
+/**
+ * The uppercase name when m is, in any case, one of the six methods that
+ * fetch() uppercases (DELETE, GET, HEAD, OPTIONS, POST, PUT), else NULL.
+ */
+const char *cors_method_fetch_normalized(const char *m);
+
+/**
+ * What is wrong with a configured method beyond its syntax: NULL or an
+ * error for a spelling no browser can send ("put": fetch() sends "PUT");
+ * *warning, when set, says the name is in no registry (a typo such as
+ * "PSOT", with the registered name it is one edit away from).  Names that
+ * httpd or a module registers are the caller's to exempt.
+ */
+const char *cors_method_check(apr_pool_t *p, const char *value,
+                              const char **warning);
+
 /** Whether s (RFC 9110 token, len bytes) is in the list; "*" not applied. */
 int cors_tokens_has(const cors_tokens_t *t, const char *s, apr_size_t len);
 

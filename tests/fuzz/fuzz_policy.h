@@ -61,7 +61,7 @@ static const char *fuzz_policy_line(apr_pool_t *p, cors_policy_t *pol,
                 err = cors_policy_add_origin(p, pol, v, &warning);
             }
             else if (!strcmp(name, "methods")) {
-                err = cors_policy_add_method(p, pol, v);
+                err = cors_policy_add_method(p, pol, v, &warning);
             }
             else if (!strcmp(name, "headers")) {
                 err = cors_policy_add_allow_header(p, pol, v);

@@ -245,7 +245,7 @@ MATCH_ERRORS = [
       "two host characters, which matches any character: 'app.example' "
       "also matches 'appxexample', a domain anyone can register; write "
       r"'^https://app\.example\.com$' (a dot is '\.' or '[.]'; for any "
-      "one character on purpose, write a class such as '[^.]')"], []),
+      "one character on purpose, write a class such as '[a-z0-9-]')"], []),
     ("host-dot-ipv4", r"CORSAllowOriginMatch ^http://127.0.0.1:[0-9]+$",
      ["CORSAllowOriginMatch", r"'^http://127\.0\.0\.1:[0-9]+$'"], []),
 ]
@@ -265,6 +265,13 @@ VALUE_ERRORS = [
      ["CORSPreflight", "foo"], [("handle",), ("continue",)]),
     ("upstream-foo", "CORSUpstreamHeaders foo",
      ["CORSUpstreamHeaders", "foo"], [("replace",), ("keep",)]),
+    # fetch() uppercases DELETE, GET, HEAD, OPTIONS, POST and PUT: a
+    # lowercase spelling of those can never match a browser's preflight
+    ("methods-lowercase", "CORSAllowMethods get put Delete",
+     ["CORSAllowMethods: 'get' can never match: fetch() sends this method "
+      "as 'GET' (it uppercases DELETE, GET, HEAD, OPTIONS, POST and PUT, "
+      "and no other); write 'GET'", "'put'", "write 'PUT'", "'Delete'",
+      "write 'DELETE'"], []),
     ("method-comma", "CORSAllowMethods GET,POST",
      ["CORSAllowMethods", "GET,POST"], []),
     ("method-space", 'CORSAllowMethods "BAD METHOD"',
@@ -285,6 +292,28 @@ VALUE_ERRORS = [
      ["CORSAllowPrivateNetwork"], []),
     ("origin-empty", "CORSAllowOrigin", ["CORSAllowOrigin"], []),
 ]
+
+
+class TestMethodWarnings:
+    """A method name in no registry is accepted with a start-up warning that
+    proposes the registered name one edit away."""
+
+    # PSOT: a CORS0001 warning naming the directive, the value and POST
+    def test_cors_100_35(self, cors_env):
+        rc, out = check(cors_env, "CORSAllowOrigin https://a.example\n"
+                        "CORSAllowMethods PUT PSOT")
+        assert rc == 0, out
+        w = [ln for ln in out.splitlines() if "CORS0001" in ln]
+        assert len(w) == 1, out
+        assert "CORSAllowMethods: 'PSOT' is no method that httpd or the " \
+            "HTTP method registry knows; did you mean 'POST'?" in w[0], w
+
+    # registered methods, WebDAV's and a page's own lowercase patch: quiet
+    def test_cors_100_36(self, cors_env):
+        rc, out = check(cors_env, "CORSAllowOrigin https://a.example\n"
+                        "CORSAllowMethods PATCH patch PROPFIND MKCOL QUERY")
+        assert rc == 0, out
+        assert "CORS0001" not in out, out
 
 
 class TestOtherDirectiveErrors:

@@ -253,6 +253,8 @@ class TestReasonLog:
         assert "method %s not allowed" % method in ln, ln
         assert "configured: %s" % configured in ln, ln
         assert "does not uppercase %s" % method not in ln, ln
+        assert "fetch() sends %s, so this request did not come from " \
+            "fetch()" % configured in ln, ln
 
     # an unlisted method: the configured list is named, no case hint
     def test_cors_700_04(self, cors_env):

@@ -80,7 +80,7 @@ static cors_policy_t *exact_policy(apr_pool_t *p, int n)
     }
     err = cors_policy_add_allow_header(p, pol, "x-foo");
     if (err == NULL) {
-        err = cors_policy_add_method(p, pol, "PUT");
+        err = cors_policy_add_method(p, pol, "PUT", &warning);
     }
     if (err != NULL) {
         die("setup", err);

@@ -648,7 +648,7 @@ static const struct cors_regex_case cors_regex_cases[] = {
 };
 
 /*
- * Bare dots in CORSAllowOriginMatch (docs/behaviour.md section 1): a '.'
+ * Bare dots in CORSAllowOriginMatch (docs/behaviour.md §1): a '.'
  * between two literal host characters is refused and the message shows
  * the escaped pattern; a '.' followed by a quantifier means any characters
  * on purpose; another bare '.' is accepted with a warning.

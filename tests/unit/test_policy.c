@@ -52,7 +52,7 @@ static const char *apply_line(apr_pool_t *p, cors_policy_t *pol,
                 err = cors_policy_add_origin(p, pol, v, &warning);
             }
             else if (!strcmp(name, "methods")) {
-                err = cors_policy_add_method(p, pol, v);
+                err = cors_policy_add_method(p, pol, v, &warning);
             }
             else if (!strcmp(name, "headers")) {
                 err = cors_policy_add_allow_header(p, pol, v);

@@ -113,6 +113,33 @@ static void test_tokens_add_table(void **state)
     UNIT_END("cors_tokens_add_cases");
 }
 
+static void test_method_check_table(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cors_method_check_cases); i++) {
+        const struct cors_method_check_case *c = &cors_method_check_cases[i];
+        const char *warning = NULL;
+        const char *err = cors_method_check(p, c->value, &warning);
+        const char *msg = err != NULL ? err : warning;
+        int got = err != NULL ? M_REFUSED : warning != NULL ? M_WARNS : M_OK;
+
+        unit_check_int(c->desc, "outcome", c->outcome, got);
+        if (msg != NULL && strstr(msg, c->value) == NULL) {
+            unit_fail(c->desc, "message", "does not name %s: %s",
+                      unit_show(p, c->value), unit_show(p, msg));
+        }
+        if (c->suggest != NULL
+            && (msg == NULL || strstr(msg, c->suggest) == NULL)) {
+            unit_fail(c->desc, "message", "expected it to propose %s, got %s",
+                      c->suggest, unit_show(p, msg));
+        }
+    }
+    UNIT_END("cors_method_check_cases");
+}
+
 /* cors_tokens_has looks at len bytes only, and "*" is not applied. */
 static void test_tokens_has_details(void **state)
 {
@@ -320,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_is_token_table),
         cmocka_unit_test(test_is_token_byte_sweep),
         cmocka_unit_test(test_tokens_add_table),
+        cmocka_unit_test(test_method_check_table),
         cmocka_unit_test(test_tokens_has_details),
         cmocka_unit_test(test_list_join),
         cmocka_unit_test(test_acrh_table),
