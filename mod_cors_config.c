@@ -364,4 +364,10 @@ const command_rec cors_cmds[] =
                    (void *)APR_OFFSETOF(cors_policy_t, shadow), OR_FILEINFO,
                    "On to decide and log without changing responses; "
                    "default Off"),
+     AP_INIT_TAKE1("CORSTimingAllowOrigin", set_cors_flag,
+                   (void *)APR_OFFSETOF(cors_policy_t, timing_allow_origin),
+                   OR_FILEINFO,
+                   "On to add Timing-Allow-Origin, with the value of "
+                   "Access-Control-Allow-Origin, to allowed responses; "
+                   "default Off"),
      {NULL}};

@@ -100,22 +100,30 @@ void cors_log_conflict(request_rec *r, const cors_req_t *st)
 /* --------------------------------------------------------------------- */
 /* Writing the headers                                                    */
 
-static int cors_is_access_control(const char *key)
+/*
+ * The headers mod_cors owns in a response: every Access-Control-*, and
+ * Timing-Allow-Origin where CORSTimingAllowOrigin makes it mod_cors's
+ * (with it Off, a Timing-Allow-Origin set by hand is left alone).
+ */
+static int cors_owned_header(const char *key, int timing)
 {
-    return strncasecmp(key, "Access-Control-", 15) == 0;
+    /* The first byte rules out nearly every header cheaply. */
+    if (key[0] == 'A' || key[0] == 'a') {
+        return strncasecmp(key, "Access-Control-", 15) == 0;
+    }
+    return timing && (key[0] == 'T' || key[0] == 't')
+           && strcasecmp(key, "Timing-Allow-Origin") == 0;
 }
 
-/* Drop every Access-Control-* a generator set: backend, CGI, mod_headers. */
-static void cors_unset_access_control(apr_table_t *t)
+/* Drop the CORS headers a generator set: backend, CGI, mod_headers. */
+static void cors_unset_owned(apr_table_t *t, int timing)
 {
     const apr_array_header_t *arr = apr_table_elts(t);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
     int i;
 
     for (i = 0; i < arr->nelts; i++) {
-        /* The first byte rules out nearly every header cheaply. */
-        if (e[i].key != NULL && (e[i].key[0] == 'A' || e[i].key[0] == 'a')
-            && cors_is_access_control(e[i].key)) {
+        if (e[i].key != NULL && cors_owned_header(e[i].key, timing)) {
             /* unset compacts the table: start again from here */
             apr_table_unset(t, e[i].key);
             i--;
@@ -210,9 +218,19 @@ static const cors_header_field_t cors_fields[] = {
     {"Access-Control-Max-Age", APR_OFFSETOF(cors_decision_t, max_age)},
     {"Access-Control-Allow-Private-Network",
      APR_OFFSETOF(cors_decision_t, allow_private_network)},
+    /* Last: written and compared only under CORSTimingAllowOrigin On. */
+    {"Timing-Allow-Origin", APR_OFFSETOF(cors_decision_t, timing_allow_origin)},
 };
 
-#define CORS_NFIELDS (sizeof(cors_fields) / sizeof(cors_fields[0]))
+#define CORS_NFIELDS_ALL (sizeof(cors_fields) / sizeof(cors_fields[0]))
+
+/* How many of cors_fields a policy owns: Timing-Allow-Origin only when
+ * CORSTimingAllowOrigin is On. */
+static apr_size_t cors_nfields(const cors_policy_t *pol)
+{
+    return cors_policy_timing_allow_origin(pol) ? CORS_NFIELDS_ALL
+                                                : CORS_NFIELDS_ALL - 1;
+}
 
 static const char *cors_field_value(const cors_decision_t *d, apr_size_t i)
 {
@@ -233,9 +251,9 @@ static const char *cors_response_header(request_rec *r, const char *name)
 static void cors_shadow_compare(request_rec *r, const cors_req_t *st)
 {
     const char *diff = NULL;
-    apr_size_t i;
+    apr_size_t i, n = cors_nfields(st->policy);
 
-    for (i = 0; i < CORS_NFIELDS; i++) {
+    for (i = 0; i < n; i++) {
         const char *ours = cors_field_value(&st->d, i);
         const char *theirs = cors_response_header(r, cors_fields[i].name);
 
@@ -264,7 +282,8 @@ static void cors_shadow_compare(request_rec *r, const cors_req_t *st)
 void cors_write_headers(request_rec *r, const cors_req_t *st)
 {
     const cors_decision_t *d = &st->d;
-    apr_size_t i;
+    int timing = cors_policy_timing_allow_origin(st->policy);
+    apr_size_t i, n = cors_nfields(st->policy);
 
     if (d->env != NULL) {
         apr_table_setn(r->subprocess_env, "CORS", d->env);
@@ -275,9 +294,9 @@ void cors_write_headers(request_rec *r, const cors_req_t *st)
     }
     if (cors_policy_upstream_mode(st->policy) != CORS_UPSTREAM_KEEP
         || cors_response_header(r, "Access-Control-Allow-Origin") == NULL) {
-        cors_unset_access_control(r->headers_out);
-        cors_unset_access_control(r->err_headers_out);
-        for (i = 0; i < CORS_NFIELDS; i++) {
+        cors_unset_owned(r->headers_out, timing);
+        cors_unset_owned(r->err_headers_out, timing);
+        for (i = 0; i < n; i++) {
             const char *v = cors_field_value(d, i);
 
             if (v != NULL) {

@@ -39,6 +39,7 @@ cors_policy_t *cors_policy_make(apr_pool_t *p)
     pol->upstream = CORS_UNSET;
     pol->debug_header = CORS_UNSET;
     pol->shadow = CORS_UNSET;
+    pol->timing_allow_origin = CORS_UNSET;
     return pol;
 }
 
@@ -66,6 +67,7 @@ cors_policy_t *cors_policy_merge(apr_pool_t *p, const cors_policy_t *base,
     pol->upstream = CORS_MERGE_INT(upstream);
     pol->debug_header = CORS_MERGE_INT(debug_header);
     pol->shadow = CORS_MERGE_INT(shadow);
+    pol->timing_allow_origin = CORS_MERGE_INT(timing_allow_origin);
     return pol;
 }
 
@@ -263,7 +265,8 @@ int cors_policy_is_empty(const cors_policy_t *pol)
            && pol->credentials == CORS_UNSET && pol->max_age == CORS_UNSET
            && pol->private_network == CORS_UNSET && pol->preflight == CORS_UNSET
            && pol->preflight_status == CORS_UNSET && pol->upstream == CORS_UNSET
-           && pol->debug_header == CORS_UNSET && pol->shadow == CORS_UNSET;
+           && pol->debug_header == CORS_UNSET && pol->shadow == CORS_UNSET
+           && pol->timing_allow_origin == CORS_UNSET;
 }
 
 static const char *cors_on_off(int on)
@@ -303,6 +306,7 @@ const char *cors_policy_describe(apr_pool_t *p, const cors_policy_t *pol,
                         "%smax-age: %s\n"
                         "%spreflight: %s, status %d\n"
                         "%supstream headers: %s\n"
+                        "%stiming-allow-origin: %s\n"
                         "%sprivate network: %s, debug header: %s, shadow: %s\n",
                         indent, cors_policy_enabled(pol) ? "on" : "off",
                         conflict ? ", FAILS CLOSED: " : "",
@@ -325,6 +329,8 @@ const char *cors_policy_describe(apr_pool_t *p, const cors_policy_t *pol,
                         cors_policy_upstream_mode(pol) == CORS_UPSTREAM_KEEP
                             ? "keep"
                             : "replace",
+                        indent,
+                        cors_on_off(cors_policy_timing_allow_origin(pol)),
                         indent, cors_on_off(cors_policy_private_network(pol)),
                         cors_on_off(cors_policy_debug_header(pol)),
                         cors_on_off(cors_policy_shadow(pol)));
@@ -364,6 +370,11 @@ int cors_policy_shadow(const cors_policy_t *pol)
 int cors_policy_private_network(const cors_policy_t *pol)
 {
     return pol->private_network == 1;
+}
+
+int cors_policy_timing_allow_origin(const cors_policy_t *pol)
+{
+    return pol->timing_allow_origin == 1;
 }
 
 const char *cors_policy_conflict(apr_pool_t *p, const cors_policy_t *pol)
@@ -752,5 +763,11 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
     }
     if (d->allow_origin != NULL && pol->expose_headers != NULL) {
         d->expose_headers = pol->expose_headers->joined;
+    }
+    /* Resource Timing's timing-allow check takes the same origin (or "*")
+     * as the CORS check: the value is ACAO's, so it varies exactly as ACAO
+     * does and needs no Vary of its own. */
+    if (d->allow_origin != NULL && cors_policy_timing_allow_origin(pol)) {
+        d->timing_allow_origin = d->allow_origin;
     }
 }

@@ -55,6 +55,7 @@ typedef struct cors_policy_t {
     int upstream; /**< cors_upstream_mode_e */
     int debug_header;
     int shadow;
+    int timing_allow_origin;
 } cors_policy_t;
 
 /** A policy with every field unset. */
@@ -121,6 +122,7 @@ int cors_policy_upstream_mode(const cors_policy_t *pol);
 int cors_policy_debug_header(const cors_policy_t *pol);
 int cors_policy_shadow(const cors_policy_t *pol);
 int cors_policy_private_network(const cors_policy_t *pol);
+int cors_policy_timing_allow_origin(const cors_policy_t *pol);
 
 /** The CORS headers of one request, as received. */
 typedef struct cors_request_t {
@@ -168,6 +170,9 @@ typedef struct cors_decision_t {
     const char *allow_headers;
     const char *max_age;
     const char *allow_private_network;
+    /** Timing-Allow-Origin (CORSTimingAllowOrigin On): an allowed actual
+     * response's Access-Control-Allow-Origin value, or NULL. */
+    const char *timing_allow_origin;
     const char *vary; /**< tokens to merge into Vary, or NULL */
     int status;       /**< preflight: status to answer with */
 } cors_decision_t;

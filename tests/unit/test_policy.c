@@ -796,6 +796,61 @@ static void test_reason_text(void **state)
     UNIT_END("cors_reason_text");
 }
 
+/*
+ * CORSTimingAllowOrigin (docs/behaviour.md §8): an allowed actual response
+ * gets Timing-Allow-Origin with ACAO's value; refusals, preflights, Off
+ * and an Off child get none.
+ */
+static void test_timing_allow_origin(void **state)
+{
+    apr_pool_t *p = *state;
+    cors_policy_t *exact = build_policy(p, "P_A", P_A);
+    cors_policy_t *any = build_policy(p, "P_STAR", P_STAR);
+    cors_policy_t *off = cors_policy_make(p);
+    static const struct {
+        const char *method, *origin, *acrm, *want_star, *want_exact;
+    } cases[] = {
+        {"GET", "https://a.example", NULL, "*", "https://a.example"},
+        {"POST", "https://a.example", NULL, "*", "https://a.example"},
+        {"GET", "https://evil.example", NULL, "*", NULL},
+        {"GET", "HTTPS://A.EXAMPLE", NULL, "*", NULL},
+        {"GET", NULL, NULL, "*", NULL},
+        {"OPTIONS", "https://a.example", "GET", NULL, NULL},
+    };
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    if (exact != NULL && any != NULL) {
+        exact->timing_allow_origin = any->timing_allow_origin = 1;
+        off->timing_allow_origin = 0;
+        for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+            cors_request_t in = {cases[i].method, cases[i].origin,
+                                 cases[i].acrm, NULL, NULL};
+            const char *desc = apr_psprintf(p, "TAO %s %s", cases[i].method,
+                                            unit_show(p, cases[i].origin));
+            cors_decision_t d;
+
+            cors_policy_decide(p, exact, &in, &d);
+            unit_check_str(p, desc, "exact", cases[i].want_exact,
+                           d.timing_allow_origin);
+            unit_check_str(p, desc, "exact = ACAO", d.allow_origin,
+                           cases[i].want_exact ? d.timing_allow_origin
+                                               : d.allow_origin);
+            cors_policy_decide(p, any, &in, &d);
+            unit_check_str(p, desc, "star", cases[i].want_star,
+                           d.timing_allow_origin);
+            cors_policy_decide(p, cors_policy_merge(p, exact, off), &in, &d);
+            unit_check_str(p, desc, "child Off", NULL, d.timing_allow_origin);
+        }
+        unit_check_int("TAO merge", "inherited", 1,
+                       cors_policy_timing_allow_origin(
+                           cors_policy_merge(p, exact, cors_policy_make(p))));
+        unit_check_int("TAO default", "off", 0,
+                       cors_policy_timing_allow_origin(cors_policy_make(p)));
+    }
+    UNIT_END("Timing-Allow-Origin");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -810,6 +865,7 @@ int main(void)
         cmocka_unit_test(test_decide_adversarial),
         cmocka_unit_test(test_decide_pure),
         cmocka_unit_test(test_reason_text),
+        cmocka_unit_test(test_timing_allow_origin),
     };
 
     return cmocka_run_group_tests_name("cors_policy", tests, unit_setup,
