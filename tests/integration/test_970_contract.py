@@ -26,11 +26,14 @@ SECTIONS = {
     8: "Timing-Allow-Origin",
 }
 
-# Written so that this file does not match itself.
+# The external contract by name; the word issue followed by a number (with
+# or without a hash sign); a hash sign and a number on its own, as trackers
+# write them, but not a CSS colour.  Written so that this file does not
+# match itself.
 OUTSIDE = re.compile("|".join([
-    r"\bSPEC\b",                         # the external contract, by name
-    r"\b[Ii]ssues? #?[0-9]+",            # "issue 13", "issues 4", "issue #4"
-    r"(?:^|[\s(\[])#[0-9]+\b(?![;0-9a-fA-F])",  # "#13", "(#13)"; not #222;
+    r"\bSPEC\b",
+    r"\b[Ii]ssues? #?[0-9]+",
+    r"(?:^|[\s(\[])#[0-9]+\b(?![;0-9a-fA-F])",
 ]))
 CITATION = re.compile(r"behaviour\.md\s+§\s*([0-9]+)")
 
