@@ -79,6 +79,8 @@ DOCS = {
     "b/cache/echo.cgi": ECHO_CGI,
     "b/nocache/echo.cgi": ECHO_CGI,
     "b/wild/data.json": '{"scope": "wild"}\n',
+    "b/timing/data.json": '{"scope": "timing"}\n',
+    "b/notiming/data.json": '{"scope": "notiming"}\n',
     "b/errpages/404.json": '{"error": "no such item", "from": '
                            '"ErrorDocument"}\n',
 }
@@ -188,6 +190,15 @@ Redirect gone /b/errdoc/gone
 
 <Location "/b/wild/">
     CORSAllowOrigin http://*.preview.test:{wild}
+</Location>
+
+# Resource Timing: detailed timings for the allowed origin only
+<Location "/b/timing/">
+    CORSAllowOrigin {page_origin}
+    CORSTimingAllowOrigin On
+</Location>
+<Location "/b/notiming/">
+    CORSAllowOrigin {page_origin}
 </Location>
 """
 
