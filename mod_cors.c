@@ -354,6 +354,7 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return OK;
     }
     cors_counters_create(pconf, s);
+    cors_config_log_warnings(pconf);
     cors_check_config(ptemp, s);
     return OK;
 }

@@ -83,6 +83,9 @@ extern const command_rec cors_cmds[];
 void *cors_create_dir_config(apr_pool_t *p, char *dir);
 void *cors_merge_dir_config(apr_pool_t *p, void *basev, void *addv);
 void *cors_create_server_config(apr_pool_t *p, server_rec *s);
+/** Log, once the error logs are open, the warnings kept while the
+ * configuration was read. */
+void cors_config_log_warnings(apr_pool_t *pconf);
 
 /* mod_cors_response.c */
 const char *cors_log_clip(apr_pool_t *p, const char *s, apr_size_t max);
@@ -94,6 +97,8 @@ void cors_write_headers(request_rec *r, const cors_req_t *st);
 void cors_plan_fast_preflight(server_rec *s);
 void cors_check_config(apr_pool_t *ptemp, server_rec *s);
 void cors_test_config(apr_pool_t *pconf, server_rec *s);
+/** A server named as `apache2ctl -S` names it. */
+const char *cors_server_label(apr_pool_t *p, server_rec *s);
 
 /* mod_cors_status.c */
 void cors_count(request_rec *r, const cors_decision_t *d);

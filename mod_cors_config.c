@@ -21,6 +21,7 @@
 
 #include "apr_strings.h"
 
+#include "http_core.h"
 #include "http_log.h"
 #include "http_protocol.h"
 
@@ -51,15 +52,66 @@ void *cors_create_server_config(apr_pool_t *p, server_rec *s)
  * Warnings are for the administrator at start-up.  An .htaccess file is
  * read again for every request, so its warnings would flood the log: they
  * are logged at debug level there.
+ *
+ * While the configuration is read, a virtual host's server_rec has no
+ * error log open and no log level yet: a warning logged on it would be
+ * lost, and most sites live in a <VirtualHost>.  So, wherever the
+ * directive stands:
+ * - on the first reading (`apache2ctl configtest`, the first pass of a
+ *   start), the warning goes to stderr at once, with no server, which is
+ *   the administrator's terminal;
+ * - on the reading httpd serves with (the second pass of a start, every
+ *   restart), it is kept on the configuration pool and logged by
+ *   post_config on the directive's server, once the error logs are open.
  */
+#define CORS_WARNINGS_KEY "cors_config_warnings"
+
+typedef struct cors_warning_t {
+    server_rec *s;
+    const char *text;
+} cors_warning_t;
+
 static void cors_config_warning(cmd_parms *cmd, const char *warning)
 {
-    int in_htaccess = cmd->pool != cmd->server->process->pconf;
+    apr_pool_t *pconf = cmd->server->process->pconf;
+    const char *text;
+    apr_array_header_t *kept = NULL;
 
-    ap_log_error(APLOG_MARK, in_htaccess ? APLOG_DEBUG : APLOG_WARNING, 0,
-                 cmd->server, CORS_LOGNO(0001) "%s: %s (%s:%d)", cmd->cmd->name,
-                 warning, cmd->directive ? cmd->directive->filename : "?",
-                 cmd->directive ? cmd->directive->line_num : 0);
+    if (cmd->pool != pconf) {
+        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, cmd->server,
+                     CORS_LOGNO(0001) "%s: %s (%s:%d)", cmd->cmd->name, warning,
+                     cmd->directive ? cmd->directive->filename : "?",
+                     cmd->directive ? cmd->directive->line_num : 0);
+        return;
+    }
+    text = apr_psprintf(cmd->pool, CORS_LOGNO(0001) "%s: %s (%s:%d)",
+                        cmd->cmd->name, warning,
+                        cmd->directive ? cmd->directive->filename : "?",
+                        cmd->directive ? cmd->directive->line_num : 0);
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, NULL, "%s", text);
+        return;
+    }
+    apr_pool_userdata_get((void **)&kept, CORS_WARNINGS_KEY, pconf);
+    if (kept == NULL) {
+        kept = apr_array_make(pconf, 4, sizeof(cors_warning_t));
+        apr_pool_userdata_setn(kept, CORS_WARNINGS_KEY, NULL, pconf);
+    }
+    APR_ARRAY_PUSH(kept, cors_warning_t).s = cmd->server;
+    APR_ARRAY_IDX(kept, kept->nelts - 1, cors_warning_t).text = text;
+}
+
+void cors_config_log_warnings(apr_pool_t *pconf)
+{
+    apr_array_header_t *kept = NULL;
+    int i;
+
+    apr_pool_userdata_get((void **)&kept, CORS_WARNINGS_KEY, pconf);
+    for (i = 0; kept != NULL && i < kept->nelts; i++) {
+        const cors_warning_t *w = &APR_ARRAY_IDX(kept, i, cors_warning_t);
+
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, w->s, "%s", w->text);
+    }
 }
 
 /*

@@ -154,6 +154,31 @@ static const char *cors_server_name(apr_pool_t *p, server_rec *s)
                         (unsigned)s->defn_line_number);
 }
 
+/*
+ * A server as `apache2ctl -S` names it: "www.example.com:443
+ * (/etc/apache2/sites-enabled/site.conf:1)" for a virtual host, "name
+ * (main server)" for the main one.  Two virtual hosts on one address are
+ * told apart by their name, port, and where they are defined.
+ */
+const char *cors_server_label(apr_pool_t *p, server_rec *s)
+{
+    const char *name = s->server_hostname ? s->server_hostname : "*";
+    apr_port_t port = s->port;
+
+    if (s->defn_name == NULL) {
+        return apr_pstrcat(p, name, " (main server)", NULL);
+    }
+    if (port == 0 && s->addrs != NULL) {
+        port = s->addrs->host_port;
+    }
+    if (port != 0) {
+        return apr_psprintf(p, "%s:%u (%s:%u)", name, (unsigned)port,
+                            s->defn_name, (unsigned)s->defn_line_number);
+    }
+    return apr_psprintf(p, "%s (%s:%u)", name, s->defn_name,
+                        (unsigned)s->defn_line_number);
+}
+
 static void cors_dump_scope(apr_pool_t *p, const cors_scope_t *scope,
                             void *baton)
 {
@@ -182,7 +207,9 @@ static void cors_dump_scope(apr_pool_t *p, const cors_scope_t *scope,
 /*
  * Combinations that arise only from merging are checked per request and
  * fail closed there; say so at start-up too, for every scope the
- * configuration file shows, instead of at the first request.
+ * configuration file shows, instead of at the first request.  baton is
+ * non-NULL under `apache2ctl configtest`: no error log is open then, and a
+ * virtual host's server_rec would swallow the line, so it goes to stderr.
  */
 static void cors_check_scope(apr_pool_t *p, const cors_scope_t *scope,
                              void *baton)
@@ -194,12 +221,13 @@ static void cors_check_scope(apr_pool_t *p, const cors_scope_t *scope,
                             : cors_server_name(p, scope->s);
     const char *conflict, *insecure;
 
-    (void)baton;
+    server_rec *log_s = baton != NULL ? NULL : scope->s;
+
     if (!cors_policy_enabled(pol)) {
         return;
     }
     if ((conflict = cors_policy_conflict(p, pol)) != NULL) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, scope->s,
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, log_s,
                      CORS_LOGNO(0001) "%s: %s; CORS fails closed there (no "
                                       "CORS headers)",
                      where, conflict);
@@ -207,7 +235,7 @@ static void cors_check_scope(apr_pool_t *p, const cors_scope_t *scope,
     /* The same section was warned about when its directives were read. */
     if (cors_policy_credentials(pol) && scope->own->credentials != 1
         && (insecure = cors_origins_insecure(pol->origins)) != NULL) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, scope->s,
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, log_s,
                      CORS_LOGNO(0001) "%s: '%s' is served over plain http "
                                       "and inherits CORSAllowCredentials On: "
                                       "anyone on that page's network can "
@@ -221,7 +249,7 @@ void cors_test_config(apr_pool_t *pconf, server_rec *s)
     apr_pool_t *p;
 
     apr_pool_create(&p, pconf);
-    cors_walk(p, s, cors_check_scope, NULL);
+    cors_walk(p, s, cors_check_scope, (void *)"stderr");
     if (ap_exists_config_define("DUMP_CORS")) {
         /* Like -D DUMP_VHOSTS. */
         printf("CORS policies (each section merged over its server's; "

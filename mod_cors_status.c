@@ -123,10 +123,7 @@ int cors_status_hook(request_rec *r, int flags)
     for (s = ap_server_conf; s != NULL; s = s->next) {
         cors_server_conf_t *sconf = ap_get_module_config(s->module_config,
                                                          &cors_module);
-        const char *name = s->port ? apr_psprintf(r->pool, "%s:%u",
-                                                  s->server_hostname,
-                                                  (unsigned)s->port)
-                                   : s->server_hostname;
+        const char *name = cors_server_label(r->pool, s);
 
         if (sconf->counters == NULL) {
             continue;

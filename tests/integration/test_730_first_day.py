@@ -1,0 +1,263 @@
+"""docs/behaviour.md §5, §6: what an administrator meets on a first day
+with a Debian-style configuration.
+
+- Start-up warnings (CORS0001) reach `apache2 -t` and the error log
+  wherever the directive stands: the main server, a <VirtualHost> in a
+  sites-available file, a section inside it; also the warnings that only
+  merging reveals (credentials from the virtual host, `*` in a section).
+- server-status names every virtual host as `apache2ctl -S` does: name,
+  port and where it is defined, so that two hosts on one address differ.
+"""
+
+import http.client
+import os
+import re
+import time
+
+import pytest
+
+from harness.conf import CorsConf
+from harness.env import APACHE_MODULES
+
+APP = "https://app.example.com"
+
+
+def cors_warnings(text):
+    return [ln for ln in text.splitlines() if "CORS0001" in ln]
+
+
+def site_file(env, name, text):
+    """conf/sites-available/NAME.conf, enabled by a symlink in
+    conf/sites-enabled, as a2ensite does; returns the path httpd reads it
+    by (the link's)."""
+    avail = os.path.join(env.conf_dir, "sites-available", name + ".conf")
+    enabled_dir = os.path.join(env.conf_dir, "sites-enabled")
+    env.write_file(avail, text)
+    os.makedirs(enabled_dir, exist_ok=True)
+    link = os.path.join(enabled_dir, name + ".conf")
+    if os.path.lexists(link):
+        os.unlink(link)
+    os.symlink(avail, link)
+    return link
+
+
+def include_sites(env):
+    return 'IncludeOptional "%s/sites-enabled/*.conf"\n' % env.conf_dir
+
+
+def site_conf(env, body):
+    """A virtual host as a Debian site file has it."""
+    return "\n".join([
+        "<VirtualHost 127.0.0.1:%d>" % env.port,
+        "    ServerName www.example.com",
+        '    DocumentRoot "%s"' % env.htdocs,
+    ] + ["    " + ln for ln in body] + ["</VirtualHost>", ""])
+
+
+# The site of the first day: warnings in a <Location> and at the level of
+# the virtual host.
+SITE_BODY = [
+    "CORSMaxAge 9000",
+    '<Location "/api/">',
+    "    CORSAllowOrigin null https://*.github.io",
+    "    CORSMaxAge 10000",
+    "</Location>",
+]
+# (line in the site file, what the warning says)
+SITE_WARNINGS = [
+    (4, "CORSMaxAge: 9000"),
+    (6, "'null' is allowed"),
+    (6, "public suffix 'github.io'"),
+    (7, "CORSMaxAge: 10000"),
+]
+
+
+# ---- 1. warnings inside <VirtualHost> ----------------------------------
+
+class TestVhostWarnings:
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _disable_site(self, cors_env):
+        yield
+        link = os.path.join(cors_env.conf_dir, "sites-enabled",
+                            "first-day.conf")
+        if os.path.lexists(link):
+            os.unlink(link)
+
+    # `apache2 -t` prints every warning of a site file, with file and line
+    def test_cors_730_01(self, cors_env):
+        path = site_file(cors_env, "first-day", site_conf(cors_env,
+                                                          SITE_BODY))
+        rc, out = cors_env.check_config(include_sites(cors_env))
+        assert rc == 0, out
+        w = cors_warnings(out)
+        for line, what in SITE_WARNINGS:
+            hits = [ln for ln in w if what in ln
+                    and ("(%s:%d)" % (path, line)) in ln]
+            assert len(hits) == 1, (what, line, out)
+        assert len(w) == len(SITE_WARNINGS), out
+
+    # after a start, the error log has each of them once
+    def test_cors_730_02(self, cors_env):
+        path = site_file(cors_env, "first-day", site_conf(cors_env,
+                                                          SITE_BODY))
+        mark = cors_env.log_size()
+        CorsConf(cors_env, include_sites(cors_env)).start()
+        log = cors_env.read_log(mark)
+        w = cors_warnings(log)
+        for line, what in SITE_WARNINGS:
+            hits = [ln for ln in w if what in ln
+                    and ("(%s:%d)" % (path, line)) in ln]
+            assert len(hits) == 1, (what, line, log)
+
+    # a virtual host with an ErrorLog of its own gets its warnings there
+    def test_cors_730_03(self, cors_env):
+        vlog = os.path.join(cors_env.logs_dir, "vhost_730_error_log")
+        if os.path.exists(vlog):
+            os.unlink(vlog)
+        path = site_file(cors_env, "first-day", site_conf(
+            cors_env, ['ErrorLog "%s"' % vlog] + SITE_BODY))
+        CorsConf(cors_env, include_sites(cors_env)).start()
+        with open(vlog) as f:
+            w = cors_warnings(f.read())
+        for line, what in SITE_WARNINGS:
+            assert any(what in ln and ("(%s:%d)" % (path, line + 1)) in ln
+                       for ln in w), (what, w)
+
+    # a warning that only merging reveals (plain http origin in a section,
+    # credentials from the virtual host) reaches `apache2 -t` too, also
+    # from a virtual host with an ErrorLog of its own (not open under -t)
+    def test_cors_730_04(self, cors_env):
+        site_file(cors_env, "first-day", site_conf(cors_env, [
+            'ErrorLog "%s/vhost_730_04_log"' % cors_env.logs_dir,
+            "CORSAllowCredentials On",
+            "CORSAllowOrigin %s" % APP,
+            '<Location "/legacy/">',
+            "    CORSAllowOrigin http://old.example.com",
+            "</Location>",
+        ]))
+        rc, out = cors_env.check_config(include_sites(cors_env))
+        assert rc == 0, out
+        hits = [ln for ln in cors_warnings(out)
+                if "http://old.example.com" in ln and "plain http" in ln]
+        assert hits, out
+        assert any("/legacy/" in ln for ln in hits), out
+
+    # the main server's warnings still come, once each
+    def test_cors_730_05(self, cors_env):
+        rc, out = cors_env.check_config("CORSMaxAge 10000\n")
+        assert rc == 0, out
+        assert len(cors_warnings(out)) == 1, out
+
+
+# ---- 10. server-status names ---------------------------------------------
+
+def status_auto(env, host):
+    conn = http.client.HTTPConnection("127.0.0.1", env.port, timeout=15)
+    try:
+        conn.request("GET", "/server-status?auto",
+                     headers={"Host": host, "Connection": "close"})
+        resp = conn.getresponse()
+        body = resp.read().decode("utf-8", "replace")
+        assert resp.status == 200, body[:500]
+        return body
+    finally:
+        conn.close()
+
+
+def status_html(env, host):
+    conn = http.client.HTTPConnection("127.0.0.1", env.port, timeout=15)
+    try:
+        conn.request("GET", "/server-status",
+                     headers={"Host": host, "Connection": "close"})
+        resp = conn.getresponse()
+        return resp.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+class TestStatusNames:
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        site = site_file(cors_env, "status-names", "\n".join([
+            # no ServerName: inherits the main server's, 127.0.0.1
+            "<VirtualHost 127.0.0.1:%d>" % cors_env.port,
+            '    DocumentRoot "%s"' % cors_env.htdocs,
+            "    CORSAllowOrigin %s" % APP,
+            "</VirtualHost>",
+            "<VirtualHost 127.0.0.1:%d>" % cors_env.port,
+            "    ServerName www.example.com",
+            '    DocumentRoot "%s"' % cors_env.htdocs,
+            "    CORSAllowOrigin %s" % APP,
+            "</VirtualHost>",
+            "",
+        ]))
+        conf = CorsConf(cors_env)
+        conf.add([
+            "<IfModule !status_module>",
+            "    LoadModule status_module %s/mod_status.so" % APACHE_MODULES,
+            "</IfModule>",
+            '<Location "/server-status">',
+            "    SetHandler server-status",
+            "    Require local",
+            "</Location>",
+        ])
+        conf.add(include_sites(cors_env))
+        conf.start()
+        type(self).site = site
+        yield
+        os.unlink(os.path.join(cors_env.conf_dir, "sites-enabled",
+                               "status-names.conf"))
+
+    def _names(self, env):
+        text = status_auto(env, "www.example.com")
+        return sorted(set(re.findall(r"^CORSAllowed\[(.*)\]: \d+$", text,
+                                     re.M)))
+
+    # every server has its own name; a virtual host is named
+    # "name:port (file:line)", the main server "name (main server)"
+    def test_cors_730_90(self, cors_env):
+        names = self._names(cors_env)
+        port = cors_env.port
+        assert "127.0.0.1 (main server)" in names, names
+        # httpd names a virtual host without ServerName after its address
+        assert [n for n in names if n.endswith(":%d (%s:1)"
+                                               % (port, self.site))], names
+        assert "www.example.com:%d (%s:5)" % (port, self.site) in names, \
+            names
+        assert len(names) == 3, names
+
+    # the HTML table names them the same way, escaped
+    def test_cors_730_91(self, cors_env):
+        html = status_html(cors_env, "www.example.com")
+        at = html.find("<h2>mod_cors</h2>")
+        assert at >= 0, html[-2000:]
+        rows = re.findall(r"<tr><td>([^<]*)</td>", html[at:])
+        assert "www.example.com:%d (%s:5)" % (cors_env.port, self.site) \
+            in rows, rows
+        assert "127.0.0.1 (main server)" in rows, rows
+
+    # counters stay apart: a request to www.example.com counts there only
+    def test_cors_730_92(self, cors_env):
+        conn = http.client.HTTPConnection("127.0.0.1", cors_env.port,
+                                          timeout=15)
+        conn.request("GET", "/alive.json",
+                     headers={"Host": "www.example.com", "Origin": APP,
+                              "Connection": "close"})
+        assert conn.getresponse().status == 200
+        conn.close()
+        deadline = time.time() + 5
+        while True:
+            text = status_auto(cors_env, "www.example.com")
+            counts = dict(re.findall(r"^CORSAllowed\[(.*)\]: (\d+)$", text,
+                                     re.M))
+            www = counts["www.example.com:%d (%s:5)" % (cors_env.port,
+                                                          self.site)]
+            if www == "1" or time.time() > deadline:
+                break
+            time.sleep(0.1)
+        assert www == "1", counts
+        other = [n for n in counts
+                 if n.endswith(":%d (%s:1)" % (cors_env.port, self.site))]
+        assert len(other) == 1 and counts[other[0]] == "0", counts
