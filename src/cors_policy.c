@@ -743,6 +743,15 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
             d->env = "allowed";
         }
         d->allow_origin = "*";
+        /* "*" answers everyone alike, unless the response carries
+         * something that depends on the Origin after all: a generator's
+         * own CORS headers, kept (a backend may reflect the Origin, and
+         * sends no Vary), or CORS-Debug, which says what it saw.  A cache
+         * must then keep one copy per Origin (docs/behaviour.md §1, §3). */
+        if (cors_policy_upstream_mode(pol) == CORS_UPSTREAM_KEEP
+            || cors_policy_debug_header(pol)) {
+            d->vary = "Origin";
+        }
     }
     else {
         d->vary = "Origin";

@@ -25,7 +25,11 @@ import pytest
 from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.env import APACHE_BIN
+from harness.neighbours import backend, load_modules  # noqa: F401
 from harness.util import assert_allowed, assert_no_cors, assert_refused
+
+APP = "https://app.example.com"
+EVIL = "https://evil.example.net"
 
 
 def get(env, path, origin=None, extra=()):
@@ -114,3 +118,106 @@ class TestIPv6Normalised:
         assert len(origins) == 1, out
         assert sorted(origins[0][len("origins: "):].split(", ")) == [
             "http://[::ffff:7f00:1]:8080", "https://[2001:db8::1:0:0:1]"], out
+
+
+# ---- a shared cache under "*" ---------------------------------------------
+
+def cached_get(env, path, origin=None):
+    r = get(env, path, origin)
+    if any(v.startswith("MISS") for v in r.get_all("X-Cache")):
+        # mod_cache_disk commits the entry after the last byte went out:
+        # give it the time, or the next request races the commit
+        time.sleep(0.4)
+    return r
+
+
+def cache_hit(r):
+    return any(v.startswith("HIT") for v in r.get_all("X-Cache"))
+
+
+class TestCachePoisoningUnderStar:
+    """mod_cache (disk) in front of a backend that reflects any Origin in
+    its own Access-Control-Allow-Origin and sends no Vary, kept by
+    `CORSUpstreamHeaders keep` under `CORSAllowOrigin *`; and a static
+    file under `*` with `CORSDebugHeader On`.  In both the response
+    depends on the Origin, so `Vary: Origin` is merged and the cache keeps
+    one variant per Origin: evil's answer is never served to anyone else.
+    With mod_cache's quick handler on and off."""
+
+    @pytest.fixture(autouse=True, scope="class", params=["on", "off"])
+    def quick(self, request, cors_env, backend):
+        conf = CorsConf(cors_env)
+        load_modules(conf, "proxy", "proxy_http", "cache", "cache_disk")
+        root = os.path.join(cors_env.writable_dir, "cache805-" + request.param)
+        os.makedirs(root, exist_ok=True)
+        os.chmod(root, 0o777)
+        conf.add("""
+CacheRoot "{root}"
+CacheQuickHandler {quick}
+CacheHeader on
+CacheDirLevels 1
+CacheDirLength 1
+CacheEnable disk /keep805/
+CacheEnable disk /debug805/
+ProxyPass /keep805/ http://127.0.0.1:{port}/
+""".format(root=root, quick=request.param, port=backend.port))
+        conf.location("/keep805/", ["CORSAllowOrigin *",
+                                    "CORSUpstreamHeaders keep"])
+        conf.location("/debug805/", [
+            "CORSAllowOrigin *", "CORSDebugHeader On",
+            'Header set Cache-Control "public, max-age=300"'])
+        conf.doc("debug805/x.txt", "debug\n")
+        conf.start()
+        return request.param
+
+    # the attack: evil first, then the allowed origin and a request without
+    # Origin; neither ever gets evil's Access-Control-Allow-Origin, and
+    # every answer says Vary: Origin
+    def test_cors_805_10(self, cors_env, quick):
+        url = "/keep805/x?echo&t=805_10_" + quick
+        hits = 0
+        for _ in range(3):
+            r = cached_get(cors_env, url, EVIL)
+            assert r.get_all("Access-Control-Allow-Origin") == [EVIL], r
+            assert "origin" in r.vary_tokens(), r.headers
+            hits += cache_hit(r)
+            r = cached_get(cors_env, url, APP)
+            assert r.get_all("Access-Control-Allow-Origin") == [APP], r
+            assert "origin" in r.vary_tokens(), r.headers
+            hits += cache_hit(r)
+            r = cached_get(cors_env, url)
+            # the backend reflects nothing: mod_cors's own "*"
+            assert r.get_all("Access-Control-Allow-Origin") == ["*"], r
+            assert "origin" in r.vary_tokens(), r.headers
+            hits += cache_hit(r)
+        # proven, not assumed: the variants were served from the cache
+        assert hits >= 4, hits
+
+    # the same when the request without Origin comes first
+    def test_cors_805_11(self, cors_env, quick):
+        url = "/keep805/x?echo&t=805_11_" + quick
+        for _ in range(2):
+            r = cached_get(cors_env, url)
+            assert r.get_all("Access-Control-Allow-Origin") == ["*"], r
+            r = cached_get(cors_env, url, EVIL)
+            assert r.get_all("Access-Control-Allow-Origin") == [EVIL], r
+        r = cached_get(cors_env, url)
+        assert cache_hit(r), r.headers
+        assert r.get_all("Access-Control-Allow-Origin") == ["*"], r
+
+    # CORS-Debug under "*" names what it saw, so it varies on Origin too:
+    # a request without Origin never gets an origin's reason, nor the other
+    # way round
+    def test_cors_805_12(self, cors_env, quick):
+        url = "/debug805/x.txt?t=805_12_" + quick
+        hits = 0
+        for _ in range(3):
+            r = cached_get(cors_env, url, EVIL)
+            assert r.get_all("CORS-Debug") == ["allowed"], r.headers
+            assert "origin" in r.vary_tokens(), r.headers
+            hits += cache_hit(r)
+            r = cached_get(cors_env, url)
+            assert r.get_all("CORS-Debug") == ["no Origin"], r.headers
+            assert "origin" in r.vary_tokens(), r.headers
+            hits += cache_hit(r)
+        assert hits >= 2, hits

@@ -217,7 +217,14 @@ class H(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/plain")
         self.send_header("X-Backend", "yes")
         self.send_header("X-Backend-Secret", "s3")
-        if "nocors" not in query:
+        if "echo" in query:
+            # a framework that reflects any Origin, sends no Vary and lets
+            # shared caches keep the answer (the attack on a cache)
+            if self.headers.get("Origin"):
+                self.send_header("Access-Control-Allow-Origin",
+                                 self.headers.get("Origin"))
+            self.send_header("Cache-Control", "public, max-age=300")
+        elif "nocors" not in query:
             for name, value in OWN:
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
