@@ -245,13 +245,50 @@ static const char *cors_response_header(request_rec *r, const char *name)
 }
 
 /*
- * CORSShadow: say where mod_cors would answer differently from the CORS
- * headers the response already carries, and change nothing.
+ * The Vary tokens of ours (a comma-separated list) that the response does
+ * not vary on, joined, or NULL.
+ */
+static const char *cors_vary_missing(request_rec *r, const char *ours)
+{
+    apr_array_header_t *theirs = apr_array_make(r->pool, 4,
+                                                sizeof(const char *));
+    apr_array_header_t *want = apr_array_make(r->pool, 4, sizeof(const char *));
+    apr_array_header_t *missing = apr_array_make(r->pool, 4,
+                                                 sizeof(const char *));
+    int i;
+
+    apr_table_do(cors_collect_vary, theirs, r->headers_out, "Vary", NULL);
+    apr_table_do(cors_collect_vary, theirs, r->err_headers_out, "Vary", NULL);
+    cors_collect_vary(want, NULL, ours);
+    for (i = 0; i < want->nelts; i++) {
+        const char *t = APR_ARRAY_IDX(want, i, const char *);
+
+        if (!cors_has_token(theirs, t, strlen(t))) {
+            APR_ARRAY_PUSH(missing, const char *) = t;
+        }
+    }
+    return missing->nelts > 0 ? cors_list_join(r->pool, missing) : NULL;
+}
+
+/*
+ * CORSShadow: say where mod_cors would answer differently from what the
+ * response carries (its CORS headers, its Vary, and the status of a
+ * preflight mod_cors would have answered), and change nothing.
  */
 static void cors_shadow_compare(request_rec *r, const cors_req_t *st)
 {
     const char *diff = NULL;
+    const char *missing;
     apr_size_t i, n = cors_nfields(st->policy);
+
+    if (st->d.kind == CORS_KIND_PREFLIGHT
+        && cors_policy_preflight_mode(st->policy) == CORS_PREFLIGHT_HANDLE
+        && r->status != st->d.status) {
+        diff = apr_psprintf(r->pool,
+                            "status: response is %d, mod_cors would answer "
+                            "the preflight %d",
+                            r->status, st->d.status);
+    }
 
     for (i = 0; i < n; i++) {
         const char *ours = cors_field_value(&st->d, i);
@@ -270,6 +307,19 @@ static void cors_shadow_compare(request_rec *r, const cors_req_t *st)
 
             diff = diff ? apr_pstrcat(r->pool, diff, "; ", line, NULL) : line;
         }
+    }
+    if (st->d.vary != NULL
+        && (missing = cors_vary_missing(r, st->d.vary)) != NULL) {
+        const char *theirs = cors_response_header(r, "Vary");
+        const char *line =
+            apr_psprintf(r->pool,
+                         "Vary: response has '%s', mod_cors would add '%s'",
+                         theirs ? cors_log_clip(r->pool, theirs,
+                                                CORS_LOG_QUOTE_MAX)
+                                : "(none)",
+                         missing);
+
+        diff = diff ? apr_pstrcat(r->pool, diff, "; ", line, NULL) : line;
     }
     if (diff != NULL) {
         apr_table_setn(r->subprocess_env, "CORS_SHADOW_DIFF", "1");

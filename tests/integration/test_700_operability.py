@@ -1198,7 +1198,8 @@ class TestPrivateNetwork:
 
 class _Backend(BaseHTTPRequestHandler):
     """/disagree: its own CORS headers, unlike the policy;
-    /agree: echoes an allowed Origin exactly as mod_cors would."""
+    /agree: echoes an allowed Origin exactly as mod_cors would, and
+    varies on Origin."""
 
     def _answer(self):
         origin = self.headers.get("Origin")
@@ -1209,9 +1210,11 @@ class _Backend(BaseHTTPRequestHandler):
                      ("Vary", "Accept-Encoding")]
             if self.command == "OPTIONS":
                 hdrs.append(("Access-Control-Allow-Methods", "GET"))
-        elif self.path.startswith("/agree") and origin == APP:
-            hdrs += [("Access-Control-Allow-Origin", APP),
-                     ("Vary", "Origin")]
+        elif self.path.startswith("/agree"):
+            # varies on Origin for every answer, as mod_cors does
+            hdrs.append(("Vary", "Origin"))
+            if origin == APP:
+                hdrs.append(("Access-Control-Allow-Origin", APP))
         body = b"backend " + self.command.encode() + b"\n"
         self.send_response(200)
         for n, v in hdrs:
