@@ -4,6 +4,7 @@
 #   make test       install missing Debian packages, then every test CI runs
 #   make demo       install missing Debian packages, build, run the demo
 #   make install    copy the module into apxs' LIBEXECDIR (honours DESTDIR)
+#   make cors-check build/cors-check, the browser's CORS verdict from a shell
 #   make help       every target
 #
 # Every tool is looked up when its recipe runs, never when this file is
@@ -27,6 +28,17 @@ HDR := $(wildcard src/*.h) mod_cors.h
 
 comma := ,
 WARNINGS := -Wall -Wextra -Werror
+
+# cors-check (tools/cors-check): libcurl for the requests, the engine's
+# origin and token parsers from src/.  CFLAGS, CPPFLAGS and LDFLAGS are
+# honoured (the Debian build hands over its hardening flags); PREFIX is
+# where install-cors-check puts it.
+CORS_CHECK := build/cors-check
+CORS_CHECK_SRC := $(wildcard tools/cors-check/*.c)
+CORS_CHECK_HDR := $(wildcard tools/cors-check/*.h)
+CORS_CHECK_ENGINE := src/cors_origin.c src/cors_tokens.c
+CFLAGS ?= -O2 -g
+PREFIX ?= /usr/local
 
 # Unit tests: every tests/unit/test_*.c is one program, linked with the
 # engine (src/*.c, never mod_cors.c) and with the shared helpers
@@ -55,28 +67,33 @@ BENCH_MS ?= 200
 
 # What lint and format look at.
 LINT_FILES = $(wildcard mod_cors.c mod_cors_*.c mod_cors.h src/*.c src/*.h \
-                          tests/unit/*.c)
+                          tests/unit/*.c tools/cors-check/*.c \
+                          tools/cors-check/*.h)
 LINT_C_FILES = $(filter %.c,$(LINT_FILES))
 
 # Steps of `make test`, in order; the first failure stops the run.  Later
 # steps (browser, fuzz-smoke, soak-smoke, bench-smoke, package-test) are
 # appended here as their targets land.  The conf-examples run inside
 # `integration` (tests/integration/test_900_examples.py).
-TEST_STEPS := lint unit unit-asan integration integration-asan valgrind \
-              browser fuzz-smoke soak-smoke bench-smoke test-package
+TEST_STEPS := lint unit unit-asan integration cors-check-test \
+              integration-asan valgrind browser fuzz-smoke soak-smoke \
+              bench-smoke test-package
 
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .PHONY: all build deps unit unit-asan integration examples lint lint-format \
         lint-cppcheck lint-build format test demo install clean help \
         bench-decide browser docs package test-package bench bench-smoke \
-        fuzz fuzz-smoke soak soak-smoke integration-asan valgrind
+        fuzz fuzz-smoke soak soak-smoke integration-asan valgrind \
+        cors-check cors-check-test install-cors-check
 
-all: build
+all: build cors-check
 
 help:
 	@echo "targets:"
 	@echo "  build (default)  .libs/mod_cors.so via $(APXS) -c, warnings are errors"
+	@echo "  cors-check       build/cors-check (the default target builds it too)"
+	@echo "  cors-check-test  cors-check against mod_cors, a recipe, a wrong server"
 	@echo "  deps             install missing Debian packages (scripts/deps.txt)"
 	@echo "  test             deps, then: $(TEST_STEPS)"
 	@echo "  lint             clang-format check, cppcheck, -Werror build"
@@ -97,6 +114,7 @@ help:
 	@echo "  bench-decide     ns per decision (BENCH_MS=ms per row)"
 	@echo "  demo [PORT=n]    two-origin browser demo on 127.0.0.1:n..n+2"
 	@echo "  install          into \$$($(APXS) -q LIBEXECDIR), honours DESTDIR"
+	@echo "  install-cors-check  into \$$(PREFIX)/bin and its man page, DESTDIR"
 	@echo "  clean"
 
 deps:
@@ -112,6 +130,25 @@ $(MODULE): $(SRC) $(HDR) Makefile
 	@mkdir -p build
 	flock build/.apxs.lock $(APXS) -c $(addprefix -Wc$(comma),$(WARNINGS)) \
 	    -I src $(SRC) -lpcre2-8 -lpsl
+
+cors-check: $(CORS_CHECK)
+
+$(CORS_CHECK): $(CORS_CHECK_SRC) $(CORS_CHECK_HDR) $(CORS_CHECK_ENGINE) $(HDR) \
+               Makefile
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARNINGS) $(CFLAGS) $(CPPFLAGS) -Isrc \
+	    -Itools/cors-check $(APR_CFLAGS) \
+	    $(shell pkg-config --cflags libcurl libpcre2-8 libpsl) -o $@ \
+	    $(CORS_CHECK_SRC) $(CORS_CHECK_ENGINE) $(LDFLAGS) -lcurl -lapr-1 \
+	    -lpcre2-8 -lpsl
+
+# cors-check against Apache with mod_cors, Apache with the mod_headers
+# recipe and a deliberately wrong server, every scenario with the verdict
+# the real browsers give (tests/browser/test_browser_cors_check.py runs the
+# same table in Chromium and Firefox).
+cors-check-test: $(MODULE) $(CORS_CHECK)
+	MOD_CORS_SO=$(CURDIR)/$(MODULE) CORS_CHECK=$(CURDIR)/$(CORS_CHECK) \
+	    $(PYTHON) -m pytest tests/cors-check -q -p no:cacheprovider
 
 build/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(UNIT_HDR) $(ENGINE_SRC) $(HDR) \
               Makefile
@@ -195,8 +232,9 @@ test-package:
 
 # Real Chromium and Firefox ESR; with CI=true a browser that cannot start
 # fails the run instead of skipping it.
-browser: $(MODULE)
-	MOD_CORS_SO=$(CURDIR)/$(MODULE) tests/browser/run.sh
+browser: $(MODULE) $(CORS_CHECK)
+	MOD_CORS_SO=$(CURDIR)/$(MODULE) CORS_CHECK=$(CURDIR)/$(CORS_CHECK) \
+	    tests/browser/run.sh
 
 examples: $(MODULE)
 	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) -m pytest tests/integration \
@@ -255,6 +293,11 @@ install: $(MODULE)
 	libexecdir=$$($(APXS) -q LIBEXECDIR) \
 	    && mkdir -p "$(DESTDIR)$$libexecdir" \
 	    && $(APXS) -i -S LIBEXECDIR="$(DESTDIR)$$libexecdir" -n cors $(MODULE)
+
+install-cors-check: $(CORS_CHECK)
+	install -D -m 755 $(CORS_CHECK) $(DESTDIR)$(PREFIX)/bin/cors-check
+	install -D -m 644 tools/cors-check/cors-check.1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/cors-check.1
 
 clean:
 	rm -rf .libs src/.libs build

@@ -1,0 +1,247 @@
+"""A deliberately wrong CORS server: Python's http.server on 127.0.0.1 and
+a free port, in a thread of the test process.  Each path is one mistake
+seen in the wild (or, for /w/ok, none); the query string is ignored, so
+every caller can make its URL unique.
+
+The server is told the page origin it should (mis)answer and the base URL
+of a second API origin to redirect to."""
+
+import http.server
+import threading
+
+SAFE_BODY = b'{"from": "wrong server"}\n'
+
+
+class WrongServer:
+
+    def __init__(self, page_origin, other_base):
+        self.page = page_origin
+        self.other = other_base
+        # (method, path with query, {header: value}) of every request
+        self.requests = []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _any(self):
+                path = self.path.split("?", 1)[0]
+                server.requests.append((self.command, self.path,
+                                        dict(self.headers.items())))
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                status, headers, body = server.answer(
+                    self.command, path, self.headers)
+                if self.command == "HEAD":
+                    body = b""
+                self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = _any
+            do_DELETE = do_OPTIONS = _any
+
+            def log_message(self, *args):
+                pass
+
+        # fetch() keeps a lowercase "patch" as it is
+        setattr(Handler, "do_patch", Handler._any)
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                     Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.origin = "http://127.0.0.1:%d" % self.port
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    # ---- the behaviours ----------------------------------------------------
+
+    def answer(self, method, path, req):
+        """(status, [(name, value)...], body) for one request."""
+        page = self.page
+        preflight = (method == "OPTIONS"
+                     and req.get("Access-Control-Request-Method"))
+        acrh = req.get("Access-Control-Request-Headers", "")
+        acrm = req.get("Access-Control-Request-Method", "")
+        name = path[len("/w/"):] if path.startswith("/w/") else ""
+        json_type = [("Content-Type", "application/json")]
+        vary = [("Vary", "Origin")]
+        ok_pf = [("Access-Control-Allow-Origin", page),
+                 ("Access-Control-Allow-Methods", acrm),
+                 ("Access-Control-Allow-Headers", acrh)] + vary
+
+        def pf(headers, status=204):
+            return status, headers, b""
+
+        def actual(headers, status=200):
+            return status, json_type + headers, SAFE_BODY
+
+        # -- the actual response: Access-Control-Allow-Origin and friends
+        if name == "ok":
+            return pf(ok_pf) if preflight else actual(
+                [("Access-Control-Allow-Origin", page)] + vary)
+        if name == "two-acao":
+            return actual([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Origin", page)] + vary)
+        if name == "acao-list":
+            return actual([("Access-Control-Allow-Origin",
+                            page + ", " + self.other)] + vary)
+        if name == "slash":
+            return actual([("Access-Control-Allow-Origin", page + "/")]
+                          + vary)
+        if name == "upper":
+            return actual([("Access-Control-Allow-Origin",
+                            page.upper())] + vary)
+        if name == "star":
+            return actual([("Access-Control-Allow-Origin", "*")])
+        if name == "star-cred":
+            return actual([("Access-Control-Allow-Origin", "*"),
+                           ("Access-Control-Allow-Credentials", "true")])
+        if name == "cred-True":
+            return actual([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Credentials", "True")]
+                          + vary)
+        if name == "cred-missing":
+            return actual([("Access-Control-Allow-Origin", page)] + vary)
+        if name == "cred-two":
+            return actual([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Credentials", "true"),
+                           ("Access-Control-Allow-Credentials", "true")]
+                          + vary)
+        if name == "null":
+            return actual([("Access-Control-Allow-Origin", "null")] + vary)
+        if name == "no-vary":
+            return actual([("Access-Control-Allow-Origin", page)])
+        if name == "404-acao":
+            return actual([("Access-Control-Allow-Origin", page)] + vary,
+                          404)
+        if name == "500-no-acao":
+            return actual([], 500)
+
+        # -- preflights
+        if name == "pf401":
+            if preflight:
+                return pf(ok_pf + [("WWW-Authenticate",
+                                    'Basic realm="api"')], 401)
+            return actual([("Access-Control-Allow-Origin", page)] + vary)
+        if name == "pf-redirect":
+            if preflight:
+                return pf(ok_pf + [("Location", "/w/ok")], 302)
+            return actual([("Access-Control-Allow-Origin", page)] + vary)
+        if name == "pf-no-acah":
+            if preflight:
+                return pf([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Methods", "PUT"),
+                           ("Access-Control-Allow-Headers", "content-type")]
+                          + vary)
+            return actual([("Access-Control-Allow-Origin", page)] + vary)
+        if name == "pf-no-acam":
+            if preflight:
+                return pf([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Headers", "Content-Type")]
+                          + vary)
+            return actual([("Access-Control-Allow-Origin", page)] + vary)
+        if name == "pf-acam-lower":
+            if preflight:
+                return pf([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Methods", "put, patch")]
+                          + vary)
+            return actual([("Access-Control-Allow-Origin", page)] + vary)
+        if name == "pf-star":
+            if preflight:
+                return pf([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Credentials", "true"),
+                           ("Access-Control-Allow-Methods", "*"),
+                           ("Access-Control-Allow-Headers", "*")] + vary)
+            return actual([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Credentials", "true")]
+                          + vary)
+        if name == "pf-acah-bad":
+            if preflight:
+                return pf([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Headers",
+                            "x-custom, (bad)")] + vary)
+            return actual([("Access-Control-Allow-Origin", page)] + vary)
+        if name == "pf-acah-sloppy":
+            if preflight:
+                return pf([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Headers",
+                            " X-Custom ,, ,Content-Type,")] + vary)
+            return actual([("Access-Control-Allow-Origin", page)] + vary)
+        if name == "pf-acah-two":
+            if preflight:
+                return pf([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Headers", "x-custom"),
+                           ("Access-Control-Allow-Headers", "content-type")]
+                          + vary)
+            return actual([("Access-Control-Allow-Origin", page)] + vary)
+        if name == "pf-star-acao":
+            if preflight:
+                return pf([("Access-Control-Allow-Origin", "*"),
+                           ("Access-Control-Allow-Credentials", "true"),
+                           ("Access-Control-Allow-Headers", "x-custom")])
+            return actual([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Credentials", "true")]
+                          + vary)
+        if name == "pf-no-acac":
+            if preflight:
+                return pf([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Headers", "x-custom")]
+                          + vary)
+            return actual([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Credentials", "true")]
+                          + vary)
+
+        # -- redirects of the actual request
+        if name.startswith("redirect-"):
+            target = {
+                "redirect-other-no-acao": self.other + "/o/star/data.json",
+                "redirect-other-star": self.other + "/o/star/data.json",
+                "redirect-other-page": self.other + "/o/page/data.json",
+                "redirect-other-null": self.other + "/o/null/data.json",
+                "redirect-same": "/w/ok",
+                "redirect-to-page": page + "/index.html",
+            }.get(name)
+            if target is None:
+                return 404, [], b""
+            headers = [("Location", target)]
+            if name != "redirect-other-no-acao":
+                headers += [("Access-Control-Allow-Origin", page)] + vary
+            if preflight:
+                return pf(ok_pf)
+            return 302, headers, b""
+
+        # -- what JavaScript can read
+        extra = [("X-A", "a"), ("X-B", "b"), ("X-C", "c"),
+                 ("Set-Cookie", "s=1; path=/")]
+        if name == "expose":
+            return actual([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Expose-Headers", "X-A, x-b")]
+                          + vary + extra)
+        if name == "expose-star":
+            return actual([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Allow-Credentials", "true"),
+                           ("Access-Control-Expose-Headers", "*")]
+                          + vary + extra)
+        if name == "expose-bad":
+            return actual([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Expose-Headers", "X-A, (bad)")]
+                          + vary + extra)
+        if name == "expose-set-cookie":
+            return actual([("Access-Control-Allow-Origin", page),
+                           ("Access-Control-Expose-Headers",
+                            "Set-Cookie, X-C")] + vary + extra)
+        return 404, [("Content-Type", "text/plain")], b"no such case\n"
