@@ -133,8 +133,8 @@ $(MODULE): $(SRC) $(HDR) Makefile
 
 cors-check: $(CORS_CHECK)
 
-$(CORS_CHECK): $(CORS_CHECK_SRC) $(CORS_CHECK_HDR) $(CORS_CHECK_ENGINE) $(HDR) \
-               Makefile
+$(CORS_CHECK): $(CORS_CHECK_SRC) $(CORS_CHECK_HDR) $(CORS_CHECK_ENGINE) \
+               $(wildcard src/*.h) Makefile
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARNINGS) $(CFLAGS) $(CPPFLAGS) -Isrc \
 	    -Itools/cors-check $(APR_CFLAGS) \
