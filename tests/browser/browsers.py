@@ -19,11 +19,16 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "integration"))
+
+from harness.env import free_port  # noqa: E402
 
 CHROMIUM_BIN = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER_BIN = os.environ.get("CHROMEDRIVER_BIN",
@@ -41,14 +46,6 @@ _WRAP = ("(async () => {\n%s\n})().then("
 
 class BrowserError(Exception):
     pass
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def _unwrap(text):

@@ -8,11 +8,12 @@ in (tests/browser/apisite.py serves the same demo/page) is known to work."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 
 import pytest
+
+from harness.env import free_port  # tests/integration: see conftest.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -22,32 +23,9 @@ with open(os.path.join(REPO, "demo", "api", "hello.json")) as _f:
     HELLO = _f.read()
 
 
-def _three_free_ports():
-    """P, P+1, P+2 all free on 127.0.0.1 (demo.sh wants consecutive)."""
-    for _ in range(200):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        base = s.getsockname()[1]
-        s.close()
-        if base > 65000:
-            continue
-        ok = True
-        for p in (base, base + 1, base + 2):
-            t = socket.socket()
-            try:
-                t.bind(("127.0.0.1", p))
-            except OSError:
-                ok = False
-            finally:
-                t.close()
-        if ok:
-            return base
-    raise AssertionError("no three consecutive free ports")
-
-
 @pytest.fixture(scope="session")
 def demo():
-    port = _three_free_ports()
+    port = free_port(3)  # demo.sh wants P, P+1 and P+2
     env = dict(os.environ, PORT=str(port),
                MOD_CORS_SO=os.path.join(REPO, ".libs", "mod_cors.so"))
     log = open(os.path.join("/tmp", "mod_cors-browser-demo-%d.log" % port),

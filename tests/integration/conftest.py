@@ -28,9 +28,7 @@ def env():
     e.setup()
     yield e
     assert e.apache_stop() == 0
-    crashes = [ln for ln in e.read_log().splitlines()
-               if ("exit signal" in ln or "AH00052" in ln)
-               and ln not in e.stop_crashes]
+    crashes = e.crash_lines()
     assert not crashes, "httpd children crashed:\n" + "\n".join(crashes)
     if not os.environ.get("CORS_TEST_KEEP"):
         shutil.rmtree(e.base, ignore_errors=True)
@@ -55,10 +53,7 @@ def _mark_logs(request, env):
     yield
     # a crashed child answers nothing itself, so no assertion sees it:
     # look for httpd's own report of it after every test
-    crashes = [ln for ln in env.read_log(env.log_mark).splitlines()
-               if ("exit signal" in ln or "AH00052" in ln
-                   or "AH00060" in ln)
-               and ln not in env.stop_crashes]
+    crashes = env.crash_lines(env.log_mark)
     if crashes:
         pytest.fail("httpd child crashed during %s:\n%s"
                     % (request.node.name, "\n".join(crashes)),

@@ -3,7 +3,7 @@ where no CORS directive applies."""
 
 import pytest
 
-from harness.client import request
+from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.util import assert_no_cors
 
@@ -70,9 +70,8 @@ class TestModuleLoadedNoPolicy:
 
     # a preflight is not answered by mod_cors where CORS is off
     def test_cors_001_12(self, cors_env):
-        r = request(cors_env.port, "OPTIONS", "/alive.json",
-                    [("Origin", "https://app.example.com"),
-                     ("Access-Control-Request-Method", "PUT")])
+        r = preflight(cors_env, "/alive.json", "https://app.example.com",
+                      "PUT")
         assert r.status != 204
         assert_no_cors(r)
 

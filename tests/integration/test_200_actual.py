@@ -3,7 +3,7 @@ Origin validation, and the headers of actual responses."""
 
 import pytest
 
-from harness.client import request
+from harness.client import get, request
 from harness.conf import CorsConf
 from harness.util import (assert_allowed, assert_no_cors, assert_refused,
                           assert_vary_origin, token_set)
@@ -11,13 +11,6 @@ from harness.util import (assert_allowed, assert_no_cors, assert_refused,
 APP = "https://app.example.com"
 ADMIN = "https://admin.example.com"
 EVIL = "https://evil.example.net"
-
-
-def get(env, path, origin=None, method="GET", headers=(), **kw):
-    hdrs = list(headers)
-    if origin is not None:
-        hdrs.insert(0, ("Origin", origin))
-    return request(env.port, method, path, hdrs, **kw)
 
 
 class TestExactOrigins:
@@ -285,7 +278,7 @@ class TestVaryMerge:
     @pytest.mark.parametrize("origin", [APP, EVIL, None])
     def test_cors_200_43(self, cors_env, origin):
         r = get(cors_env, "/gz/big.txt", origin,
-                headers=[("Accept-Encoding", "gzip")])
+                extra=[("Accept-Encoding", "gzip")])
         assert r.status == 200
         assert r.header("Content-Encoding") == "gzip", r.headers
         assert r.count("Vary") == 1, r.headers
@@ -686,11 +679,11 @@ class TestVirtualHost:
 
     # the policy of a <VirtualHost> applies to its requests only
     def test_cors_200_86(self, cors_env):
-        r = get(cors_env, "/alive.json", APP, headers=[("Host", "cors.test")])
+        r = get(cors_env, "/alive.json", APP, host="cors.test")
         assert r.status == 200
         assert_allowed(r, APP)
         r = get(cors_env, "/alive.json", APP,
-                headers=[("Host", "default.test")])
+                host="default.test")
         assert r.status == 200
         assert_no_cors(r)
 

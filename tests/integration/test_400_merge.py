@@ -7,7 +7,7 @@ directory's .htaccess, <Files>, <Location>, <If>; the tests follow it."""
 
 import pytest
 
-from harness.client import preflight, request
+from harness.client import get, preflight, request
 from harness.conf import CorsConf
 from harness.util import assert_allowed, assert_no_cors, assert_refused
 
@@ -15,11 +15,6 @@ A = "https://a.example"
 B = "https://b.example"
 C = "https://c.example"
 D = "https://d.example"
-
-
-def get(env, path, origin=None, method="GET", headers=()):
-    hdrs = ([("Origin", origin)] if origin else []) + list(headers)
-    return request(env.port, method, path, hdrs)
 
 
 class TestFieldInheritance:
@@ -165,31 +160,27 @@ class TestVirtualHostMerge:
 
     # a vhost without directives inherits the server's policy
     def test_cors_400_20(self, cors_env):
-        r = get(cors_env, "/alive.json", A, headers=[("Host", "plain.test")])
+        r = get(cors_env, "/alive.json", A, host="plain.test")
         assert_allowed(r, A)
 
     # a vhost adds to it with +, and its <Location> overrides one field
     def test_cors_400_21(self, cors_env):
         for o in (A, B):
             r = get(cors_env, "/api/data.json", o,
-                    headers=[("Host", "merge.test")])
+                    host="merge.test")
             assert_allowed(r, o)
-        r = request(cors_env.port, "OPTIONS", "/api/data.json", [
-            ("Host", "merge.test"), ("Origin", B),
-            ("Access-Control-Request-Method", "GET")])
+        r = preflight(cors_env, "/api/data.json", B, "GET", host="merge.test")
         assert r.status == 204
         assert r.get_all("Access-Control-Max-Age") == ["50"]
-        r = request(cors_env.port, "OPTIONS", "/alive.json", [
-            ("Host", "merge.test"), ("Origin", B),
-            ("Access-Control-Request-Method", "GET")])
+        r = preflight(cors_env, "/alive.json", B, "GET", host="merge.test")
         assert r.get_all("Access-Control-Max-Age") == ["100"]
 
     # a vhost replaces the list without a prefix
     def test_cors_400_22(self, cors_env):
         assert_refused(get(cors_env, "/alive.json", A,
-                           headers=[("Host", "replace.test")]))
+                           host="replace.test"))
         assert_allowed(get(cors_env, "/alive.json", C,
-                           headers=[("Host", "replace.test")]), C)
+                           host="replace.test"), C)
 
 
 class TestSectionOrder:
@@ -460,7 +451,7 @@ class TestNegotiation:
     @pytest.mark.parametrize("origin", [A, B, None])
     def test_cors_400_60(self, cors_env, origin):
         r = get(cors_env, "/mv/page", origin,
-                headers=[("Accept-Language", "de")])
+                extra=[("Accept-Language", "de")])
         assert r.status == 200
         assert r.body == b"deutsch\n"
         assert r.count("Vary") == 1, r.headers

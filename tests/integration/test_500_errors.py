@@ -4,7 +4,7 @@ Apache's own error pages and every kind of ErrorDocument, HEAD."""
 
 import pytest
 
-from harness.client import request
+from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.util import assert_allowed, assert_refused
 
@@ -226,8 +226,7 @@ class TestProxy:
 
     # a preflight is answered by mod_cors; the backend never sees it
     def test_cors_500_22(self, cors_env):
-        r = request(cors_env.port, "OPTIONS", "/px/x.txt?pf_500_22", [
-            ("Origin", APP), ("Access-Control-Request-Method", "GET")])
+        r = preflight(cors_env, "/px/x.txt?pf_500_22", APP, "GET")
         assert r.status == 204, r
         assert r.get_all("Access-Control-Allow-Origin") == [APP]
         assert cors_env.access_log_line("/backend/x.txt?pf_500_22",

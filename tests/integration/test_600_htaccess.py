@@ -4,7 +4,7 @@ a bad .htaccess with the reason in the error log."""
 
 import pytest
 
-from harness.client import request
+from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.util import (assert_allowed, assert_no_cors, assert_refused,
                           suggestion_re)
@@ -74,8 +74,7 @@ class TestHtaccess:
 
     # and its preflights are answered
     def test_cors_600_02(self, cors_env):
-        r = request(cors_env.port, "OPTIONS", "/ht/fileinfo/x.txt", [
-            ("Origin", APP), ("Access-Control-Request-Method", "PUT")])
+        r = preflight(cors_env, "/ht/fileinfo/x.txt", APP, "PUT")
         assert r.status == 204, r
         assert r.get_all("Access-Control-Allow-Origin") == [APP]
         assert r.get_all("Access-Control-Allow-Methods") == ["PUT"]
@@ -94,8 +93,7 @@ class TestHtaccess:
         r = request(cors_env.port, "GET", "/ht/list/x.txt", [("Origin", APP)])
         assert r.status == 200
         assert_allowed(r, APP)
-        r = request(cors_env.port, "OPTIONS", "/ht/list/x.txt", [
-            ("Origin", APP), ("Access-Control-Request-Method", "GET")])
+        r = preflight(cors_env, "/ht/list/x.txt", APP, "GET")
         assert r.status == 204
         assert r.get_all("Access-Control-Max-Age") == ["42"]
 
@@ -138,8 +136,7 @@ class TestHtaccess:
         for o in (APP, HT):
             assert_allowed(request(cors_env.port, "GET",
                                    "/ht/override/x.txt", [("Origin", o)]), o)
-        r = request(cors_env.port, "OPTIONS", "/ht/override/x.txt", [
-            ("Origin", HT), ("Access-Control-Request-Method", "GET")])
+        r = preflight(cors_env, "/ht/override/x.txt", HT, "GET")
         assert r.status == 204
         assert r.get_all("Access-Control-Max-Age") == ["5"]
 

@@ -7,12 +7,12 @@ import base64
 
 import pytest
 
-from harness.client import request
+from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.neighbours import (assert_preflight_allowed,
                                 assert_preflight_refused,
                                 assert_single_headers, example_path,
-                                mpm_env, preflight_headers)  # noqa: F401
+                                mpm_env)  # noqa: F401
 from harness.neighbours import _mpm_crash_check  # noqa: F401
 from harness.util import assert_allowed, assert_refused
 
@@ -72,8 +72,7 @@ class TestBasicAuth:
     # an allowed preflight: 204 without credentials, no challenge
     @pytest.mark.parametrize("path", sorted(PROTECTED))
     def test_cors_610_01(self, mpm_env, path):
-        r = request(mpm_env.port, "OPTIONS", path, preflight_headers(
-            APP, "PUT", "Content-Type, Authorization"))
+        r = preflight(mpm_env, path, APP, "PUT", "Content-Type, Authorization")
         max_age = "600" if path.startswith("/private-api/") else "7200"
         assert_preflight_allowed(r, APP, "PUT", "content-type, authorization",
                                  credentials=True, max_age=max_age)
@@ -85,8 +84,7 @@ class TestBasicAuth:
     @pytest.mark.parametrize("origin,method,acrh", [
         (EVIL, "GET", None), (APP, "PATCH", None), (APP, "PUT", "X-Other")])
     def test_cors_610_02(self, mpm_env, path, origin, method, acrh):
-        r = request(mpm_env.port, "OPTIONS", path,
-                    preflight_headers(origin, method, acrh))
+        r = preflight(mpm_env, path, origin, method, acrh)
         assert_preflight_refused(r, status=403)
         assert r.count("WWW-Authenticate") == 0, r.headers
         assert b"secret data" not in r.body
@@ -146,8 +144,8 @@ class TestBasicAuth:
     def test_cors_610_07(self, mpm_env, path):
         mark = mpm_env.log_size()
         for cred in (BAD, UNKNOWN, GOOD):
-            r = request(mpm_env.port, "OPTIONS", path, preflight_headers(
-                APP, "DELETE", extra=[("Authorization", cred)]))
+            r = preflight(mpm_env, path, APP, "DELETE",
+                          extra=[("Authorization", cred)])
             assert_preflight_allowed(r, APP, "DELETE", credentials=True,
                                      max_age=r.header(
                                          "Access-Control-Max-Age"))
@@ -167,9 +165,8 @@ class TestBasicAuth:
     # refused preflights do not reach the provider either
     def test_cors_610_08(self, mpm_env):
         mark = mpm_env.log_size()
-        r = request(mpm_env.port, "OPTIONS", "/basic/x.txt",
-                    preflight_headers(EVIL, "GET",
-                                      extra=[("Authorization", BAD)]))
+        r = preflight(mpm_env, "/basic/x.txt", EVIL, "GET",
+                      extra=[("Authorization", BAD)])
         assert_preflight_refused(r)
         log = mpm_env.read_log(mark)
         assert "Password Mismatch" not in log, log[-2000:]

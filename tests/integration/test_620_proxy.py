@@ -6,14 +6,15 @@ Every MPM."""
 
 import pytest
 
-from harness.client import request
+from harness import client
+from harness.client import preflight
 from harness.conf import CorsConf
 from harness.neighbours import (BACKEND_ACAO, PREFLIGHT_VARY,
                                 assert_preflight_allowed,
                                 assert_preflight_refused,
                                 assert_single_headers, backend, closed_port,
-                                example_path, load_modules, mpm_env,
-                                preflight_headers)  # noqa: F401
+                                example_path, load_modules,
+                                mpm_env)  # noqa: F401
 from harness.neighbours import _mpm_crash_check  # noqa: F401
 from harness.util import assert_allowed, token_set
 
@@ -33,9 +34,10 @@ BACKEND_CORS = [
 ]
 
 
-def get(env, path, origin=APP, method="GET", extra=(), body=None):
-    hdrs = ([("Origin", origin)] if origin else []) + list(extra)
-    return request(env.port, method, path, hdrs, body=body, timeout=60)
+def get(env, path, origin=APP, method="GET", **kw):
+    """client.get with this file's defaults: the app's origin, and time
+    for the slow backend."""
+    return client.get(env, path, origin, method, timeout=60, **kw)
 
 
 def assert_backend_vary_merged(r):
@@ -179,12 +181,11 @@ ProxyPass /lb/ balancer://empty/
     # never sees the OPTIONS
     def test_cors_620_10(self, mpm_env, backend):
         before = len(backend.requests())
-        r = request(mpm_env.port, "OPTIONS", "/app/data?pf_620_10",
-                    preflight_headers(APP, "PATCH", "Content-Type"))
+        r = preflight(mpm_env, "/app/data?pf_620_10", APP, "PATCH",
+                      "Content-Type")
         assert_preflight_allowed(r, APP, "PATCH", "content-type",
                                  credentials=True, max_age="600")
-        r = request(mpm_env.port, "OPTIONS", "/app/data?pf_620_10",
-                    preflight_headers(EVIL, "PATCH"))
+        r = preflight(mpm_env, "/app/data?pf_620_10", EVIL, "PATCH")
         assert_preflight_refused(r)
         seen = backend.requests()[before:]
         assert not [ln for ln in seen if "pf_620_10" in ln], seen
@@ -192,8 +193,7 @@ ProxyPass /lb/ balancer://empty/
     # CORSPreflight continue: the OPTIONS reaches the backend, whose answer
     # is decorated with mod_cors's preflight headers (its own replaced)
     def test_cors_620_11(self, mpm_env, backend):
-        r = request(mpm_env.port, "OPTIONS", "/cont/data?pf_620_11",
-                    preflight_headers(APP, "PUT", "X-Backend"))
+        r = preflight(mpm_env, "/cont/data?pf_620_11", APP, "PUT", "X-Backend")
         assert r.status == 200, r
         assert r.body.startswith(b"backend OPTIONS /data")
         assert r.get_all("X-Backend") == ["yes"]
@@ -213,8 +213,7 @@ ProxyPass /lb/ balancer://empty/
 
     # continue, refused preflight: the backend answers, no ACA-* survives
     def test_cors_620_12(self, mpm_env, backend):
-        r = request(mpm_env.port, "OPTIONS", "/cont/data?pf_620_12",
-                    preflight_headers(APP, "DELETE"))
+        r = preflight(mpm_env, "/cont/data?pf_620_12", APP, "DELETE")
         assert r.status == 200, r
         assert r.body.startswith(b"backend OPTIONS /data")
         assert r.cors_headers() == [], r.headers

@@ -6,13 +6,13 @@ import os
 
 import pytest
 
-from harness.client import request
+from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.neighbours import (assert_preflight_allowed,
                                 assert_preflight_refused,
                                 assert_single_headers, example_path,
-                                load_modules, mpm_env, php_fpm,
-                                preflight_headers)  # noqa: F401
+                                load_modules, mpm_env,
+                                php_fpm)  # noqa: F401
 from harness.neighbours import _mpm_crash_check  # noqa: F401
 from harness.util import assert_allowed
 
@@ -149,11 +149,10 @@ class TestPhpFpm:
 
     # preflights are answered before PHP runs: no FPM worker is spent
     def test_cors_630_07(self, mpm_env):
-        r = request(mpm_env.port, "OPTIONS", "/wp-json/trace.php?pf_630_07",
-                    preflight_headers(SITE, "PUT", "X-WP-Nonce, Content-Type"))
+        r = preflight(mpm_env, "/wp-json/trace.php?pf_630_07", SITE, "PUT",
+                      "X-WP-Nonce, Content-Type")
         assert_preflight_allowed(r, SITE, "PUT", "x-wp-nonce, content-type")
-        r = request(mpm_env.port, "OPTIONS", "/wp-json/trace.php?pf_630_07",
-                    preflight_headers(EVIL, "PUT"))
+        r = preflight(mpm_env, "/wp-json/trace.php?pf_630_07", EVIL, "PUT")
         assert_preflight_refused(r)
         # the control: an actual request does run PHP
         r = request(mpm_env.port, "GET", "/wp-json/trace.php?get_630_07",

@@ -4,11 +4,11 @@ that exits non-zero (Apache's 500), one that prints its own CORS headers
 
 import pytest
 
-from harness.client import request
+from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.neighbours import (assert_preflight_allowed,
-                                assert_single_headers, mpm_env,
-                                preflight_headers)  # noqa: F401
+                                assert_single_headers,
+                                mpm_env)  # noqa: F401
 from harness.neighbours import _mpm_crash_check  # noqa: F401
 from harness.util import assert_allowed, assert_refused
 
@@ -138,6 +138,5 @@ class TestCgi:
 
     # a preflight never runs the script
     def test_cors_640_08(self, mpm_env):
-        r = request(mpm_env.port, "OPTIONS", "/cgi-app/crash.cgi",
-                    preflight_headers(APP, "PUT"))
+        r = preflight(mpm_env, "/cgi-app/crash.cgi", APP, "PUT")
         assert_preflight_allowed(r, APP, "PUT", credentials=True)

@@ -9,11 +9,11 @@ brings.  Every MPM."""
 
 import pytest
 
-from harness.client import request
+from harness.client import get, preflight
 from harness.conf import CorsConf
 from harness.neighbours import (assert_preflight_allowed,
-                                assert_single_headers, mpm_env,
-                                preflight_headers)  # noqa: F401
+                                assert_single_headers,
+                                mpm_env)  # noqa: F401
 from harness.neighbours import _mpm_crash_check  # noqa: F401
 from harness.util import assert_allowed, assert_refused
 
@@ -58,11 +58,6 @@ printf 'Vary: Cookie\\r\\n\\r\\n'
 printf 'cgi part'
 """,
 }
-
-
-def get(env, path, origin, method="GET", extra=()):
-    hdrs = ([("Origin", origin)] if origin else []) + list(extra)
-    return request(env.port, method, path, hdrs)
 
 
 class TestRedirectsWithNeighbours:
@@ -208,16 +203,14 @@ class TestRedirectsWithNeighbours:
     # a preflight to a rewritten URL: answered with /rwdir/'s policy
     # (PUT allowed there, not under /rwcgi/), the CGI never runs
     def test_cors_650_08(self, mpm_env):
-        r = request(mpm_env.port, "OPTIONS", "/rwdir/api/items",
-                    preflight_headers(A, "PUT"))
+        r = preflight(mpm_env, "/rwdir/api/items", A, "PUT")
         assert_preflight_allowed(r, A, "PUT")
         assert r.body == b""
 
     # a preflight to a missing URL with an ErrorDocument: 204, not the
     # error document
     def test_cors_650_09(self, mpm_env):
-        r = request(mpm_env.port, "OPTIONS", "/e404/missing",
-                    preflight_headers(A, "GET"))
+        r = preflight(mpm_env, "/e404/missing", A, "GET")
         assert_preflight_allowed(r, A, "GET")
         assert r.body == b""
 

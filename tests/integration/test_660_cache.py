@@ -12,12 +12,12 @@ import time
 
 import pytest
 
-from harness.client import request
+from harness import client
+from harness.client import preflight
 from harness.conf import CorsConf
 from harness.neighbours import (Varnish, assert_preflight_allowed,
                                 assert_single_headers, load_modules,
-                                mpm_env, need,
-                                preflight_headers)  # noqa: F401
+                                mpm_env, need)  # noqa: F401
 from harness.neighbours import _mpm_crash_check  # noqa: F401
 from harness.util import assert_allowed, assert_refused
 
@@ -27,9 +27,9 @@ C = "https://c.example"
 EVIL = "https://evil.example.net"
 
 
-def get(port, path, origin=None, extra=()):
-    hdrs = ([("Origin", origin)] if origin else []) + list(extra)
-    r = request(port, "GET", path, hdrs)
+def get_cached(port, path, origin=None, extra=()):
+    """client.get, then a pause after a cache miss."""
+    r = client.get(port, path, origin, extra=extra)
     if any(v.startswith("MISS") for v in r.get_all("X-Cache")):
         # mod_cache_disk commits the entry after the last byte went out:
         # give it the time, or the next request races the commit
@@ -104,7 +104,7 @@ class TestModCache:
         hits = {A: 0, B: 0}
         for _ in range(4):
             for o in (A, B):
-                r = get(mpm_env.port, url, o)
+                r = get_cached(mpm_env.port, url, o)
                 check(r, o, credentials=True)
                 hits[o] += mod_cache_hit(r)
         assert hits[A] >= 2 and hits[B] >= 2, hits
@@ -115,9 +115,9 @@ class TestModCache:
     def test_cors_660_02(self, mpm_env, refused):
         url = "/cached/x.txt?t=660_02_%d" % len(refused)
         for _ in range(3):
-            check(get(mpm_env.port, url, A), A, credentials=True)
-            check(get(mpm_env.port, url, refused), refused)
-        r = get(mpm_env.port, url, A)
+            check(get_cached(mpm_env.port, url, A), A, credentials=True)
+            check(get_cached(mpm_env.port, url, refused), refused)
+        r = get_cached(mpm_env.port, url, A)
         assert mod_cache_hit(r), r.headers
         check(r, A, credentials=True)
 
@@ -127,19 +127,18 @@ class TestModCache:
         url = "/cached/x.txt?t=660_03"
         seen_hit = False
         for _ in range(3):
-            r = get(mpm_env.port, url)
+            r = get_cached(mpm_env.port, url)
             check(r, None)
             assert r.cors_headers() == [], r.headers
             seen_hit |= mod_cache_hit(r)
-            check(get(mpm_env.port, url, B), B, credentials=True)
-            check(get(mpm_env.port, url, C), C, credentials=True)
+            check(get_cached(mpm_env.port, url, B), B, credentials=True)
+            check(get_cached(mpm_env.port, url, C), C, credentials=True)
         assert seen_hit
 
     # preflights are never served from the cache: each origin its own
     def test_cors_660_04(self, mpm_env):
         for o in (A, B, A, B):
-            r = request(mpm_env.port, "OPTIONS", "/cached/x.txt?t=660_04",
-                        preflight_headers(o, "GET"))
+            r = preflight(mpm_env, "/cached/x.txt?t=660_04", o, "GET")
             assert_preflight_allowed(r, o, "GET", credentials=True)
 
     # the * policy: one cached copy for everyone, "*" for every origin
@@ -147,7 +146,7 @@ class TestModCache:
         url = "/cached-star/x.txt?t=660_05"
         hits = 0
         for o in (None, A, EVIL, B, None, "null"):
-            r = get(mpm_env.port, url, o)
+            r = get_cached(mpm_env.port, url, o)
             assert r.status == 200
             assert r.get_all("Access-Control-Allow-Origin") == ["*"], r
             assert "origin" not in r.vary_tokens(), r.headers
@@ -163,7 +162,7 @@ class TestModCache:
             for o in (A, B, EVIL):
                 for ae in ("gzip", None):
                     extra = [("Accept-Encoding", ae)] if ae else []
-                    r = get(mpm_env.port, url, o, extra)
+                    r = get_cached(mpm_env.port, url, o, extra)
                     check(r, o, credentials=True)
                     assert r.count("Vary") == 1, r.headers
                     assert sorted(r.vary_tokens()) == ["accept-encoding",
@@ -196,7 +195,7 @@ class TestVarnish:
         hits = {A: 0, B: 0}
         for _ in range(4):
             for o in (A, B):
-                r = get(varnish.port, url, o)
+                r = get_cached(varnish.port, url, o)
                 check(r, o, credentials=True)
                 hits[o] += varnish_hit(r)
         assert hits[A] >= 2 and hits[B] >= 2, hits
@@ -205,14 +204,14 @@ class TestVarnish:
     # get it; the refused origin's cached answer never grants anything
     def test_cors_660_11(self, mpm_env, varnish):
         url = "/edge/x.txt?t=660_11"
-        check(get(varnish.port, url, A), A, credentials=True)
-        r = get(varnish.port, url, A)
+        check(get_cached(varnish.port, url, A), A, credentials=True)
+        r = get_cached(varnish.port, url, A)
         assert varnish_hit(r), r.headers
         for _ in range(2):
-            check(get(varnish.port, url, EVIL), EVIL)
-            check(get(varnish.port, url, B), B, credentials=True)
-            check(get(varnish.port, url, "null"), "null")
-        r = get(varnish.port, url, EVIL)
+            check(get_cached(varnish.port, url, EVIL), EVIL)
+            check(get_cached(varnish.port, url, B), B, credentials=True)
+            check(get_cached(varnish.port, url, "null"), "null")
+        r = get_cached(varnish.port, url, EVIL)
         assert varnish_hit(r), r.headers
         check(r, EVIL)
 
@@ -220,21 +219,20 @@ class TestVarnish:
     def test_cors_660_12(self, mpm_env, varnish):
         url = "/edge/x.txt?t=660_12"
         for _ in range(2):
-            r = get(varnish.port, url)
+            r = get_cached(varnish.port, url)
             check(r, None)
             assert r.cors_headers() == [], r.headers
         assert varnish_hit(r), r.headers
-        check(get(varnish.port, url, A), A, credentials=True)
-        check(get(varnish.port, url, C), C, credentials=True)
-        r = get(varnish.port, url)
+        check(get_cached(varnish.port, url, A), A, credentials=True)
+        check(get_cached(varnish.port, url, C), C, credentials=True)
+        r = get_cached(varnish.port, url)
         assert r.cors_headers() == [], r.headers
 
     # preflights pass through varnish (OPTIONS is not cached by the
     # default VCL) and each origin gets its own
     def test_cors_660_13(self, mpm_env, varnish):
         for o in (A, B, A):
-            r = request(varnish.port, "OPTIONS", "/edge/x.txt?t=660_13",
-                        preflight_headers(o, "GET"))
+            r = preflight(varnish, "/edge/x.txt?t=660_13", o, "GET")
             assert_preflight_allowed(r, o, "GET", credentials=True)
 
     # the * policy: one cached object for everyone
@@ -242,7 +240,7 @@ class TestVarnish:
         url = "/edge-star/x.txt?t=660_14"
         hits = 0
         for o in (None, A, EVIL, B):
-            r = get(varnish.port, url, o)
+            r = get_cached(varnish.port, url, o)
             assert r.get_all("Access-Control-Allow-Origin") == ["*"], r
             hits += varnish_hit(r)
         assert hits >= 3
@@ -255,7 +253,7 @@ class TestVarnish:
             for o in (A, B, EVIL):
                 for ae in ("gzip", None):
                     extra = [("Accept-Encoding", ae)] if ae else []
-                    r = get(varnish.port, url, o, extra)
+                    r = get_cached(varnish.port, url, o, extra)
                     check(r, o, credentials=True)
                     assert r.count("Vary") == 1, r.headers
                     assert sorted(r.vary_tokens()) == ["accept-encoding",
@@ -267,7 +265,7 @@ class TestVarnish:
     def test_cors_660_16(self, mpm_env, varnish):
         url = "/edge/x.txt?t=660_16"
         for o in (A, B, EVIL):
-            r = get(varnish.port, url, o,
+            r = get_cached(varnish.port, url, o,
                     [("Authorization", "Basic YWxpY2U6c2VjcmV0")])
             check(r, o, credentials=True)
             assert not varnish_hit(r), r.headers

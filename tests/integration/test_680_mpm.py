@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from harness.client import request
+from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.neighbours import graceful, mpm_env  # noqa: F401
 from harness.neighbours import _mpm_crash_check  # noqa: F401
@@ -70,9 +70,7 @@ class TestMpm:
                 origin = (A, B, C)[(n + i) % 3]
                 try:
                     if i % 4 == 3:
-                        r = request(mpm_env.port, "OPTIONS", "/mix/x.txt", [
-                            ("Origin", origin),
-                            ("Access-Control-Request-Method", "PUT")])
+                        r = preflight(mpm_env, "/mix/x.txt", origin, "PUT")
                         ok_status = 204 if origin != C else 403
                         want = [origin] if origin != C else []
                         if r.status != ok_status or r.get_all(

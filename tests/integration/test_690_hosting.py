@@ -8,12 +8,12 @@ Every MPM."""
 
 import pytest
 
-from harness.client import request
+from harness.client import get, preflight
 from harness.conf import CorsConf
 from harness.neighbours import (assert_preflight_allowed,
                                 assert_preflight_refused,
                                 assert_single_headers, example_path,
-                                mpm_env, preflight_headers)  # noqa: F401
+                                mpm_env)  # noqa: F401
 from harness.neighbours import _mpm_crash_check  # noqa: F401
 from harness.util import assert_allowed, assert_no_cors, assert_refused
 
@@ -57,16 +57,6 @@ TREE = {
 }
 
 
-def get(env, host, path, origin):
-    hdrs = [("Host", host)] + ([("Origin", origin)] if origin else [])
-    return request(env.port, "GET", path, hdrs)
-
-
-def options(env, host, path, origin, method, acrh=None):
-    return request(env.port, "OPTIONS", path, [("Host", host)]
-                   + preflight_headers(origin, method, acrh))
-
-
 class TestSharedHosting:
 
     @pytest.fixture(autouse=True, scope="class")
@@ -93,60 +83,60 @@ class TestSharedHosting:
     @pytest.mark.parametrize("path", ["/data.json", "/img/logo.txt"])
     def test_cors_690_01(self, mpm_env, host, path):
         for o in (WWW, SHOP):
-            r = get(mpm_env, host, path, o)
+            r = get(mpm_env, path, o, host=host)
             assert r.status == 200, r
             assert_allowed(r, o, expose="X-Total-Count")
             assert_single_headers(r)
         for o in (PARTNER, EVIL):
-            assert_refused(get(mpm_env, host, path, o))
+            assert_refused(get(mpm_env, path, o, host=host))
 
     # api/.htaccess: +partner, -shop, the rest inherited
     @pytest.mark.parametrize("host", ["fileinfo.test", "list.test"])
     def test_cors_690_02(self, mpm_env, host):
         for o in (WWW, PARTNER):
-            r = get(mpm_env, host, "/api/items.json", o)
+            r = get(mpm_env, "/api/items.json", o, host=host)
             assert r.status == 200, r
             assert_allowed(r, o, expose="X-Total-Count")
         for o in (SHOP, EVIL):
-            assert_refused(get(mpm_env, host, "/api/items.json", o))
+            assert_refused(get(mpm_env, "/api/items.json", o, host=host))
 
     # preflights: PUT only where api/.htaccess allows it, max-age and
     # headers inherited from the docroot's
     @pytest.mark.parametrize("host", ["fileinfo.test", "list.test"])
     def test_cors_690_03(self, mpm_env, host):
-        r = options(mpm_env, host, "/api/items.json", PARTNER, "PUT",
-                    "Content-Type")
+        r = preflight(mpm_env, "/api/items.json", PARTNER, "PUT",
+                      "Content-Type", host=host)
         assert_preflight_allowed(r, PARTNER, "PUT", "content-type",
                                  max_age="3600")
-        assert_preflight_refused(options(mpm_env, host, "/data.json", WWW,
-                                         "PUT"))
-        assert_preflight_refused(options(mpm_env, host, "/api/items.json",
-                                         SHOP, "GET"))
-        r = options(mpm_env, host, "/data.json", SHOP, "POST")
+        assert_preflight_refused(preflight(mpm_env, "/data.json", WWW, "PUT",
+                                           host=host))
+        assert_preflight_refused(preflight(mpm_env, "/api/items.json", SHOP,
+                                           "GET", host=host))
+        r = preflight(mpm_env, "/data.json", SHOP, "POST", host=host)
         assert_preflight_allowed(r, SHOP, "POST", max_age="3600")
 
     # api/v2/.htaccess replaces the list (no prefix) and adds credentials
     @pytest.mark.parametrize("host", ["fileinfo.test", "list.test"])
     def test_cors_690_04(self, mpm_env, host):
-        r = get(mpm_env, host, "/api/v2/items.json", PARTNER)
+        r = get(mpm_env, "/api/v2/items.json", PARTNER, host=host)
         assert_allowed(r, PARTNER, credentials=True, expose="X-Total-Count")
-        assert_refused(get(mpm_env, host, "/api/v2/items.json", WWW))
+        assert_refused(get(mpm_env, "/api/v2/items.json", WWW, host=host))
 
     # internal/.htaccess: none turns CORS off below the docroot's policy
     @pytest.mark.parametrize("host", ["fileinfo.test", "list.test"])
     def test_cors_690_05(self, mpm_env, host):
-        r = get(mpm_env, host, "/internal/x.json", WWW)
+        r = get(mpm_env, "/internal/x.json", WWW, host=host)
         assert r.status == 200
         assert_no_cors(r)
 
     # AllowOverrideList names only the CORS directives: the customer's
     # Header line is a 500 there, fine under FileInfo
     def test_cors_690_06(self, mpm_env):
-        r = get(mpm_env, "fileinfo.test", "/hdr/x.txt", WWW)
+        r = get(mpm_env, "/hdr/x.txt", WWW, host="fileinfo.test")
         assert r.status == 200 and r.get_all("X-Customer") == ["yes"], r
         assert_allowed(r, WWW, expose="X-Total-Count")
         mark = mpm_env.log_size()
-        r = get(mpm_env, "list.test", "/hdr/x.txt", WWW)
+        r = get(mpm_env, "/hdr/x.txt", WWW, host="list.test")
         assert r.status == 500, r
         log = mpm_env.read_log(mark)
         assert "Header not allowed here" in log, log[-2000:]
@@ -159,9 +149,9 @@ class TestSharedHosting:
     def test_cors_690_07(self, mpm_env, method, path):
         mark = mpm_env.log_size()
         if method == "OPTIONS":
-            r = options(mpm_env, "noinfo.test", path, WWW, "POST")
+            r = preflight(mpm_env, path, WWW, "POST", host="noinfo.test")
         else:
-            r = get(mpm_env, "noinfo.test", path, WWW)
+            r = get(mpm_env, path, WWW, host="noinfo.test")
         assert r.status == 500, r
         assert r.get_all("Access-Control-Allow-Origin") == [], r.headers
         log = mpm_env.read_log(mark)

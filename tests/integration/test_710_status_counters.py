@@ -204,8 +204,7 @@ def menv(request):
     conf.start()
     yield e
     rc = e.apache_stop()
-    crashes = [ln for ln in e.read_log().splitlines()
-               if "exit signal" in ln or "AH00052" in ln]
+    crashes = e.crash_lines()
     if not os.environ.get("CORS_TEST_KEEP"):
         shutil.rmtree(e.base, ignore_errors=True)
     assert rc == 0

@@ -46,11 +46,6 @@ PATHS = list(ECHOABLE)
 #: or method handling (405, 501)
 OK_STATUSES = {200, 204, 400, 403, 404, 405, 413, 414, 431, 501}
 
-CRASH_RE = re.compile(r"exit signal|Segmentation|AddressSanitizer|"
-                      r"runtime error:|LeakSanitizer|double free|"
-                      r"stack smashing|Aborted")
-
-
 def acrh_tokens(count):
     return ",".join("x-h%d" % i for i in range(count))
 
@@ -308,11 +303,6 @@ def cases():
     return out
 
 
-def crash_lines(env, mark):
-    return [ln for ln in env.read_log(mark).splitlines()
-            if CRASH_RE.search(ln)]
-
-
 def base_conf(env, extra=()):
     conf = CorsConf(env)
     conf.add(list(extra))
@@ -362,7 +352,7 @@ class TestHostileDefaultLimits:
         failures = run_all(cors_env, todo)
         assert not failures, "%d of %d failed:\n%s" % (
             len(failures), len(todo), "\n".join(failures[:30]))
-        assert crash_lines(cors_env, mark) == []
+        assert cors_env.crash_lines(mark) == []
         print("\nhostile: %d requests, all answered, none echoed"
               % len(todo))
 
@@ -394,7 +384,7 @@ class TestHostileDefaultLimits:
             (b"Access-Control-Request-Headers",
              acrh_tokens(10000).encode())]))
         assert r.status == 400, r.status
-        assert crash_lines(cors_env, mark) == []
+        assert cors_env.crash_lines(mark) == []
 
     # the server still answers normally afterwards
     def test_cors_800_03(self, cors_env):
@@ -465,7 +455,7 @@ class TestHostileBigInputs:
                                                 origin.encode())]))
             assert r.status == 200
             assert r.get("access-control-allow-origin") == []
-        assert crash_lines(cors_env, mark) == []
+        assert cors_env.crash_lines(mark) == []
         print("\nlargest hostile inputs (best of 3, seconds, whole request "
               "on a fresh connection):")
         for (name, path, status, t) in rows:

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from harness.client import request
+from harness.client import get, preflight, request
 from harness.conf import CorsConf
 from harness.env import REPO_ROOT
 from harness.util import assert_allowed, assert_no_cors, assert_refused
@@ -21,15 +21,9 @@ def example(name):
 
 
 def run_case(env, kind, path, origin, method="GET", acrh=None, host=None):
-    hdrs = [("Origin", origin)] if origin else []
-    if host:
-        hdrs.append(("Host", host))
     if kind == PF:
-        hdrs.append(("Access-Control-Request-Method", method))
-        if acrh:
-            hdrs.append(("Access-Control-Request-Headers", acrh))
-        return request(env.port, "OPTIONS", path, hdrs)
-    return request(env.port, method, path, hdrs)
+        return preflight(env, path, origin, method, acrh, host=host)
+    return get(env, path, origin, method, host=host)
 
 
 def check_preflight(r, expect):

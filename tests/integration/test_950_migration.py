@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from harness.client import preflight, request
+from harness.client import get, preflight
 from harness.conf import CorsConf
 from harness.env import REPO_ROOT
 from harness.util import assert_allowed, assert_refused
@@ -91,13 +91,6 @@ def load_proxy(conf, env, fcgi=False):
     mods = ["proxy", "proxy_http"] + (["proxy_fcgi"] if fcgi else [])
     conf.add(["LoadModule %s_module %s/mod_%s.so" % (m, env.modules_dir, m)
               for m in mods])
-
-
-def get(env, path, origin=None, auth=None):
-    hdrs = [("Origin", origin)] if origin else []
-    if auth:
-        hdrs.append(("Authorization", auth))
-    return request(env.port, "GET", path, hdrs)
 
 
 # alice:secret
@@ -207,7 +200,8 @@ class TestMigration:
         r = get(cors_env, "/m4/data.json", APP)
         assert r.status == 401
         assert_allowed(r, APP, credentials=True)
-        r = get(cors_env, "/m4/data.json", APP, auth=BASIC)
+        r = get(cors_env, "/m4/data.json", APP,
+                extra=[("Authorization", BASIC)])
         assert r.status == 200
         assert_allowed(r, APP, credentials=True)
 

@@ -89,19 +89,33 @@ def request(port, method="GET", path="/", headers=None, body=None,
         sock.close()
 
 
-def preflight(env, path, origin, method="PUT", req_headers=None, extra=(),
-              host=None):
-    """An OPTIONS preflight to env's server: Origin,
-    Access-Control-Request-Method and Access-Control-Request-Headers, each
-    left out when None, then the extra (name, value) pairs and Host."""
-    hdrs = []
-    if origin is not None:
-        hdrs.append(("Origin", origin))
-    if method is not None:
-        hdrs.append(("Access-Control-Request-Method", method))
-    if req_headers is not None:
-        hdrs.append(("Access-Control-Request-Headers", req_headers))
+def _send(server, method, path, named, extra, host, **kw):
+    """request() to server (a test env, or a port number) with the named
+    (header, value) pairs whose value is not None, then the extra pairs and
+    Host."""
+    hdrs = [(n, v) for (n, v) in named if v is not None]
     hdrs.extend(extra)
     if host:
         hdrs.append(("Host", host))
-    return request(env.port, "OPTIONS", path, hdrs)
+    return request(getattr(server, "port", server), method, path, hdrs, **kw)
+
+
+def get(server, path, origin=None, method="GET", extra=(), host=None, **kw):
+    """An actual request (GET unless method says otherwise) to server (a
+    test env, or a port number): Origin unless it is None, then the extra
+    (name, value) pairs and Host; body= and timeout= go to request()."""
+    return _send(server, method, path, [("Origin", origin)], extra, host,
+                 **kw)
+
+
+def preflight(server, path, origin, method="PUT", req_headers=None, extra=(),
+              host=None, **kw):
+    """An OPTIONS preflight to server (a test env, or a port number):
+    Origin, Access-Control-Request-Method and
+    Access-Control-Request-Headers, each left out when None, then the extra
+    (name, value) pairs and Host; body= and timeout= go to request()."""
+    return _send(server, "OPTIONS", path,
+                 [("Origin", origin),
+                  ("Access-Control-Request-Method", method),
+                  ("Access-Control-Request-Headers", req_headers)],
+                 extra, host, **kw)

@@ -3,6 +3,7 @@ that includes one test.conf per test class, start/stop by pid, and
 `apache2 -t` checks for configuration errors."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -21,6 +22,13 @@ APACHE_MODULES = os.environ.get("APACHE_MODULES",
 MOD_CORS_SO = os.environ.get(
     "MOD_CORS_SO", os.path.join(REPO_ROOT, ".libs", "mod_cors.so"))
 MPM = os.environ.get("MPM", "event")
+
+#: What the error log says when a child dies (httpd's own report of the
+#: signal, AH00052, AH00060 from the parent) or when a sanitizer or glibc
+#: finds memory gone wrong.
+CRASH_RE = re.compile(r"exit signal|AH00052|AH00060|Segmentation|"
+                      r"AddressSanitizer|LeakSanitizer|runtime error:|"
+                      r"double free|stack smashing|Aborted")
 
 BASE_MODULES = [
     "authz_core", "authz_host", "authn_core", "authn_file", "auth_basic",
@@ -177,12 +185,27 @@ HTDOCS = {
 }
 
 
-def free_port():
+def _bindable(port):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    try:
+        s.bind(("127.0.0.1", port))
+        return s.getsockname()[1]
+    except OSError:
+        return None
+    finally:
+        s.close()
+
+
+def free_port(count=1):
+    """A port on 127.0.0.1 that nothing listens on, chosen by the kernel;
+    with count > 1, the first of that many consecutive free ports (the
+    demo wants P, P+1, P+2)."""
+    for _ in range(200):
+        base = _bindable(0)
+        if base + count <= 65536 and all(
+                _bindable(base + i) for i in range(1, count)):
+            return base
+    raise AssertionError("no %d consecutive free ports" % count)
 
 
 class CorsTestEnv:
@@ -359,8 +382,7 @@ class CorsTestEnv:
         and kept apart (stop_crashes), so that the end-of-suite check fails
         only on crashes while requests were served; the per-test checks
         fail on those as they happen."""
-        lines = [ln for ln in self.read_log(mark).splitlines()
-                 if "exit signal" in ln or "AH00052" in ln]
+        lines = self.crash_lines(mark)
         if lines:
             self.stop_crashes.extend(lines)
             sys.stderr.write("\nWARNING: an httpd child crashed while "
@@ -413,6 +435,13 @@ class CorsTestEnv:
                 return f.read().decode("utf-8", "replace")
         except OSError:
             return ""
+
+    def crash_lines(self, since=0):
+        """The error log's lines from byte `since` on that report a crash
+        (CRASH_RE), except those already noted while httpd stopped
+        (stop_crashes, see _note_stop_crashes)."""
+        return [ln for ln in self.read_log(since).splitlines()
+                if CRASH_RE.search(ln) and ln not in self.stop_crashes]
 
     def access_log_line(self, marker, timeout=5.0):
         """The access log line whose request line contains marker."""

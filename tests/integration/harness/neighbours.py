@@ -98,11 +98,6 @@ def load_modules(conf, *names):
     return conf
 
 
-def crash_lines(env, since=0):
-    return [ln for ln in env.read_log(since).splitlines()
-            if "exit signal" in ln or "AH00052" in ln or "AH00060" in ln]
-
-
 def start_mpm_env(mpm):
     env = CorsTestEnv(mpm=mpm)
     if not env.has_module:
@@ -115,7 +110,7 @@ def start_mpm_env(mpm):
 def stop_mpm_env(env):
     rc = env.apache_stop()
     # crashes while httpd stopped are reported by apache_stop (see there)
-    crashes = [ln for ln in crash_lines(env) if ln not in env.stop_crashes]
+    crashes = env.crash_lines()
     if env.stop_crashes or os.environ.get("CORS_TEST_KEEP"):
         sys.stderr.write("\nserver root kept in %s\n" % env.root)
     else:
@@ -143,8 +138,7 @@ def _mpm_crash_check(request):
     env = request.getfixturevalue("mpm_env")
     env.log_mark = env.log_size()
     yield
-    crashes = [ln for ln in crash_lines(env, env.log_mark)
-               if ln not in env.stop_crashes]
+    crashes = env.crash_lines(env.log_mark)
     if crashes:
         pytest.fail("httpd child crashed during %s:\n%s"
                     % (request.node.name, "\n".join(crashes)),
@@ -485,13 +479,6 @@ PREFLIGHT_VARY = ["access-control-request-headers",
 
 #: headers a response may legitimately repeat
 REPEATABLE = {"set-cookie", "via", "warning"}
-
-
-def preflight_headers(origin, method="GET", req_headers=None, extra=()):
-    hdrs = [("Origin", origin), ("Access-Control-Request-Method", method)]
-    if req_headers:
-        hdrs.append(("Access-Control-Request-Headers", req_headers))
-    return hdrs + list(extra)
 
 
 def assert_single_headers(r):
