@@ -3,24 +3,15 @@ with Access-Control-Allow-Origin's value, to allowed actual responses;
 upstream Timing-Allow-Origin follows CORSUpstreamHeaders; Vary stays
 right (a cache never hands one origin's value to another)."""
 
-import os
-import subprocess
-
 import pytest
 
-from harness.client import request
+from harness.client import get, preflight
 from harness.conf import CorsConf
-from harness.env import APACHE_BIN
 from harness.util import assert_vary_origin
 
 APP = "https://app.example.com"
 EVIL = "https://evil.example.net"
 STALE = "https://stale.example"
-
-
-def get(env, path, origin=None, method="GET"):
-    hdrs = [("Origin", origin)] if origin is not None else []
-    return request(env.port, method, path, hdrs)
 
 
 class TestTimingAllowOrigin:
@@ -76,9 +67,7 @@ class TestTimingAllowOrigin:
 
     # a preflight is not a resource fetch: no TAO on its answer
     def test_cors_230_04(self, cors_env):
-        r = request(cors_env.port, "OPTIONS", "/on/f.txt",
-                    [("Origin", APP),
-                     ("Access-Control-Request-Method", "GET")])
+        r = preflight(cors_env, "/on/f.txt", APP, "GET")
         assert r.status == 204
         assert r.count("Timing-Allow-Origin") == 0, r.headers
 
@@ -132,28 +121,18 @@ class TestTimingAllowOrigin:
         assert r.get_all("Timing-Allow-Origin") == [STALE], r.headers
 
 
-def _dump(env, text):
-    env._check_no += 1
-    tconf = os.path.join(env.conf_dir, "tao-%d.test.conf" % env._check_no)
-    mconf = os.path.join(env.conf_dir, "tao-%d.httpd.conf" % env._check_no)
-    env.write_file(tconf, text)
-    env.write_file(mconf, env.base_conf(tconf))
-    p = subprocess.run([APACHE_BIN, "-t", "-D", "DUMP_CORS", "-f", mconf],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       timeout=60)
-    return p.returncode, p.stdout.decode("utf-8", "replace")
-
-
 # DUMP_CORS shows the setting, merged
 def test_cors_230_20(cors_env):
-    rc, out = _dump(cors_env, '<Location "/a/">\nCORSAllowOrigin %s\n'
-                    'CORSTimingAllowOrigin On\n</Location>\n' % APP)
+    rc, out = cors_env.check_config(
+        '<Location "/a/">\nCORSAllowOrigin %s\n'
+        'CORSTimingAllowOrigin On\n</Location>\n' % APP, dump=True)
     assert rc == 0, out
     assert "timing-allow-origin: on" in out, out
 
 
 # a bad value fails the configuration test with the directive and value
 def test_cors_230_21(cors_env):
-    rc, out = _dump(cors_env, "CORSTimingAllowOrigin maybe\n")
+    rc, out = cors_env.check_config("CORSTimingAllowOrigin maybe\n",
+                                    dump=True)
     assert rc != 0
     assert "CORSTimingAllowOrigin" in out and "maybe" in out, out

@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from harness.client import request
+from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.neighbours import (backend, load_modules, mpm_env,
                                 php_fpm)  # noqa: F401
@@ -64,11 +64,8 @@ def url(handler, mode, guard):
 
 
 def forged_preflight(port, path, origin=APP, auth=None):
-    hdrs = [("Origin", origin), ("Access-Control-Request-Method", "POST"),
-            ("Access-Control-Request-Headers", "Content-Type")]
-    if auth:
-        hdrs.append(("Authorization", auth))
-    return request(port, "OPTIONS", path, hdrs)
+    return preflight(port, path, origin, "POST", "Content-Type",
+                     extra=[("Authorization", auth)] if auth else ())
 
 
 class TestPreflightGuards:

@@ -8,12 +8,10 @@ proven (X-Cache from mod_cache, two ids in X-Varnish), not assumed.
 Every MPM."""
 
 import os
-import time
 
 import pytest
 
-from harness import client
-from harness.client import preflight
+from harness.client import get_cached, preflight
 from harness.conf import CorsConf
 from harness.neighbours import (Varnish, assert_preflight_allowed,
                                 assert_single_headers, load_modules,
@@ -25,16 +23,6 @@ A = "https://a.example"
 B = "https://b.example"
 C = "https://c.example"
 EVIL = "https://evil.example.net"
-
-
-def get_cached(port, path, origin=None, extra=()):
-    """client.get, then a pause after a cache miss."""
-    r = client.get(port, path, origin, extra=extra)
-    if any(v.startswith("MISS") for v in r.get_all("X-Cache")):
-        # mod_cache_disk commits the entry after the last byte went out:
-        # give it the time, or the next request races the commit
-        time.sleep(0.4)
-    return r
 
 
 def check(r, origin, credentials=False):

@@ -17,39 +17,16 @@ each a regression test that failed before its fix (docs/behaviour.md §1,
 - the per-request cost of a section with thousands of removals."""
 
 import os
-import subprocess
-import time
 
 import pytest
 
-from harness.client import preflight, request
+from harness.client import get, get_cached, preflight
 from harness.conf import CorsConf
-from harness.env import APACHE_BIN
 from harness.neighbours import backend, load_modules  # noqa: F401
 from harness.util import assert_allowed, assert_no_cors, assert_refused
 
 APP = "https://app.example.com"
 EVIL = "https://evil.example.net"
-
-
-def get(env, path, origin=None, extra=()):
-    hdrs = ([("Origin", origin)] if origin is not None else []) + list(extra)
-    return request(env.port, "GET", path, hdrs)
-
-
-def run_dump(env, text):
-    """`apache2 -t -D DUMP_CORS` over the base config + text: (rc, out)."""
-    env._check_no += 1
-    tconf = os.path.join(env.conf_dir, "dump805-%d.test.conf"
-                         % env._check_no)
-    mconf = os.path.join(env.conf_dir, "dump805-%d.httpd.conf"
-                         % env._check_no)
-    env.write_file(tconf, text)
-    env.write_file(mconf, env.base_conf(tconf))
-    p = subprocess.run([APACHE_BIN, "-t", "-D", "DUMP_CORS", "-f", mconf],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=60)
-    return p.returncode, (p.stdout + p.stderr).decode("utf-8", "replace")
 
 
 def dump_section(out, header):
@@ -109,9 +86,10 @@ class TestIPv6Normalised:
 
     # DUMP_CORS shows the stored (browser) form
     def test_cors_805_04(self, cors_env):
-        rc, out = run_dump(cors_env, '<Location "/v6/">\n'
-                           "CORSAllowOrigin http://[::ffff:127.0.0.1]:8080 "
-                           "https://[2001:DB8:0:0:1:0:0:1]\n</Location>\n")
+        rc, out = cors_env.check_config(
+            '<Location "/v6/">\n'
+            "CORSAllowOrigin http://[::ffff:127.0.0.1]:8080 "
+            "https://[2001:DB8:0:0:1:0:0:1]\n</Location>\n", dump=True)
         assert rc == 0, out
         body = dump_section(out, '<Location "/v6/">')
         origins = [ln for ln in body if ln.startswith("origins:")]
@@ -121,15 +99,6 @@ class TestIPv6Normalised:
 
 
 # ---- a shared cache under "*" ---------------------------------------------
-
-def cached_get(env, path, origin=None):
-    r = get(env, path, origin)
-    if any(v.startswith("MISS") for v in r.get_all("X-Cache")):
-        # mod_cache_disk commits the entry after the last byte went out:
-        # give it the time, or the next request races the commit
-        time.sleep(0.4)
-    return r
-
 
 def cache_hit(r):
     return any(v.startswith("HIT") for v in r.get_all("X-Cache"))
@@ -177,15 +146,15 @@ ProxyPass /keep805/ http://127.0.0.1:{port}/
         url = "/keep805/x?echo&t=805_10_" + quick
         hits = 0
         for _ in range(3):
-            r = cached_get(cors_env, url, EVIL)
+            r = get_cached(cors_env, url, EVIL)
             assert r.get_all("Access-Control-Allow-Origin") == [EVIL], r
             assert "origin" in r.vary_tokens(), r.headers
             hits += cache_hit(r)
-            r = cached_get(cors_env, url, APP)
+            r = get_cached(cors_env, url, APP)
             assert r.get_all("Access-Control-Allow-Origin") == [APP], r
             assert "origin" in r.vary_tokens(), r.headers
             hits += cache_hit(r)
-            r = cached_get(cors_env, url)
+            r = get_cached(cors_env, url)
             # the backend reflects nothing: mod_cors's own "*"
             assert r.get_all("Access-Control-Allow-Origin") == ["*"], r
             assert "origin" in r.vary_tokens(), r.headers
@@ -197,11 +166,11 @@ ProxyPass /keep805/ http://127.0.0.1:{port}/
     def test_cors_805_11(self, cors_env, quick):
         url = "/keep805/x?echo&t=805_11_" + quick
         for _ in range(2):
-            r = cached_get(cors_env, url)
+            r = get_cached(cors_env, url)
             assert r.get_all("Access-Control-Allow-Origin") == ["*"], r
-            r = cached_get(cors_env, url, EVIL)
+            r = get_cached(cors_env, url, EVIL)
             assert r.get_all("Access-Control-Allow-Origin") == [EVIL], r
-        r = cached_get(cors_env, url)
+        r = get_cached(cors_env, url)
         assert cache_hit(r), r.headers
         assert r.get_all("Access-Control-Allow-Origin") == ["*"], r
 
@@ -212,11 +181,11 @@ ProxyPass /keep805/ http://127.0.0.1:{port}/
         url = "/debug805/x.txt?t=805_12_" + quick
         hits = 0
         for _ in range(3):
-            r = cached_get(cors_env, url, EVIL)
+            r = get_cached(cors_env, url, EVIL)
             assert r.get_all("CORS-Debug") == ["allowed"], r.headers
             assert "origin" in r.vary_tokens(), r.headers
             hits += cache_hit(r)
-            r = cached_get(cors_env, url)
+            r = get_cached(cors_env, url)
             assert r.get_all("CORS-Debug") == ["no Origin"], r.headers
             assert "origin" in r.vary_tokens(), r.headers
             hits += cache_hit(r)

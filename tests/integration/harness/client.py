@@ -4,6 +4,7 @@ duplicates, so that two Access-Control-Allow-Origin lines are visible."""
 
 import http.client
 import socket
+import time
 
 
 class Response:
@@ -106,6 +107,16 @@ def get(server, path, origin=None, method="GET", extra=(), host=None, **kw):
     (name, value) pairs and Host; body= and timeout= go to request()."""
     return _send(server, method, path, [("Origin", origin)], extra, host,
                  **kw)
+
+
+def get_cached(server, path, origin=None, extra=()):
+    """get(), then, after a cache miss (X-Cache from mod_cache's
+    CacheHeader), a pause: mod_cache_disk commits the entry after the last
+    byte went out, and the next request would race the commit."""
+    r = get(server, path, origin, extra=extra)
+    if any(v.startswith("MISS") for v in r.get_all("X-Cache")):
+        time.sleep(0.4)
+    return r
 
 
 def preflight(server, path, origin, method="PUT", req_headers=None, extra=(),

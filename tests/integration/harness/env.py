@@ -305,8 +305,9 @@ class CorsTestEnv:
         self.write_file(self.httpd_conf,
                         self.base_conf(self.test_conf, with_cors))
 
-    def check_config(self, text, with_cors=True):
-        """Run `apache2 -t` on the base config + text; (rc, stderr)."""
+    def check_config(self, text, with_cors=True, dump=False):
+        """Run `apache2 -t` on the base config + text, with -D DUMP_CORS
+        when dump is true; (rc, stderr followed by stdout)."""
         self._check_no += 1
         tconf = os.path.join(self.conf_dir, "check-%d.test.conf"
                              % self._check_no)
@@ -314,7 +315,9 @@ class CorsTestEnv:
                              % self._check_no)
         self.write_file(tconf, text)
         self.write_file(mconf, self.base_conf(tconf, with_cors))
-        p = subprocess.run([APACHE_BIN, "-t", "-f", mconf],
+        p = subprocess.run([APACHE_BIN, "-t"]
+                           + (["-D", "DUMP_CORS"] if dump else [])
+                           + ["-f", mconf],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=60)
         out = (p.stderr + p.stdout).decode("utf-8", "replace")
