@@ -7,12 +7,12 @@ errors."""
 
 import os
 import re
-import socket
 import subprocess
 
 import pytest
 
 from checksite import CORS_CHECK, SCENARIOS, run_cors_check
+from harness.env import free_port  # tests/integration: see checksite.py
 
 
 def verdicts(doc):
@@ -174,10 +174,7 @@ def test_usage_errors(args, words):
 
 
 def test_network_error(site):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
+    port = free_port()
     rc, doc, out = run_cors_check([CORS_CHECK, "http://127.0.0.1:%d/x" % port,
                                    "--origin", site.page, "--json"])
     assert rc == 2, out
