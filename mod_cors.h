@@ -91,6 +91,8 @@ void cors_config_log_warnings(apr_pool_t *pconf);
 const char *cors_log_clip(apr_pool_t *p, const char *s, apr_size_t max);
 void cors_log_decision(request_rec *r, const cors_req_t *st);
 void cors_log_conflict(request_rec *r, const cors_req_t *st);
+/** What to set to resolve the conflict cors_policy_conflict() reports. */
+const char *cors_conflict_advice(const cors_policy_t *pol);
 void cors_write_headers(request_rec *r, const cors_req_t *st);
 
 /* mod_cors_sections.c */

@@ -46,10 +46,20 @@ typedef struct cors_scope_t {
     int depth;                   /**< nesting, for indentation */
     const cors_policy_t *own;    /**< the section's own directives */
     const cors_policy_t *policy; /**< merged over its server's */
+    /** The sections of the same kind whose path contains this one's and
+     * that httpd's walk merges with it, as labels; or NULL. */
+    const char *nested_in;
 } cors_scope_t;
 
 typedef void (*cors_scope_fn)(apr_pool_t *p, const cors_scope_t *scope,
                               void *baton);
+
+/* A section as the configuration file writes it: <Location "/api/">. */
+static const char *cors_section_label(apr_pool_t *p, const char *kind,
+                                      const core_dir_config *cd)
+{
+    return apr_psprintf(p, "<%s %s\"%s\">", kind, cd->r ? "~ " : "", cd->d);
+}
 
 static void cors_walk_sections(apr_pool_t *p, cors_scope_t *outer,
                                apr_array_header_t *sections, const char *kind,
@@ -57,16 +67,21 @@ static void cors_walk_sections(apr_pool_t *p, cors_scope_t *outer,
 
 static void cors_walk_section(apr_pool_t *p, cors_scope_t *outer,
                               ap_conf_vector_t *sec, const char *kind,
-                              cors_scope_fn fn, void *baton)
+                              const cors_policy_t *merged,
+                              const char *nested_in, cors_scope_fn fn,
+                              void *baton)
 {
     const cors_policy_t *own = ap_get_module_config(sec, &cors_module);
     core_dir_config *cd = ap_get_core_module_config(sec);
     cors_scope_t scope = *outer;
 
     scope.depth = outer->depth + 1;
+    scope.nested_in = nested_in;
     if (own != NULL && !cors_policy_is_empty(own)) {
         scope.own = own;
-        scope.policy = cors_policy_merge(p, outer->policy, own);
+        scope.policy = merged != NULL
+                           ? merged
+                           : cors_policy_merge(p, outer->policy, own);
         if (cd->condition != NULL) {
             scope.label = apr_psprintf(p, "<%s> (%s:%u)",
                                        cd->condition_ifelse
@@ -80,8 +95,7 @@ static void cors_walk_section(apr_pool_t *p, cors_scope_t *outer,
                                        cd->condition->line_number);
         }
         else {
-            scope.label = apr_psprintf(p, "<%s %s\"%s\">", kind,
-                                       cd->r ? "~ " : "", cd->d);
+            scope.label = cors_section_label(p, kind, cd);
         }
         fn(p, &scope, baton);
     }
@@ -93,15 +107,76 @@ static void cors_walk_section(apr_pool_t *p, cors_scope_t *outer,
     }
 }
 
+/*
+ * Whether httpd's walk applies section a to every URL (or file) that
+ * section b covers: both literal paths (no regex, no wildcard), and a's
+ * path contains b's.  <Location "/api"> covers /api, /api/ and /api/x but
+ * not /apix (the location walk's rule); a <Directory> path always ends
+ * with a slash once httpd has read it.
+ */
+static int cors_section_contains(const core_dir_config *a,
+                                 const core_dir_config *b)
+{
+    apr_size_t len;
+
+    if (a->r != NULL || b->r != NULL || a->d_is_fnmatch || b->d_is_fnmatch
+        || a->d == NULL || b->d == NULL) {
+        return 0;
+    }
+    len = strlen(a->d);
+    return strncmp(a->d, b->d, len) == 0
+           && (len == 0 || a->d[len - 1] == '/' || b->d[len] == '/'
+               || b->d[len] == '\0');
+}
+
+/*
+ * The sections of a server's <Directory> or <Location> list, each with
+ * the policy that applies to what it covers: httpd's directory and
+ * location walks merge every section whose path contains the URL, in the
+ * order the server's list has them (<Directory> sorted by depth,
+ * <Location> as written), so a section nested by path inherits from the
+ * wider ones; a later, wider section even overrides it.  Regex and
+ * wildcard sections are merged with the server's policy alone: which
+ * paths they cover is not known before a request.
+ */
 static void cors_walk_sections(apr_pool_t *p, cors_scope_t *outer,
                                apr_array_header_t *sections, const char *kind,
                                cors_scope_fn fn, void *baton)
 {
     ap_conf_vector_t **secs = (ap_conf_vector_t **)sections->elts;
-    int i;
+    int nest = outer->label == NULL
+               && (strcmp(kind, "Location") == 0
+                   || strcmp(kind, "Directory") == 0);
+    int i, j;
 
     for (i = 0; i < sections->nelts; i++) {
-        cors_walk_section(p, outer, secs[i], kind, fn, baton);
+        const cors_policy_t *merged = outer->policy;
+        const char *nested_in = NULL;
+        core_dir_config *cd = ap_get_core_module_config(secs[i]);
+
+        for (j = 0; nest && j < sections->nelts; j++) {
+            const cors_policy_t *own = ap_get_module_config(secs[j],
+                                                            &cors_module);
+            core_dir_config *cdj = ap_get_core_module_config(secs[j]);
+
+            if (own == NULL || cors_policy_is_empty(own)) {
+                continue;
+            }
+            if (j == i) {
+                merged = cors_policy_merge(p, merged, own);
+            }
+            else if (cors_section_contains(cdj, cd)) {
+                merged = cors_policy_merge(p, merged, own);
+                nested_in = apr_pstrcat(p, nested_in ? nested_in : "",
+                                        nested_in ? ", " : "",
+                                        cors_section_label(p, kind, cdj), NULL);
+            }
+        }
+        if (nested_in == NULL) {
+            merged = NULL;
+        }
+        cors_walk_section(p, outer, secs[i], kind, merged, nested_in, fn,
+                          baton);
     }
 }
 
@@ -120,6 +195,7 @@ static void cors_walk(apr_pool_t *p, server_rec *s, cors_scope_fn fn,
 
         scope.s = s;
         scope.label = NULL;
+        scope.nested_in = NULL;
         scope.depth = 0;
         scope.own = scope.policy = ap_get_module_config(s->lookup_defaults,
                                                         &cors_module);
@@ -194,10 +270,20 @@ static void cors_dump_scope(apr_pool_t *p, const cors_scope_t *scope,
     }
     else {
         printf("%s%s\n", indent, scope->label);
+        if (scope->nested_in != NULL) {
+            printf("%s  (merged with %s, as httpd merges them for every "
+                   "URL here)\n",
+                   indent, scope->nested_in);
+        }
     }
     fputs(cors_policy_describe(p, scope->policy,
                                apr_pstrcat(p, indent, "  ", NULL)),
           stdout);
+    if (cors_policy_enabled(scope->policy)
+        && cors_policy_conflict(p, scope->policy) != NULL) {
+        printf("%s  no CORS headers are sent here; to fix: %s\n", indent,
+               cors_conflict_advice(scope->policy));
+    }
     if (scope->label == NULL && cors_server_policy_is_static(scope->s)) {
         printf("  (no section or .htaccess can change this policy: "
                "preflights are answered before the directory walk)\n");
@@ -220,7 +306,6 @@ static void cors_check_scope(apr_pool_t *p, const cors_scope_t *scope,
                                           ", ", scope->label, NULL)
                             : cors_server_name(p, scope->s);
     const char *conflict, *insecure;
-
     server_rec *log_s = baton != NULL ? NULL : scope->s;
 
     if (!cors_policy_enabled(pol)) {
@@ -228,9 +313,11 @@ static void cors_check_scope(apr_pool_t *p, const cors_scope_t *scope,
     }
     if ((conflict = cors_policy_conflict(p, pol)) != NULL) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, log_s,
-                     CORS_LOGNO(0001) "%s: %s; CORS fails closed there (no "
-                                      "CORS headers)",
-                     where, conflict);
+                     CORS_LOGNO(0001) "%s%s%s: %s; CORS fails closed there "
+                                      "(no CORS headers); to fix: %s",
+                     where, scope->nested_in ? ", merged with " : "",
+                     scope->nested_in ? scope->nested_in : "", conflict,
+                     cors_conflict_advice(pol));
     }
     /* The same section was warned about when its directives were read. */
     if (cors_policy_credentials(pol) && scope->own->credentials != 1
@@ -252,8 +339,9 @@ void cors_test_config(apr_pool_t *pconf, server_rec *s)
     cors_walk(p, s, cors_check_scope, (void *)"stderr");
     if (ap_exists_config_define("DUMP_CORS")) {
         /* Like -D DUMP_VHOSTS. */
-        printf("CORS policies (each section merged over its server's; "
-               "sections nested by URL merge at request time):\n");
+        printf("CORS policies (each section merged over its server's, and "
+               "over the <Directory> or <Location> sections whose path "
+               "contains its own):\n");
         cors_walk(p, s, cors_dump_scope, NULL);
         fflush(stdout);
     }

@@ -5,6 +5,10 @@ with a Debian-style configuration.
   wherever the directive stands: the main server, a <VirtualHost> in a
   sites-available file, a section inside it; also the warnings that only
   merging reveals (credentials from the virtual host, `*` in a section).
+- Sections nested by path (<Location "/api2/"> and <Location
+  "/api2/public/">, <Directory> likewise) are merged at start-up as httpd's
+  walks merge them: the warnings and DUMP_CORS show the child as it
+  applies, and CORS0003 says what to set.
 - server-status names every virtual host as `apache2ctl -S` does: name,
   port and where it is defined, so that two hosts on one address differ.
 """
@@ -12,12 +16,14 @@ with a Debian-style configuration.
 import http.client
 import os
 import re
+import subprocess
 import time
 
 import pytest
 
+from harness.client import request
 from harness.conf import CorsConf
-from harness.env import APACHE_MODULES
+from harness.env import APACHE_BIN, APACHE_MODULES
 
 APP = "https://app.example.com"
 
@@ -261,3 +267,152 @@ class TestStatusNames:
         other = [n for n in counts
                  if n.endswith(":%d (%s:1)" % (cors_env.port, self.site))]
         assert len(other) == 1 and counts[other[0]] == "0", counts
+
+
+# ---- 4. sections nested by path ------------------------------------------
+
+def run_dump(env, text):
+    """`apache2 -t -D DUMP_CORS` over the base config + text: (rc, stdout,
+    stderr)."""
+    env._check_no += 1
+    tconf = os.path.join(env.conf_dir, "dump730-%d.test.conf"
+                         % env._check_no)
+    mconf = os.path.join(env.conf_dir, "dump730-%d.httpd.conf"
+                         % env._check_no)
+    env.write_file(tconf, text)
+    env.write_file(mconf, env.base_conf(tconf))
+    p = subprocess.run([APACHE_BIN, "-t", "-D", "DUMP_CORS", "-f", mconf],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=60)
+    return (p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+
+
+def dump_section(out, header):
+    """The lines of one section of a DUMP_CORS output, stripped."""
+    lines = out.splitlines()
+    for i, ln in enumerate(lines):
+        if ln.strip() == header:
+            indent = len(ln) - len(ln.lstrip())
+            body = []
+            for nxt in lines[i + 1:]:
+                if len(nxt) - len(nxt.lstrip()) <= indent:
+                    break
+                body.append(nxt.strip())
+            return body
+    raise AssertionError("no %s in:\n%s" % (header, out))
+
+
+def nested_locations(env):
+    return site_conf(env, [
+        '<Location "/api2/">',
+        "    CORSAllowOrigin %s" % APP,
+        "    CORSAllowCredentials On",
+        "</Location>",
+        '<Location "/api2/public/">',
+        "    CORSAllowOrigin *",
+        "</Location>",
+        # not under /api2/: httpd's walk does not merge it with /api2/
+        '<Location "/api2x/">',
+        "    CORSAllowOrigin *",
+        "</Location>",
+    ])
+
+
+class TestNestedSections:
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        site_file(cors_env, "nested", nested_locations(cors_env))
+        conf = CorsConf(cors_env, include_sites(cors_env))
+        conf.doc("api2/public/data.json", '{"public": true}\n')
+        conf.doc("api2x/data.json", '{"x": true}\n')
+        conf.start()
+        yield
+        os.unlink(os.path.join(cors_env.conf_dir, "sites-enabled",
+                               "nested.conf"))
+
+    # configtest warns about the child that inherits credentials from the
+    # section whose path contains it, and says what to set
+    def test_cors_730_20(self, cors_env):
+        rc, out = cors_env.check_config(include_sites(cors_env))
+        assert rc == 0, out
+        w = [ln for ln in cors_warnings(out) if "fails closed" in ln]
+        assert len(w) == 1, out
+        assert '<Location "/api2/public/">' in w[0], w
+        assert 'merged with <Location "/api2/">' in w[0], w
+        assert "to fix:" in w[0] and "CORSAllowCredentials Off" in w[0], w
+
+    # DUMP_CORS shows the child as it applies: credentials on, fails
+    # closed, what to set; the sibling /api2x/ is not merged with /api2/
+    def test_cors_730_21(self, cors_env):
+        rc, out, err = run_dump(cors_env, include_sites(cors_env))
+        assert rc == 0, out + err
+        child = dump_section(out, '<Location "/api2/public/">')
+        assert 'merged with <Location "/api2/">' in child[0], child
+        assert "credentials: on" in child, child
+        assert any(ln.startswith("CORS: on, FAILS CLOSED") for ln in child), \
+            child
+        assert any(ln.startswith("no CORS headers are sent here; to fix:")
+                   for ln in child), child
+        sibling = dump_section(out, '<Location "/api2x/">')
+        assert "credentials: off" in sibling, sibling
+        assert not any("merged with" in ln for ln in sibling), sibling
+        assert not any("FAILS CLOSED" in ln for ln in sibling), sibling
+
+    # at request time the child fails closed; CORS0003 says what to set
+    def test_cors_730_22(self, cors_env):
+        r = request(cors_env.port, "GET", "/api2/public/data.json",
+                    [("Host", "www.example.com"), ("Origin", APP)])
+        assert r.status == 200, r
+        assert r.count("Access-Control-Allow-Origin") == 0, r.headers
+        deadline = time.time() + 5
+        while True:
+            lines = [ln for ln in cors_env.read_log(
+                cors_env.log_mark).splitlines() if "CORS0003" in ln]
+            if lines or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        assert len(lines) == 1, lines
+        assert "to fix:" in lines[0], lines[0]
+        assert "CORSAllowCredentials Off" in lines[0], lines[0]
+        # the sibling is public, as configured
+        r = request(cors_env.port, "GET", "/api2x/data.json",
+                    [("Host", "www.example.com"), ("Origin", APP)])
+        assert r.get_all("Access-Control-Allow-Origin") == ["*"], r.headers
+
+    # <Directory> sections nested by path merge the same way
+    def test_cors_730_23(self, cors_env):
+        d = cors_env.docroot_path("d730")
+        rc, out, err = run_dump(cors_env, "\n".join([
+            '<Directory "%s">' % d,
+            "    CORSAllowOrigin %s" % APP,
+            "    CORSAllowCredentials On",
+            "</Directory>",
+            '<Directory "%s/pub">' % d,
+            "    CORSAllowOrigin null",
+            "</Directory>",
+            ""]))
+        assert rc == 0, out + err
+        child = dump_section(out, '<Directory "%s/pub/">' % d)
+        assert 'merged with <Directory "%s/">' % d in child[0], child
+        assert "credentials: on" in child, child
+        w = [ln for ln in cors_warnings(err) if "fails closed" in ln]
+        assert len(w) == 1 and "remove null" in w[0], err
+
+    # a wider section written after a narrower one overrides it there, as
+    # httpd's location walk applies sections in the order written
+    def test_cors_730_24(self, cors_env):
+        rc, out, err = run_dump(cors_env, "\n".join([
+            '<Location "/o/inner/">',
+            "    CORSMaxAge 60",
+            "    CORSAllowOrigin %s" % APP,
+            "</Location>",
+            '<Location "/o/">',
+            "    CORSMaxAge 600",
+            "</Location>",
+            ""]))
+        assert rc == 0, out + err
+        inner = dump_section(out, '<Location "/o/inner/">')
+        assert "max-age: 600" in inner, inner
+        assert "origins: %s" % APP in inner, inner
