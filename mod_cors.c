@@ -95,7 +95,7 @@ static const cors_req_t *cors_decide(request_rec *orig, cors_req_t *st,
         req.acrpn = apr_table_get(orig->headers_in,
                                   "Access-Control-Request-Private-Network");
     }
-    cors_policy_decide(orig->pool, pol, &req, &st->d);
+    cors_policy_decide(orig->pool, pol, &req, orig, &st->d);
     if (st->d.reason == CORS_REASON_POLICY_CONFLICT) {
         cors_log_conflict(orig, st);
     }

@@ -55,6 +55,9 @@ cors_policy_t *cors_policy_merge(apr_pool_t *p, const cors_policy_t *base,
     pol->own_origins = add->own_origins;
     pol->origins = cors_origins_merge(p, base->origins, add->origins);
     pol->regexes = CORS_MERGE_PTR(regexes);
+    pol->sources = CORS_MERGE_PTR(sources);
+    pol->sources_absent = add->sources ? add->sources_absent
+                                       : base->sources_absent;
     pol->methods = CORS_MERGE_PTR(methods);
     pol->allow_headers = CORS_MERGE_PTR(allow_headers);
     pol->expose_headers = CORS_MERGE_PTR(expose_headers);
@@ -90,6 +93,9 @@ const char *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
     if (*value != '+' && *value != '-' && pol->regexes == NULL) {
         pol->regexes = apr_array_make(p, 1, sizeof(cors_regex_t *));
     }
+    if (*value != '+' && *value != '-' && pol->sources == NULL) {
+        pol->sources = apr_array_make(p, 1, sizeof(const cors_source_t *));
+    }
     if (pol->origins == NULL) {
         pol->origins = cors_origins_make(p, pol->own_origins);
     }
@@ -111,6 +117,20 @@ const char *cors_policy_add_origin_regex(apr_pool_t *p, cors_policy_t *pol,
     }
     APR_ARRAY_PUSH(pol->regexes, cors_regex_t *) = re;
     return NULL;
+}
+
+void cors_policy_add_source(apr_pool_t *p, cors_policy_t *pol,
+                            const cors_source_t *src)
+{
+    if (pol->sources == NULL) {
+        pol->sources = apr_array_make(p, 1, sizeof(const cors_source_t *));
+    }
+    APR_ARRAY_PUSH(pol->sources, const cors_source_t *) = src;
+    /* Worded once here, so that a refusal costs no string. */
+    pol->sources_absent = pol->sources_absent == NULL
+                              ? apr_pstrcat(p, "not in ", src->name, NULL)
+                              : apr_pstrcat(p, pol->sources_absent, " nor in ",
+                                            src->name, NULL);
 }
 
 const char *cors_policy_set_credentials(apr_pool_t *p, cors_policy_t *pol,
@@ -255,15 +275,17 @@ const char *cors_policy_set_upstream(apr_pool_t *p, cors_policy_t *pol,
 int cors_policy_enabled(const cors_policy_t *pol)
 {
     return cors_origins_any_listed(pol->origins)
-           || (pol->regexes != NULL && pol->regexes->nelts > 0);
+           || (pol->regexes != NULL && pol->regexes->nelts > 0)
+           || (pol->sources != NULL && pol->sources->nelts > 0);
 }
 
 int cors_policy_is_empty(const cors_policy_t *pol)
 {
-    return pol->origins == NULL && pol->regexes == NULL && pol->methods == NULL
-           && pol->allow_headers == NULL && pol->expose_headers == NULL
-           && pol->credentials == CORS_UNSET && pol->max_age == CORS_UNSET
-           && pol->private_network == CORS_UNSET && pol->preflight == CORS_UNSET
+    return pol->origins == NULL && pol->regexes == NULL && pol->sources == NULL
+           && pol->methods == NULL && pol->allow_headers == NULL
+           && pol->expose_headers == NULL && pol->credentials == CORS_UNSET
+           && pol->max_age == CORS_UNSET && pol->private_network == CORS_UNSET
+           && pol->preflight == CORS_UNSET
            && pol->preflight_status == CORS_UNSET && pol->upstream == CORS_UNSET
            && pol->debug_header == CORS_UNSET && pol->shadow == CORS_UNSET
            && pol->timing_allow_origin == CORS_UNSET;
@@ -288,6 +310,7 @@ const char *cors_policy_describe(apr_pool_t *p, const cors_policy_t *pol,
     apr_array_header_t *origins = apr_array_make(p, 8, sizeof(const char *));
     apr_array_header_t *patterns = apr_array_make(p, 2, sizeof(const char *));
     const char *conflict = cors_policy_conflict(p, pol);
+    const char *sources = "";
     int i;
 
     cors_origins_describe(p, pol->origins, origins);
@@ -295,10 +318,19 @@ const char *cors_policy_describe(apr_pool_t *p, const cors_policy_t *pol,
         APR_ARRAY_PUSH(patterns, const char *) = cors_regex_source(
             APR_ARRAY_IDX(pol->regexes, i, cors_regex_t *));
     }
+    for (i = 0; pol->sources != NULL && i < pol->sources->nelts; i++) {
+        const cors_source_t *src = APR_ARRAY_IDX(pol->sources, i,
+                                                 const cors_source_t *);
+
+        sources = apr_pstrcat(p, sources, indent, "origin source: ",
+                              src->describe ? src->describe(src, p) : src->name,
+                              "\n", NULL);
+    }
     return apr_psprintf(p,
                         "%sCORS: %s%s%s\n"
                         "%sorigins: %s\n"
                         "%sorigin patterns: %s\n"
+                        "%s"
                         "%scredentials: %s\n"
                         "%smethods: %s\n"
                         "%sallow headers: %s\n"
@@ -314,8 +346,8 @@ const char *cors_policy_describe(apr_pool_t *p, const cors_policy_t *pol,
                         origins->nelts ? cors_list_join(p, origins) : "none",
                         indent,
                         patterns->nelts ? cors_list_join(p, patterns) : "none",
-                        indent, cors_on_off(cors_policy_credentials(pol)),
-                        indent,
+                        sources, indent,
+                        cors_on_off(cors_policy_credentials(pol)), indent,
                         cors_tokens_text(pol->methods,
                                          "GET, HEAD, POST (default)"),
                         indent, cors_tokens_text(pol->allow_headers, "none"),
@@ -423,6 +455,8 @@ const char *cors_reason_text(cors_reason_e reason)
         return "header not allowed";
     case CORS_REASON_POLICY_CONFLICT:
         return "conflicting policy (fails closed)";
+    case CORS_REASON_SOURCE_UNAVAILABLE:
+        return "origin source unavailable (fails closed)";
     }
     return "unknown";
 }
@@ -446,10 +480,51 @@ static int cors_header_always_allowed(const char *name)
            || strcmp(name, "content-language") == 0;
 }
 
+/*
+ * The sources come last: the configuration's own origins cost a hash
+ * probe, a source may cost a lock or a query.  Only a well-formed origin
+ * reaches them.
+ */
+static int cors_origin_in_sources(apr_pool_t *p, const cors_policy_t *pol,
+                                  const char *value,
+                                  const cors_origin_t *origin, void *ctx,
+                                  cors_reason_e *reason, const char **detail)
+{
+    const char *unavailable = NULL;
+    int i;
+
+    for (i = 0; pol->sources != NULL && i < pol->sources->nelts; i++) {
+        const cors_source_t *src = APR_ARRAY_IDX(pol->sources, i,
+                                                 const cors_source_t *);
+        const char *why = NULL;
+
+        switch (src->lookup(src, value, origin, ctx, p, &why)) {
+        case CORS_SOURCE_LISTED:
+            return 1;
+        case CORS_SOURCE_UNAVAILABLE:
+            if (unavailable == NULL) {
+                unavailable = why ? why : src->name;
+            }
+            break;
+        case CORS_SOURCE_ABSENT:
+            break;
+        }
+    }
+    if (unavailable != NULL) {
+        *reason = CORS_REASON_SOURCE_UNAVAILABLE;
+        *detail = unavailable;
+    }
+    else {
+        *reason = CORS_REASON_ORIGIN_NOT_ALLOWED;
+        *detail = pol->sources_absent;
+    }
+    return 0;
+}
+
 static int cors_origin_allowed(apr_pool_t *p, const cors_policy_t *pol,
                                const char *value, cors_origin_status_e st,
-                               const cors_origin_t *origin,
-                               cors_reason_e *reason)
+                               const cors_origin_t *origin, void *ctx,
+                               cors_reason_e *reason, const char **detail)
 {
     if (st == CORS_ORIGIN_MALFORMED) {
         *reason = CORS_REASON_ORIGIN_MALFORMED;
@@ -479,8 +554,7 @@ static int cors_origin_allowed(apr_pool_t *p, const cors_policy_t *pol,
             }
         }
     }
-    *reason = CORS_REASON_ORIGIN_NOT_ALLOWED;
-    return 0;
+    return cors_origin_in_sources(p, pol, value, origin, ctx, reason, detail);
 }
 
 static int cors_value_allowed(apr_pool_t *p, const cors_policy_t *pol,
@@ -488,10 +562,12 @@ static int cors_value_allowed(apr_pool_t *p, const cors_policy_t *pol,
 {
     cors_origin_t origin;
     cors_reason_e reason;
+    const char *detail;
     cors_origin_status_e st = cors_origin_parse_request(value, &origin);
 
     return st == CORS_ORIGIN_VALID
-           && cors_origin_allowed(p, pol, value, st, &origin, &reason);
+           && cors_origin_allowed(p, pol, value, st, &origin, NULL, &reason,
+                                  &detail);
 }
 
 const char *cors_policy_hint(apr_pool_t *p, const cors_policy_t *pol,
@@ -607,7 +683,8 @@ static int cors_header_allowed(const cors_tokens_t *ah, const char *n)
  * against Access-Control-Allow-Headers; the first failure is the reason.
  */
 static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
-                                  const cors_request_t *req, cors_decision_t *d)
+                                  const cors_request_t *req, void *ctx,
+                                  cors_decision_t *d)
 {
     cors_origin_t origin;
     cors_origin_status_e st = cors_origin_parse_request(req->origin, &origin);
@@ -617,7 +694,8 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
 
     d->status = 403;
     d->env = "preflight-denied";
-    if (!cors_origin_allowed(p, pol, req->origin, st, &origin, &d->reason)) {
+    if (!cors_origin_allowed(p, pol, req->origin, st, &origin, ctx, &d->reason,
+                             &d->source_detail)) {
         return;
     }
     if (!cors_is_token(req->acrm, strlen(req->acrm))) {
@@ -696,7 +774,8 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
  * is a CORS request whose response needs only ACAO, ACAC and ACEH.
  */
 void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
-                        const cors_request_t *req, cors_decision_t *d)
+                        const cors_request_t *req, void *ctx,
+                        cors_decision_t *d)
 {
     int any = cors_origins_allow_any(pol->origins);
     const char *conflict = cors_policy_conflict(p, pol);
@@ -724,7 +803,7 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
             d->detail = conflict;
             return;
         }
-        cors_decide_preflight(p, pol, req, d);
+        cors_decide_preflight(p, pol, req, ctx, d);
         return;
     }
 
@@ -760,8 +839,8 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
             cors_origin_status_e st;
 
             st = cors_origin_parse_request(req->origin, &origin);
-            if (cors_origin_allowed(p, pol, req->origin, st, &origin,
-                                    &d->reason)) {
+            if (cors_origin_allowed(p, pol, req->origin, st, &origin, ctx,
+                                    &d->reason, &d->source_detail)) {
                 d->allowed = 1;
                 d->env = "allowed";
                 d->allow_origin = req->origin;

@@ -33,6 +33,35 @@ typedef enum {
     CORS_UPSTREAM_KEEP = 1     /**< generator's ACAO wins when present */
 } cors_upstream_mode_e;
 
+/** What an origin source (docs/behaviour.md §7) says about one origin. */
+typedef enum {
+    CORS_SOURCE_ABSENT = 0, /**< not listed */
+    CORS_SOURCE_LISTED,     /**< listed: allowed */
+    CORS_SOURCE_UNAVAILABLE /**< cannot tell now: refused (fails closed) */
+} cors_source_answer_e;
+
+typedef struct cors_source_t cors_source_t;
+
+/**
+ * Look up one validly parsed request origin (value, parsed into origin).
+ * ctx is the request's cors_request_t.ctx, NULL when only a hint for the
+ * log is being worked out: a source that needs a request answers ABSENT
+ * then.  On CORS_SOURCE_UNAVAILABLE, *why says what failed.  Allocates
+ * only from p.
+ */
+typedef cors_source_answer_e (*cors_source_lookup_fn)(
+    const cors_source_t *src, const char *value, const cors_origin_t *origin,
+    void *ctx, apr_pool_t *p, const char **why);
+
+/** An origin list kept outside the configuration: a file, a database. */
+struct cors_source_t {
+    const char *name; /**< in refusals: "not in <name>" */
+    cors_source_lookup_fn lookup;
+    /** One line for DUMP_CORS (what, how many, when loaded), or NULL. */
+    const char *(*describe)(const cors_source_t *src, apr_pool_t *p);
+    void *data; /**< the caller's */
+};
+
 /**
  * The policy of one scope.  Every field has an "unset" state (NULL or
  * CORS_UNSET) so that a more specific section overrides only what it sets.
@@ -43,9 +72,12 @@ typedef struct cors_policy_t {
     cors_origin_set_t *own_origins; /**< this section's values, or NULL */
     const cors_origins_t *origins;  /**< effective scope, or NULL */
     apr_array_header_t *regexes;    /**< cors_regex_t *, or NULL */
-    cors_tokens_t *methods;         /**< NULL: GET HEAD POST */
-    cors_tokens_t *allow_headers;   /**< NULL: none */
-    cors_tokens_t *expose_headers;  /**< NULL: none */
+    apr_array_header_t *sources;    /**< const cors_source_t *, or NULL */
+    /** "not in <each source>", for refusals; NULL without sources */
+    const char *sources_absent;
+    cors_tokens_t *methods;        /**< NULL: GET HEAD POST */
+    cors_tokens_t *allow_headers;  /**< NULL: none */
+    cors_tokens_t *expose_headers; /**< NULL: none */
     int credentials;
     int max_age;
     const char *max_age_str;
@@ -76,6 +108,13 @@ const char *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
 const char *cors_policy_add_origin_regex(apr_pool_t *p, cors_policy_t *pol,
                                          const char *pattern,
                                          const char **warning);
+/**
+ * Add an origin source to the section: its origins add up with the
+ * section's CORSAllowOrigin values.  Sources are inherited as patterns
+ * are: a section's own replace them, and so does a list without prefix.
+ */
+void cors_policy_add_source(apr_pool_t *p, cors_policy_t *pol,
+                            const cors_source_t *src);
 const char *cors_policy_set_credentials(apr_pool_t *p, cors_policy_t *pol,
                                         int on);
 const char *cors_policy_add_method(apr_pool_t *p, cors_policy_t *pol,
@@ -149,7 +188,8 @@ typedef enum {
     CORS_REASON_METHOD_NOT_ALLOWED,
     CORS_REASON_HEADERS_MALFORMED,
     CORS_REASON_HEADER_NOT_ALLOWED,
-    CORS_REASON_POLICY_CONFLICT
+    CORS_REASON_POLICY_CONFLICT,
+    CORS_REASON_SOURCE_UNAVAILABLE /**< a source could not answer */
 } cors_reason_e;
 
 /** The decision for one request, and the exact header values it earns. */
@@ -161,6 +201,10 @@ typedef struct cors_decision_t {
      * (then cors_reason_text(); for a refused origin, which is refused
      * often, no string is built: the Origin itself says it). */
     const char *detail;
+    /** A refused origin with sources in the scope: which said no
+     * ("not in /etc/apache2/cors.txt"), or which could not answer;
+     * else NULL. */
+    const char *source_detail;
     const char *env; /**< value of the CORS variable */
     /* Response header values; NULL means "do not send". */
     const char *allow_origin;
@@ -178,13 +222,15 @@ typedef struct cors_decision_t {
 } cors_decision_t;
 
 /**
- * Decide one request under a policy with CORS on.  Allocates only from p
+ * Decide one request under a policy with CORS on; ctx goes to the
+ * sources' lookups (the glue's request).  Allocates only from p
  * (the request pool).  Never fails: a hostile request is refused with a
  * reason, and no byte of it that failed validation ends up in a header
  * value.
  */
 void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
-                        const cors_request_t *req, cors_decision_t *d);
+                        const cors_request_t *req, void *ctx,
+                        cors_decision_t *d);
 
 /**
  * For a refused Origin, an allowed origin it differs from only by scheme,

@@ -174,9 +174,9 @@ static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
     req.acrh = sep + 4 < n ? lines[sep + 4] : NULL;
     req.acrpn = sep + 5 < n ? lines[sep + 5] : NULL;
 
-    cors_policy_decide(p, pol, &req, &d1);
+    cors_policy_decide(p, pol, &req, NULL, &d1);
     fuzz_check_decision(p, pol, &req, &d1);
-    cors_policy_decide(p, pol, &req, &d2);
+    cors_policy_decide(p, pol, &req, NULL, &d2);
     FUZZ_ASSERT(d1.kind == d2.kind && d1.allowed == d2.allowed
                     && d1.reason == d2.reason && d1.status == d2.status
                     && fuzz_streq(d1.allow_origin, d2.allow_origin)

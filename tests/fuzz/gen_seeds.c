@@ -117,6 +117,14 @@ static void origin_seeds(void)
         line(&b, "");
         line(&b, c->request);
         seed("fuzz_origin_config", b.data, b.len);
+        /* the same values as a list file, one a line, then the request */
+        b.len = 0;
+        for (j = 0; j < CORS_CASE_MAX_VALUES && c->config[j]; j++) {
+            line(&b, c->config[j]);
+        }
+        line(&b, "==");
+        line(&b, c->request);
+        seed("fuzz_list", b.data, b.len);
     }
     for (i = 0; i < N_ELEMS(cors_origin_merge_cases); i++) {
         const struct cors_origin_merge_case *c = &cors_origin_merge_cases[i];

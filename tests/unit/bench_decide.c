@@ -165,7 +165,7 @@ static double run_row(apr_pool_t *parent, const struct bench_row *row,
     apr_pool_create(&scratch, parent);
     /* Warm-up: caches, PCRE2 JIT, lazily built structures. */
     for (batch = 0; batch < 64; batch++) {
-        cors_policy_decide(scratch, row->pol, &row->in, &d);
+        cors_policy_decide(scratch, row->pol, &row->in, NULL, &d);
     }
     *env = d.env ? d.env : "(null)";
     apr_pool_clear(scratch);
@@ -173,7 +173,7 @@ static double run_row(apr_pool_t *parent, const struct bench_row *row,
     start = now_ns();
     do {
         for (batch = 0; batch < per_clear; batch++) {
-            cors_policy_decide(scratch, row->pol, &row->in, &d);
+            cors_policy_decide(scratch, row->pol, &row->in, NULL, &d);
             sink += d.allowed;
         }
         apr_pool_clear(scratch);

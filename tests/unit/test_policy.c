@@ -592,7 +592,7 @@ static void check_decision(apr_pool_t *p, const char *desc,
     cors_decision_t d;
 
     memset(&d, 0, sizeof(d));
-    cors_policy_decide(p, pol, in, &d);
+    cors_policy_decide(p, pol, in, NULL, &d);
 
     if (w->kind != (int)d.kind) {
         unit_fail(desc, "kind", "expected %s, got %s", kind_name(w->kind),
@@ -736,7 +736,7 @@ static void test_decide_adversarial(void **state)
 
         snprintf(buf, sizeof(buf), "https://a.example%c", n ? n : '/');
         in = (cors_request_t){"GET", buf, NULL, NULL, NULL};
-        cors_policy_decide(p, a, &in, &d);
+        cors_policy_decide(p, a, &in, NULL, &d);
         check_invariants(p, apr_psprintf(p, "origin + byte 0x%02x", n), a, &in,
                          &d);
         if (d.allowed) {
@@ -759,8 +759,8 @@ static void test_decide_pure(void **state)
     UNIT_BEGIN();
     if (pol != NULL) {
         copy = *pol;
-        cors_policy_decide(p, pol, &in, &d1);
-        cors_policy_decide(p, pol, &in, &d2);
+        cors_policy_decide(p, pol, &in, NULL, &d1);
+        cors_policy_decide(p, pol, &in, NULL, &d2);
         if (memcmp(&copy, pol, sizeof(copy)) != 0) {
             unit_fail("decide is pure", "policy", "changed by decide");
         }

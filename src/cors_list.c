@@ -1,0 +1,523 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/*
+ * cors_list.c: origin list files, parsed and reloaded (see cors_list.h for
+ * how a reload is published and when the old list is freed).
+ */
+
+#include <string.h>
+#include <strings.h>
+
+#include <apr_file_io.h>
+#include <apr_file_info.h>
+#include <apr_strings.h>
+#include <apr_thread_mutex.h>
+
+#include "cors_list.h"
+
+static void cors_list_fail(cors_list_error_t *err, cors_list_errcode_e code,
+                           unsigned int line, const char *message)
+{
+    err->code = code;
+    err->status = APR_SUCCESS;
+    err->line = line;
+    apr_cpystrn(err->message, message ? message : "", sizeof(err->message));
+}
+
+static int cors_list_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Values a list may not hold, and why; NULL for the others. */
+static const char *cors_list_refused(const char *v)
+{
+    if (*v == '+' || *v == '-') {
+        return "a list file only adds origins: '+' and '-' belong in "
+               "CORSAllowOrigin lines";
+    }
+    if (strcmp(v, "*") == 0 || strcasecmp(v, "none") == 0
+        || strcasecmp(v, "null") == 0) {
+        return "'*', 'null' and 'none' decide a policy and belong in the "
+               "configuration, not in a list of origins";
+    }
+    return NULL;
+}
+
+apr_status_t cors_list_parse(apr_pool_t *p, const char *buf, apr_size_t len,
+                             const cors_origins_t **origins, apr_size_t *count,
+                             cors_list_error_t *err)
+{
+    cors_origin_set_t *set = cors_origin_set_make(p);
+    const char *end = buf + len, *line = buf;
+    char value[CORS_ORIGIN_MAX_LEN + 1];
+    unsigned int lineno = 0;
+
+    *count = 0;
+    memset(err, 0, sizeof(*err));
+    while (line < end) {
+        const char *eol = memchr(line, '\n', end - line);
+        const char *b = line, *e, *hash;
+        const char *why, *warning = NULL;
+        apr_size_t n;
+
+        if (eol == NULL) {
+            eol = end;
+        }
+        line = eol + 1;
+        lineno++;
+        e = eol;
+        if (memchr(b, '\0', e - b) != NULL) {
+            cors_list_fail(err, CORS_LIST_ERR_VALUE, lineno,
+                           "the line holds a NUL byte");
+            return APR_EINVAL;
+        }
+        /* A comment is a whole line, or starts after whitespace: "#" is
+         * never part of an origin, but say so only where it is clear. */
+        for (hash = b; hash < e; hash++) {
+            if (*hash == '#' && (hash == b || cors_list_space(hash[-1]))) {
+                e = hash;
+                break;
+            }
+        }
+        while (b < e && cors_list_space(*b)) {
+            b++;
+        }
+        while (e > b && cors_list_space(e[-1])) {
+            e--;
+        }
+        if (b == e) {
+            continue;
+        }
+        n = e - b;
+        if (n > CORS_ORIGIN_MAX_LEN) {
+            cors_list_fail(err, CORS_LIST_ERR_VALUE, lineno,
+                           apr_psprintf(p,
+                                        "a line of %" APR_SIZE_T_FMT
+                                        " bytes is no origin (at most %d)",
+                                        n, CORS_ORIGIN_MAX_LEN));
+            return APR_EINVAL;
+        }
+        memcpy(value, b, n);
+        value[n] = '\0';
+        if (strpbrk(value, " \t\v\f\r") != NULL) {
+            cors_list_fail(err, CORS_LIST_ERR_VALUE, lineno,
+                           apr_psprintf(p,
+                                        "'%s' holds more than one value: "
+                                        "one origin per line",
+                                        value));
+            return APR_EINVAL;
+        }
+        if ((why = cors_list_refused(value)) != NULL) {
+            cors_list_fail(err, CORS_LIST_ERR_VALUE, lineno,
+                           apr_psprintf(p, "'%s': %s", value, why));
+            return APR_EINVAL;
+        }
+        why = cors_origin_set_add(p, set, value, 0, &warning);
+        if (why == NULL && warning != NULL) {
+            /* What CORSAllowOrigin accepts with a warning at start-up: a
+             * reloaded file has no start-up to warn at. */
+            why = apr_pstrcat(p, warning, "; not accepted in a list file",
+                              NULL);
+        }
+        if (why != NULL) {
+            cors_list_fail(err, CORS_LIST_ERR_VALUE, lineno, why);
+            return APR_EINVAL;
+        }
+        (*count)++;
+    }
+    *origins = cors_origins_make(p, set);
+    return APR_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* The per-process cache                                               */
+
+/** What identifies one version of a file: rename and rewrite change it. */
+typedef struct cors_list_sig_t {
+    apr_time_t mtime;
+    apr_off_t size;
+    apr_ino_t inode;
+    apr_dev_t device;
+    int missing;
+} cors_list_sig_t;
+
+/** One generation of a list: its pool, origins and load time. */
+typedef struct cors_list_gen_t {
+    apr_pool_t *pool;
+    const cors_origins_t *origins;
+    apr_size_t count;
+    apr_time_t loaded;
+} cors_list_gen_t;
+
+struct cors_list_t {
+    const char *path;
+    apr_thread_mutex_t *lock; /**< guards every field below */
+    cors_list_gen_t *cur;     /**< NULL until a load succeeded */
+    cors_list_sig_t sig;      /**< the file as last looked at */
+    apr_interval_time_t check;
+    apr_time_t next_check;
+    int reloading; /**< one thread looks at the file at a time */
+    apr_uint32_t reloads;
+    apr_uint32_t failures;
+    cors_list_error_t err; /**< why the last look failed, when cur == NULL */
+};
+
+struct cors_list_cache_t {
+    apr_pool_t *pool;
+    apr_thread_mutex_t *lock; /**< guards lists and allocations from pool */
+    apr_hash_t *lists;        /**< path -> cors_list_t */
+};
+
+/* The lists' pools have no parent: they go with the cache's. */
+static apr_status_t cors_list_cache_cleanup(void *data)
+{
+    cors_list_cache_t *c = data;
+    apr_hash_index_t *hi;
+
+    for (hi = apr_hash_first(NULL, c->lists); hi; hi = apr_hash_next(hi)) {
+        cors_list_t *l = apr_hash_this_val(hi);
+
+        if (l->cur != NULL) {
+            apr_pool_destroy(l->cur->pool);
+            l->cur = NULL;
+        }
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t cors_list_cache_make(apr_pool_t *pool, cors_list_cache_t **out)
+{
+    cors_list_cache_t *c = apr_pcalloc(pool, sizeof(*c));
+    apr_status_t rv;
+
+    rv = apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, pool);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    c->pool = pool;
+    c->lists = apr_hash_make(pool);
+    apr_pool_cleanup_register(pool, c, cors_list_cache_cleanup,
+                              apr_pool_cleanup_null);
+    *out = c;
+    return APR_SUCCESS;
+}
+
+static int cors_list_sig_equal(const cors_list_sig_t *a,
+                               const cors_list_sig_t *b)
+{
+    return a->missing == b->missing && a->mtime == b->mtime
+           && a->size == b->size && a->inode == b->inode
+           && a->device == b->device;
+}
+
+static void cors_list_sig_of(const apr_finfo_t *fi, cors_list_sig_t *sig)
+{
+    memset(sig, 0, sizeof(*sig));
+    sig->mtime = fi->mtime;
+    sig->size = fi->size;
+    sig->inode = fi->inode;
+    sig->device = fi->device;
+}
+
+#define CORS_LIST_WANTED                                                       \
+    (APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE | APR_FINFO_DEV)
+
+static apr_status_t cors_list_stat(const char *path, cors_list_sig_t *sig,
+                                   apr_pool_t *p)
+{
+    apr_finfo_t fi;
+    apr_status_t rv = apr_stat(&fi, path, CORS_LIST_WANTED, p);
+
+    if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
+        memset(sig, 0, sizeof(*sig));
+        sig->missing = 1;
+        return rv;
+    }
+    cors_list_sig_of(&fi, sig);
+    return APR_SUCCESS;
+}
+
+/*
+ * Read and parse the file into a new generation, in a pool with its own
+ * allocator so that destroying it gives every byte back at once.  The
+ * file is looked at before and after reading: a file rewritten in place
+ * while it is read is not used (CORS_LIST_ERR_CHANGING), the next look tries
+ * again.  *sig is the file as read, also on a parse error.
+ */
+static apr_status_t cors_list_read(const char *path, cors_list_gen_t **out,
+                                   cors_list_sig_t *sig, cors_list_error_t *err)
+{
+    apr_pool_t *pool, *scratch;
+    apr_file_t *f;
+    apr_finfo_t fi;
+    cors_list_sig_t after;
+    cors_list_gen_t *gen;
+    apr_size_t len, got = 0;
+    char *buf;
+    apr_status_t rv;
+
+    memset(err, 0, sizeof(*err));
+    rv = apr_pool_create_unmanaged_ex(&pool, NULL, NULL);
+    if (rv != APR_SUCCESS) {
+        cors_list_fail(err, CORS_LIST_ERR_IO, 0, NULL);
+        err->status = rv;
+        return rv;
+    }
+    apr_pool_create(&scratch, pool);
+    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY,
+                       APR_OS_DEFAULT, scratch);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&fi, CORS_LIST_WANTED, f);
+        if (rv == APR_INCOMPLETE) {
+            rv = APR_SUCCESS;
+        }
+    }
+    if (rv != APR_SUCCESS) {
+        memset(sig, 0, sizeof(*sig));
+        sig->missing = 1;
+        cors_list_fail(err, CORS_LIST_ERR_IO, 0, NULL);
+        err->status = rv;
+        apr_pool_destroy(pool);
+        return rv;
+    }
+    cors_list_sig_of(&fi, sig);
+    if (fi.size > CORS_LIST_MAX_SIZE) {
+        cors_list_fail(err, CORS_LIST_ERR_TOO_LARGE, 0, NULL);
+        apr_pool_destroy(pool);
+        return APR_EINVAL;
+    }
+    len = (apr_size_t)fi.size;
+    buf = apr_palloc(scratch, len + 1);
+    while (got < len) {
+        apr_size_t n = len - got;
+
+        rv = apr_file_read(f, buf + got, &n);
+        got += n;
+        if (rv != APR_SUCCESS || n == 0) {
+            break;
+        }
+    }
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
+        cors_list_fail(err, CORS_LIST_ERR_IO, 0, NULL);
+        err->status = rv;
+        apr_pool_destroy(pool);
+        return rv;
+    }
+    if (got != len || cors_list_stat(path, &after, scratch) != APR_SUCCESS
+        || !cors_list_sig_equal(sig, &after)) {
+        cors_list_fail(err, CORS_LIST_ERR_CHANGING, 0, NULL);
+        apr_pool_destroy(pool);
+        return APR_EAGAIN;
+    }
+    gen = apr_pcalloc(pool, sizeof(*gen));
+    gen->pool = pool;
+    rv = cors_list_parse(pool, buf, len, &gen->origins, &gen->count, err);
+    if (rv != APR_SUCCESS) {
+        apr_pool_destroy(pool);
+        return rv;
+    }
+    apr_pool_destroy(scratch);
+    gen->loaded = apr_time_now();
+    *out = gen;
+    return APR_SUCCESS;
+}
+
+/* Under l->lock: make gen current; the old generation is the caller's to
+ * destroy once the lock is released. */
+static cors_list_gen_t *cors_list_publish(cors_list_t *l, cors_list_gen_t *gen,
+                                          const cors_list_sig_t *sig)
+{
+    cors_list_gen_t *old = l->cur;
+
+    l->cur = gen;
+    l->sig = *sig;
+    return old;
+}
+
+/* The cache's entry for path, created if absent; NULL if no mutex. */
+static cors_list_t *cors_list_entry(cors_list_cache_t *c, const char *path,
+                                    apr_interval_time_t check)
+{
+    cors_list_t *l;
+
+    apr_thread_mutex_lock(c->lock);
+    l = apr_hash_get(c->lists, path, APR_HASH_KEY_STRING);
+    if (l == NULL) {
+        l = apr_pcalloc(c->pool, sizeof(*l));
+        l->path = apr_pstrdup(c->pool, path);
+        l->check = check;
+        if (apr_thread_mutex_create(&l->lock, APR_THREAD_MUTEX_DEFAULT, c->pool)
+            != APR_SUCCESS) {
+            l = NULL;
+        }
+        else {
+            apr_hash_set(c->lists, l->path, APR_HASH_KEY_STRING, l);
+        }
+    }
+    apr_thread_mutex_unlock(c->lock);
+    return l;
+}
+
+apr_status_t cors_list_cache_load(cors_list_cache_t *c, const char *path,
+                                  apr_interval_time_t check, cors_list_t **out,
+                                  cors_list_error_t *err)
+{
+    cors_list_t *l = cors_list_entry(c, path, check);
+    cors_list_gen_t *gen = NULL, *old = NULL;
+    cors_list_sig_t sig;
+    apr_status_t rv;
+
+    if (l == NULL) {
+        cors_list_fail(err, CORS_LIST_ERR_IO, 0, NULL);
+        err->status = APR_ENOMEM;
+        return APR_ENOMEM;
+    }
+    rv = cors_list_read(path, &gen, &sig, err);
+    apr_thread_mutex_lock(l->lock);
+    if (check < l->check) {
+        l->check = check;
+    }
+    l->next_check = apr_time_now() + l->check;
+    if (rv == APR_SUCCESS) {
+        old = cors_list_publish(l, gen, &sig);
+    }
+    else {
+        l->err = *err;
+        l->sig = sig;
+    }
+    apr_thread_mutex_unlock(l->lock);
+    if (old != NULL) {
+        apr_pool_destroy(old->pool);
+    }
+    *out = l;
+    return rv;
+}
+
+apr_status_t cors_list_cache_get(cors_list_cache_t *c, const char *path,
+                                 apr_interval_time_t check, apr_time_t now,
+                                 cors_list_t **out, cors_list_error_t *err)
+{
+    cors_list_t *l;
+    int loaded, retry;
+
+    apr_thread_mutex_lock(c->lock);
+    l = apr_hash_get(c->lists, path, APR_HASH_KEY_STRING);
+    apr_thread_mutex_unlock(c->lock);
+    if (l == NULL) {
+        return cors_list_cache_load(c, path, check, out, err);
+    }
+    apr_thread_mutex_lock(l->lock);
+    loaded = l->cur != NULL;
+    retry = !loaded && now >= l->next_check;
+    if (!loaded && !retry) {
+        *err = l->err;
+    }
+    apr_thread_mutex_unlock(l->lock);
+    if (retry) {
+        return cors_list_cache_load(c, path, check, out, err);
+    }
+    *out = l;
+    return loaded ? APR_SUCCESS : APR_EINVAL;
+}
+
+/* The calling thread looks at the file for every thread of the process. */
+static void cors_list_refresh(cors_list_t *l, cors_list_event_t *ev)
+{
+    cors_list_sig_t sig;
+    cors_list_gen_t *gen = NULL, *old = NULL;
+    apr_pool_t *scratch;
+    apr_status_t rv;
+    cors_list_sig_t seen;
+
+    /* apr_stat wants a pool; this one lives for one look at the file,
+     * once per check interval, whoever's request triggered it. */
+    if (apr_pool_create_unmanaged_ex(&scratch, NULL, NULL) != APR_SUCCESS) {
+        goto done;
+    }
+    cors_list_stat(l->path, &sig, scratch);
+    apr_pool_destroy(scratch);
+    apr_thread_mutex_lock(l->lock);
+    seen = l->sig;
+    apr_thread_mutex_unlock(l->lock);
+    if (cors_list_sig_equal(&sig, &seen)) {
+        goto done;
+    }
+    rv = cors_list_read(l->path, &gen, &sig, &ev->err);
+    apr_thread_mutex_lock(l->lock);
+    if (rv == APR_SUCCESS) {
+        old = cors_list_publish(l, gen, &sig);
+        l->reloads++;
+        ev->reloaded = 1;
+        ev->count = gen->count;
+    }
+    else if (rv != APR_EAGAIN) {
+        /* Remembered, so that this version of the file is reported once. */
+        l->sig = sig;
+        l->failures++;
+        ev->failed = 1;
+    }
+    l->reloading = 0;
+    apr_thread_mutex_unlock(l->lock);
+    if (old != NULL) {
+        apr_pool_destroy(old->pool);
+    }
+    return;
+
+done:
+    apr_thread_mutex_lock(l->lock);
+    l->reloading = 0;
+    apr_thread_mutex_unlock(l->lock);
+}
+
+int cors_list_match(cors_list_t *l, const char *value,
+                    const cors_origin_t *origin, apr_time_t now,
+                    cors_list_event_t *ev)
+{
+    int hit = 0, due;
+
+    memset(ev, 0, sizeof(*ev));
+    apr_thread_mutex_lock(l->lock);
+    due = now >= l->next_check && !l->reloading;
+    if (due) {
+        l->reloading = 1;
+        l->next_check = now + l->check;
+    }
+    apr_thread_mutex_unlock(l->lock);
+    if (due) {
+        cors_list_refresh(l, ev);
+    }
+    apr_thread_mutex_lock(l->lock);
+    if (l->cur != NULL) {
+        hit = cors_origins_match(l->cur->origins, value, origin);
+    }
+    apr_thread_mutex_unlock(l->lock);
+    return hit;
+}
+
+void cors_list_info(cors_list_t *l, cors_list_info_t *info)
+{
+    apr_thread_mutex_lock(l->lock);
+    info->path = l->path;
+    info->count = l->cur ? l->cur->count : 0;
+    info->loaded = l->cur ? l->cur->loaded : 0;
+    info->reloads = l->reloads;
+    info->failures = l->failures;
+    apr_thread_mutex_unlock(l->lock);
+}
+
+const char *cors_list_path(const cors_list_t *l)
+{
+    return l->path;
+}
