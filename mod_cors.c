@@ -364,6 +364,7 @@ static void register_hooks(apr_pool_t *p)
     static const char *const after_headers[] = {"mod_headers.c", NULL};
 
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    cors_sources_register_hooks(p);
     ap_hook_test_config(cors_test_config, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, cors_status_hook, NULL, NULL,
                       APR_HOOK_MIDDLE);

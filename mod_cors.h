@@ -21,6 +21,9 @@
  *                        over every server and section (start-up checks,
  *                        -D DUMP_CORS) and the preflight fast-path plan
  *   mod_cors_status.c    counters in shared memory, server-status
+ *   mod_cors_sources.c   origin lists outside the configuration: list
+ *                        files reloaded on change, a database through
+ *                        mod_dbd with answers cached in mod_socache
  */
 
 #ifndef MOD_CORS_H
@@ -62,7 +65,35 @@ typedef struct cors_server_conf_t {
     /** A CORS directive was given in a section of this server (any kind:
      * <Directory>, <Location>, <Files>, <If>, <Proxy>...). */
     int sections_set;
+    /** CORSAllowOriginDBDQuery is used somewhere in this server. */
+    int db_queries;
+    /** Main server only: CORSAllowOriginDBDCache (seconds an answer is
+     * kept, allowed and refused) and CORSAllowOriginDBDRate (queries per
+     * second); 0 is unset. */
+    int db_ttl_allowed;
+    int db_ttl_refused;
+    int db_rate;
+    /** Main server only, from post_config: the database sources' cache
+     * and the state the children share. */
+    struct cors_db_t *db;
 } cors_server_conf_t;
+
+/** What server-status counts, per virtual host. */
+typedef enum {
+    CORS_COUNT_ALLOWED,
+    CORS_COUNT_DENIED,
+    CORS_COUNT_PREFLIGHT_ALLOWED,
+    CORS_COUNT_PREFLIGHT_DENIED,
+    CORS_COUNT_MALFORMED,
+    CORS_COUNT_LIST_RELOADS,   /**< a list file changed and was reloaded */
+    CORS_COUNT_LIST_FAILURES,  /**< a list file changed and was unusable */
+    CORS_COUNT_DB_HITS,        /**< an answer found in the shared cache */
+    CORS_COUNT_DB_MISSES,      /**< not in the cache */
+    CORS_COUNT_DB_QUERIES,     /**< queries sent to the database */
+    CORS_COUNT_DB_ERRORS,      /**< the database failed: origin refused */
+    CORS_COUNT_DB_OVER_BUDGET, /**< a miss refused without a query */
+    CORS_COUNTERS
+} cors_counter_e;
 
 /** The decision of one request, kept on the request the browser sent. */
 typedef struct cors_req_t {
@@ -102,8 +133,25 @@ void cors_test_config(apr_pool_t *pconf, server_rec *s);
 /** A server named as `apache2ctl -S` names it. */
 const char *cors_server_label(apr_pool_t *p, server_rec *s);
 
+/* mod_cors_config.c */
+void cors_note_section(cmd_parms *cmd);
+const char *cors_config_error(cmd_parms *cmd, const char *err);
+
+/* mod_cors_sources.c */
+const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg);
+const char *cors_set_origin_file_check(cmd_parms *cmd, void *dconf,
+                                       const char *arg);
+const char *cors_set_origin_dbd_query(cmd_parms *cmd, void *dconf,
+                                      const char *arg);
+const char *cors_set_origin_dbd_cache(cmd_parms *cmd, void *dconf,
+                                      const char *allowed, const char *refused);
+const char *cors_set_origin_dbd_rate(cmd_parms *cmd, void *dconf,
+                                     const char *arg);
+void cors_sources_register_hooks(apr_pool_t *p);
+
 /* mod_cors_status.c */
 void cors_count(request_rec *r, const cors_decision_t *d);
+void cors_count_event(server_rec *s, cors_counter_e which);
 apr_status_t cors_counters_create(apr_pool_t *pconf, server_rec *s);
 int cors_status_hook(request_rec *r, int flags);
 

@@ -121,7 +121,7 @@ void cors_config_log_warnings(apr_pool_t *pconf)
  * (and, for the main server, for every virtual host, which inherit its
  * sections).  .htaccess files are read per request: never marked here.
  */
-static void cors_note_section(cmd_parms *cmd)
+void cors_note_section(cmd_parms *cmd)
 {
     if (cmd->path != NULL && cmd->pool == cmd->server->process->pconf) {
         cors_server_conf_t *sconf =
@@ -136,11 +136,16 @@ static void cors_note_section(cmd_parms *cmd)
  * the directive's name in front (httpd does not add it); a warning on an
  * accepted value goes to the log.
  */
+const char *cors_config_error(cmd_parms *cmd, const char *err)
+{
+    return err ? apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err) : NULL;
+}
+
 static const char *cors_config_result(cmd_parms *cmd, const char *err,
                                       const char *warning)
 {
     if (err != NULL) {
-        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+        return cors_config_error(cmd, err);
     }
     if (warning != NULL) {
         cors_config_warning(cmd, warning);
@@ -376,6 +381,26 @@ const command_rec cors_cmds[] =
                    OR_FILEINFO,
                    "a PCRE2 regular expression, anchored ^...$, matched "
                    "against the whole Origin"),
+     AP_INIT_TAKE1("CORSAllowOriginFile", cors_set_origin_file, NULL,
+                   OR_FILEINFO,
+                   "a file of allowed origins, one origin or wildcard a "
+                   "line, reloaded when it changes"),
+     AP_INIT_TAKE1("CORSAllowOriginFileCheck", cors_set_origin_file_check, NULL,
+                   OR_FILEINFO,
+                   "seconds between two looks at a CORSAllowOriginFile, "
+                   "1-86400; default 5"),
+     AP_INIT_TAKE1("CORSAllowOriginDBDQuery", cors_set_origin_dbd_query, NULL,
+                   RSRC_CONF | ACCESS_CONF,
+                   "SQL run through mod_dbd with the request's origin as "
+                   "its one parameter (%s); a row means allowed"),
+     AP_INIT_TAKE12("CORSAllowOriginDBDCache", cors_set_origin_dbd_cache, NULL,
+                    RSRC_CONF,
+                    "seconds the shared cache keeps an allowed and a refused "
+                    "answer of the database; default 60 10"),
+     AP_INIT_TAKE1("CORSAllowOriginDBDRate", cors_set_origin_dbd_rate, NULL,
+                   RSRC_CONF,
+                   "most database queries per second for the whole server, "
+                   "its children together; default 50"),
      AP_INIT_TAKE1("CORSAllowCredentials", set_cors_credentials, NULL,
                    OR_FILEINFO,
                    "On to let cookies and HTTP authentication through "

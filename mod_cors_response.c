@@ -51,8 +51,15 @@ static const char *cors_reason_words(apr_pool_t *p, const cors_decision_t *d,
         return "no Origin";
     }
     if (d->reason == CORS_REASON_ORIGIN_NOT_ALLOWED) {
-        /* refused, not malformed: the Origin is a valid origin */
-        return apr_pstrcat(p, "origin ", origin, " not allowed", NULL);
+        /* refused, not malformed: the Origin is a valid origin; with
+         * origin lists, which of them said no ("not in /etc/cors.txt") */
+        return apr_pstrcat(p, "origin ", origin, " not allowed",
+                           d->source_detail ? ": " : "",
+                           d->source_detail ? d->source_detail : "", NULL);
+    }
+    if (d->reason == CORS_REASON_SOURCE_UNAVAILABLE) {
+        return apr_pstrcat(p, "origin ", origin, " refused: ", d->source_detail,
+                           NULL);
     }
     return cors_reason_text(d->reason);
 }
@@ -71,7 +78,8 @@ void cors_log_decision(request_rec *r, const cors_req_t *st)
     origin = cors_log_clip(r->pool, origin, CORS_LOG_QUOTE_MAX);
     why = cors_log_clip(r->pool, cors_reason_words(r->pool, d, origin),
                         CORS_LOG_TEXT_MAX);
-    if (d->reason != CORS_REASON_ORIGIN_NOT_ALLOWED) {
+    if (d->reason != CORS_REASON_ORIGIN_NOT_ALLOWED
+        && d->reason != CORS_REASON_SOURCE_UNAVAILABLE) {
         why = apr_pstrcat(r->pool, why, " (Origin '", origin, "')", NULL);
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,

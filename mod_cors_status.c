@@ -30,19 +30,29 @@
 /* Per-module log levels (LogLevel cors:debug) need the module index. */
 APLOG_USE_MODULE(cors);
 
-/** What server-status counts, per virtual host. */
-typedef enum {
-    CORS_COUNT_ALLOWED,
-    CORS_COUNT_DENIED,
-    CORS_COUNT_PREFLIGHT_ALLOWED,
-    CORS_COUNT_PREFLIGHT_DENIED,
-    CORS_COUNT_MALFORMED,
-    CORS_COUNTERS
-} cors_counter_e;
-
 static const char *const cors_counter_names[CORS_COUNTERS] =
-    {"Allowed", "Refused", "PreflightsAllowed", "PreflightsRefused",
-     "MalformedOrigins"};
+    {"Allowed",
+     "Refused",
+     "PreflightsAllowed",
+     "PreflightsRefused",
+     "MalformedOrigins",
+     "ListReloads",
+     "ListReloadFailures",
+     "DBCacheHits",
+     "DBCacheMisses",
+     "DBQueries",
+     "DBErrors",
+     "DBOverBudget"};
+
+void cors_count_event(server_rec *s, cors_counter_e which)
+{
+    cors_server_conf_t *sconf = ap_get_module_config(s->module_config,
+                                                     &cors_module);
+
+    if (sconf->counters != NULL) {
+        apr_atomic_inc32(&sconf->counters[which]);
+    }
+}
 
 void cors_count(request_rec *r, const cors_decision_t *d)
 {

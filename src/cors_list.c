@@ -166,9 +166,8 @@ struct cors_list_t {
     apr_thread_mutex_t *lock; /**< guards every field below */
     cors_list_gen_t *cur;     /**< NULL until a load succeeded */
     cors_list_sig_t sig;      /**< the file as last looked at */
-    apr_interval_time_t check;
-    apr_time_t next_check;
-    int reloading; /**< one thread looks at the file at a time */
+    apr_time_t last_check;    /**< when the file was last looked at */
+    int reloading;            /**< one thread looks at the file at a time */
     apr_uint32_t reloads;
     apr_uint32_t failures;
     cors_list_error_t err; /**< why the last look failed, when cur == NULL */
@@ -347,8 +346,7 @@ static cors_list_gen_t *cors_list_publish(cors_list_t *l, cors_list_gen_t *gen,
 }
 
 /* The cache's entry for path, created if absent; NULL if no mutex. */
-static cors_list_t *cors_list_entry(cors_list_cache_t *c, const char *path,
-                                    apr_interval_time_t check)
+static cors_list_t *cors_list_entry(cors_list_cache_t *c, const char *path)
 {
     cors_list_t *l;
 
@@ -357,7 +355,6 @@ static cors_list_t *cors_list_entry(cors_list_cache_t *c, const char *path,
     if (l == NULL) {
         l = apr_pcalloc(c->pool, sizeof(*l));
         l->path = apr_pstrdup(c->pool, path);
-        l->check = check;
         if (apr_thread_mutex_create(&l->lock, APR_THREAD_MUTEX_DEFAULT, c->pool)
             != APR_SUCCESS) {
             l = NULL;
@@ -371,10 +368,9 @@ static cors_list_t *cors_list_entry(cors_list_cache_t *c, const char *path,
 }
 
 apr_status_t cors_list_cache_load(cors_list_cache_t *c, const char *path,
-                                  apr_interval_time_t check, cors_list_t **out,
-                                  cors_list_error_t *err)
+                                  cors_list_t **out, cors_list_error_t *err)
 {
-    cors_list_t *l = cors_list_entry(c, path, check);
+    cors_list_t *l = cors_list_entry(c, path);
     cors_list_gen_t *gen = NULL, *old = NULL;
     cors_list_sig_t sig;
     apr_status_t rv;
@@ -386,10 +382,7 @@ apr_status_t cors_list_cache_load(cors_list_cache_t *c, const char *path,
     }
     rv = cors_list_read(path, &gen, &sig, err);
     apr_thread_mutex_lock(l->lock);
-    if (check < l->check) {
-        l->check = check;
-    }
-    l->next_check = apr_time_now() + l->check;
+    l->last_check = apr_time_now();
     if (rv == APR_SUCCESS) {
         old = cors_list_publish(l, gen, &sig);
     }
@@ -406,27 +399,27 @@ apr_status_t cors_list_cache_load(cors_list_cache_t *c, const char *path,
 }
 
 apr_status_t cors_list_cache_get(cors_list_cache_t *c, const char *path,
-                                 apr_interval_time_t check, apr_time_t now,
+                                 apr_time_t now, apr_interval_time_t retry,
                                  cors_list_t **out, cors_list_error_t *err)
 {
     cors_list_t *l;
-    int loaded, retry;
+    int loaded, again;
 
     apr_thread_mutex_lock(c->lock);
     l = apr_hash_get(c->lists, path, APR_HASH_KEY_STRING);
     apr_thread_mutex_unlock(c->lock);
     if (l == NULL) {
-        return cors_list_cache_load(c, path, check, out, err);
+        return cors_list_cache_load(c, path, out, err);
     }
     apr_thread_mutex_lock(l->lock);
     loaded = l->cur != NULL;
-    retry = !loaded && now >= l->next_check;
-    if (!loaded && !retry) {
+    again = !loaded && now - l->last_check >= retry;
+    if (!loaded && !again) {
         *err = l->err;
     }
     apr_thread_mutex_unlock(l->lock);
-    if (retry) {
-        return cors_list_cache_load(c, path, check, out, err);
+    if (again) {
+        return cors_list_cache_load(c, path, out, err);
     }
     *out = l;
     return loaded ? APR_SUCCESS : APR_EINVAL;
@@ -483,16 +476,16 @@ done:
 
 int cors_list_match(cors_list_t *l, const char *value,
                     const cors_origin_t *origin, apr_time_t now,
-                    cors_list_event_t *ev)
+                    apr_interval_time_t check, cors_list_event_t *ev)
 {
     int hit = 0, due;
 
     memset(ev, 0, sizeof(*ev));
     apr_thread_mutex_lock(l->lock);
-    due = now >= l->next_check && !l->reloading;
+    due = now - l->last_check >= check && !l->reloading;
     if (due) {
         l->reloading = 1;
-        l->next_check = now + l->check;
+        l->last_check = now;
     }
     apr_thread_mutex_unlock(l->lock);
     if (due) {

@@ -86,20 +86,19 @@ apr_status_t cors_list_cache_make(apr_pool_t *pool, cors_list_cache_t **out);
 /**
  * Read and parse path now and make it the list's current origins (at
  * start-up, on every configuration pass, so that a bad file fails it).
- * check is the interval between two looks at the file at run time; a list
- * named with several intervals uses the shortest.
+ * *out is set whether or not the file could be used.
  */
 apr_status_t cors_list_cache_load(cors_list_cache_t *c, const char *path,
-                                  apr_interval_time_t check, cors_list_t **out,
-                                  cors_list_error_t *err);
+                                  cors_list_t **out, cors_list_error_t *err);
 
 /**
- * The list for path if this process has it (loaded or not, errors are
- * kept for one check interval), else load it as cors_list_cache_load():
- * for .htaccess, which httpd reads on every request.
+ * The list for path if this process has it, else load it as
+ * cors_list_cache_load(): for .htaccess, which httpd reads on every
+ * request.  A file that could not be used is tried again only once
+ * retry has passed; until then its error is returned again.
  */
 apr_status_t cors_list_cache_get(cors_list_cache_t *c, const char *path,
-                                 apr_interval_time_t check, apr_time_t now,
+                                 apr_time_t now, apr_interval_time_t retry,
                                  cors_list_t **out, cors_list_error_t *err);
 
 /** What a lookup did besides looking up, for the caller to log and count. */
@@ -111,8 +110,8 @@ typedef struct cors_list_event_t {
 } cors_list_event_t;
 
 /**
- * Whether the list holds a validly parsed request origin.  When its check
- * interval has passed, the calling thread first looks at the file
+ * Whether the list holds a validly parsed request origin.  When check
+ * has passed since the last look, the calling thread first looks at the file
  * (apr_stat: modification time, size, inode) and reloads it if it
  * changed; meanwhile other threads keep using the current origins.  A
  * file that changed and fails to load is reported once (ev->failed), and
@@ -120,7 +119,7 @@ typedef struct cors_list_event_t {
  */
 int cors_list_match(cors_list_t *l, const char *value,
                     const cors_origin_t *origin, apr_time_t now,
-                    cors_list_event_t *ev);
+                    apr_interval_time_t check, cors_list_event_t *ev);
 
 /** A list's state, for DUMP_CORS and server-status. */
 typedef struct cors_list_info_t {

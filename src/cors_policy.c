@@ -40,6 +40,7 @@ cors_policy_t *cors_policy_make(apr_pool_t *p)
     pol->debug_header = CORS_UNSET;
     pol->shadow = CORS_UNSET;
     pol->timing_allow_origin = CORS_UNSET;
+    pol->list_check = CORS_UNSET;
     return pol;
 }
 
@@ -71,6 +72,7 @@ cors_policy_t *cors_policy_merge(apr_pool_t *p, const cors_policy_t *base,
     pol->debug_header = CORS_MERGE_INT(debug_header);
     pol->shadow = CORS_MERGE_INT(shadow);
     pol->timing_allow_origin = CORS_MERGE_INT(timing_allow_origin);
+    pol->list_check = CORS_MERGE_INT(list_check);
     return pol;
 }
 
@@ -219,6 +221,21 @@ const char *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
     return NULL;
 }
 
+const char *cors_policy_set_list_check(apr_pool_t *p, cors_policy_t *pol,
+                                       const char *value)
+{
+    apr_size_t len = strlen(value);
+    apr_int64_t n;
+
+    if (len == 0 || len > 5 || strspn(value, "0123456789") != len
+        || (n = apr_atoi64(value)) < 1 || n > CORS_MAX_AGE_MAX) {
+        return apr_psprintf(p, "'%s' is not a number of seconds from 1 to %d",
+                            value, CORS_MAX_AGE_MAX);
+    }
+    pol->list_check = (int)n;
+    return NULL;
+}
+
 const char *cors_policy_set_preflight(apr_pool_t *p, cors_policy_t *pol,
                                       const char *value)
 {
@@ -288,7 +305,8 @@ int cors_policy_is_empty(const cors_policy_t *pol)
            && pol->preflight == CORS_UNSET
            && pol->preflight_status == CORS_UNSET && pol->upstream == CORS_UNSET
            && pol->debug_header == CORS_UNSET && pol->shadow == CORS_UNSET
-           && pol->timing_allow_origin == CORS_UNSET;
+           && pol->timing_allow_origin == CORS_UNSET
+           && pol->list_check == CORS_UNSET;
 }
 
 static const char *cors_on_off(int on)
@@ -409,6 +427,11 @@ int cors_policy_timing_allow_origin(const cors_policy_t *pol)
     return pol->timing_allow_origin == 1;
 }
 
+int cors_policy_list_check(const cors_policy_t *pol)
+{
+    return pol->list_check == CORS_UNSET ? 5 : pol->list_check;
+}
+
 const char *cors_policy_conflict(apr_pool_t *p, const cors_policy_t *pol)
 {
     (void)p;
@@ -498,7 +521,7 @@ static int cors_origin_in_sources(apr_pool_t *p, const cors_policy_t *pol,
                                                  const cors_source_t *);
         const char *why = NULL;
 
-        switch (src->lookup(src, value, origin, ctx, p, &why)) {
+        switch (src->lookup(src, pol, value, origin, ctx, p, &why)) {
         case CORS_SOURCE_LISTED:
             return 1;
         case CORS_SOURCE_UNAVAILABLE:

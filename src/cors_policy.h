@@ -41,17 +41,19 @@ typedef enum {
 } cors_source_answer_e;
 
 typedef struct cors_source_t cors_source_t;
+typedef struct cors_policy_t cors_policy_t;
 
 /**
- * Look up one validly parsed request origin (value, parsed into origin).
+ * Look up one validly parsed request origin (value, parsed into origin)
+ * for the scope whose policy is pol.
  * ctx is the request's cors_request_t.ctx, NULL when only a hint for the
  * log is being worked out: a source that needs a request answers ABSENT
  * then.  On CORS_SOURCE_UNAVAILABLE, *why says what failed.  Allocates
  * only from p.
  */
 typedef cors_source_answer_e (*cors_source_lookup_fn)(
-    const cors_source_t *src, const char *value, const cors_origin_t *origin,
-    void *ctx, apr_pool_t *p, const char **why);
+    const cors_source_t *src, const cors_policy_t *pol, const char *value,
+    const cors_origin_t *origin, void *ctx, apr_pool_t *p, const char **why);
 
 /** An origin list kept outside the configuration: a file, a database. */
 struct cors_source_t {
@@ -88,6 +90,7 @@ typedef struct cors_policy_t {
     int debug_header;
     int shadow;
     int timing_allow_origin;
+    int list_check; /**< seconds between two looks at a list file */
 } cors_policy_t;
 
 /** A policy with every field unset. */
@@ -132,6 +135,10 @@ const char *cors_policy_set_preflight_status(apr_pool_t *p, cors_policy_t *pol,
 const char *cors_policy_set_upstream(apr_pool_t *p, cors_policy_t *pol,
                                      const char *value);
 
+/** Seconds between two looks at a list file, 1-86400 (default 5). */
+const char *cors_policy_set_list_check(apr_pool_t *p, cors_policy_t *pol,
+                                       const char *value);
+
 /** Whether no CORS directive at all was given for this scope. */
 int cors_policy_is_empty(const cors_policy_t *pol);
 
@@ -162,6 +169,7 @@ int cors_policy_debug_header(const cors_policy_t *pol);
 int cors_policy_shadow(const cors_policy_t *pol);
 int cors_policy_private_network(const cors_policy_t *pol);
 int cors_policy_timing_allow_origin(const cors_policy_t *pol);
+int cors_policy_list_check(const cors_policy_t *pol);
 
 /** The CORS headers of one request, as received. */
 typedef struct cors_request_t {

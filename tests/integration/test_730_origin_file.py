@@ -1,0 +1,262 @@
+"""docs/behaviour.md §7: CORSAllowOriginFile, a list of origins in a file
+that every child reloads when it changes, without a restart.
+
+- the file's origins add up with CORSAllowOrigin lines;
+- a refusal names the file ("not in /path");
+- a replaced file is picked up within CORSAllowOriginFileCheck seconds by
+  every child; a bad replacement keeps the previous list, logged with file
+  and line;
+- at start-up a missing or bad file fails `apache2 -t` with file and line;
+- in .htaccess (shared hosting), relative to the .htaccess's directory;
+- DUMP_CORS names the file, its size and load time; server-status counts
+  the reloads and the failed ones."""
+
+import os
+import re
+import subprocess
+import time
+
+import pytest
+
+from harness.client import request
+from harness.conf import CorsConf
+from harness.env import APACHE_BIN, APACHE_MODULES
+from harness.util import assert_allowed, assert_refused
+
+A = "https://a.example"
+B = "https://b.example"
+CONF_ORIGIN = "https://config.example"
+WILD = "https://x.clients.example"
+
+
+def replace(path, text):
+    """How the docs tell administrators to update the file."""
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.chmod(tmp, 0o644)
+    os.rename(tmp, path)
+
+
+def get(env, path, origin, **kw):
+    # a new connection each time: with several children, each answers
+    # some of them
+    return request(env.port, "GET", path, headers={"Origin": origin}, **kw)
+
+
+def wait_until(cond, timeout=4.0, step=0.1):
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(step)
+    return cond()
+
+
+def all_of(env, path, origin, n=12):
+    """The verdicts of n requests: True allowed, False refused."""
+    out = set()
+    for _ in range(n):
+        r = get(env, path, origin)
+        assert r.status == 200, r
+        out.add(r.header("Access-Control-Allow-Origin") == origin)
+    return out
+
+
+def status_counters(env):
+    r = request(env.port, "GET", "/server-status?auto")
+    assert r.status == 200, r
+    out = {}
+    for ln in r.body.decode().splitlines():
+        m = re.match(r"CORS(\w+)\[[^]]*\]: (\d+)$", ln)
+        if m:
+            out[m.group(1)] = out.get(m.group(1), 0) + int(m.group(2))
+    return out
+
+
+class TestOriginFile:
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        env = cors_env
+        self.__class__.path = os.path.join(env.conf_dir, "cors-origins.txt")
+        replace(self.path, "# clients\n%s\n\nhttps://*.clients.example\n" % A)
+        conf = CorsConf(env)
+        conf.add("LoadModule status_module %s/mod_status.so"
+                 % APACHE_MODULES)
+        conf.location("/server-status", ["SetHandler server-status"])
+        conf.location("/file/", [
+            "CORSAllowOriginFile %s" % self.path,
+            "CORSAllowOriginFileCheck 1",
+            "CORSAllowOrigin %s" % CONF_ORIGIN,
+            "CORSDebugHeader On"])
+        conf.location("/file/narrow/", ["CORSAllowOrigin %s" % CONF_ORIGIN])
+        conf.location("/file/plus/", ["CORSAllowOrigin +%s" % B])
+        conf.doc("file/x.txt", "x\n")
+        conf.doc("file/narrow/x.txt", "x\n")
+        conf.doc("file/plus/x.txt", "x\n")
+        conf.start()
+        yield
+
+    def test_file_and_config_add_up(self, cors_env):
+        assert_allowed(get(cors_env, "/file/x.txt", A), A)
+        assert_allowed(get(cors_env, "/file/x.txt", WILD), WILD)
+        assert_allowed(get(cors_env, "/file/x.txt", CONF_ORIGIN), CONF_ORIGIN)
+
+    def test_refusal_names_the_file(self, cors_env):
+        r = get(cors_env, "/file/x.txt", B)
+        assert_refused(r)
+        assert "not in %s" % self.path in r.header("CORS-Debug"), r.headers
+        assert "not in %s" % self.path in cors_env.read_log(
+            cors_env.log_mark)
+
+    def test_malformed_origin_never_reaches_the_file(self, cors_env):
+        r = get(cors_env, "/file/x.txt", A.upper())
+        assert_refused(r)
+        assert "not in" not in (r.header("CORS-Debug") or "")
+
+    def test_inheritance(self, cors_env):
+        # a list without prefix replaces the inherited one, file included
+        assert_refused(get(cors_env, "/file/narrow/x.txt", A))
+        assert_allowed(get(cors_env, "/file/narrow/x.txt", CONF_ORIGIN),
+                       CONF_ORIGIN)
+        # "+" keeps it
+        assert_allowed(get(cors_env, "/file/plus/x.txt", A), A)
+        assert_allowed(get(cors_env, "/file/plus/x.txt", B), B)
+
+    def test_reload_and_bad_file(self, cors_env):
+        env = cors_env
+        before = status_counters(env)
+        replace(self.path, "%s\n" % B)
+        # every child, within the check interval (1 s) of its next request
+        assert wait_until(lambda: all_of(env, "/file/x.txt", B) == {True}
+                          and all_of(env, "/file/x.txt", A) == {False})
+        assert "reloaded %s: 1 origins" % self.path in env.read_log(
+            env.log_mark)
+        # a bad file keeps the previous list and says where it is wrong
+        mark = env.log_size()
+        replace(self.path, "%s\n# ok so far\n%s/path\n" % (A, A))
+        time.sleep(1.5)
+        for _ in range(3):
+            assert all_of(env, "/file/x.txt", B) == {True}
+            assert all_of(env, "/file/x.txt", A) == {False}
+            time.sleep(0.6)
+        log = env.read_log(mark)
+        assert "%s:3: " % self.path in log, log
+        # logged once per child for this version of the file, not per look
+        assert 1 <= log.count("%s:3: " % self.path) <= 8, log
+        # fixed: picked up
+        replace(self.path, "%s\n%s\n" % (A, B))
+        assert wait_until(lambda: all_of(env, "/file/x.txt", A) == {True})
+        after = status_counters(env)
+        assert after["ListReloads"] >= before.get("ListReloads", 0) + 2
+        assert after["ListReloadFailures"] >= \
+            before.get("ListReloadFailures", 0) + 1
+
+    def test_deleted_file_keeps_list(self, cors_env):
+        env = cors_env
+        replace(self.path, "%s\n" % A)
+        assert wait_until(lambda: all_of(env, "/file/x.txt", A) == {True})
+        mark = env.log_size()
+        os.unlink(self.path)
+        time.sleep(1.5)
+        assert all_of(env, "/file/x.txt", A) == {True}
+        assert "%s: cannot be read" % self.path in env.read_log(mark)
+        replace(self.path, "%s\n" % A)
+
+
+class TestOriginFileStartup:
+
+    def _check(self, env, body, path):
+        conf = CorsConf(env)
+        conf.location("/api/", ["CORSAllowOriginFile %s" % path] + body)
+        return conf.check()
+
+    def test_missing_file_fails(self, cors_env):
+        path = os.path.join(cors_env.conf_dir, "no-such-origins.txt")
+        rc, out = self._check(cors_env, [], path)
+        assert rc != 0
+        assert "CORSAllowOriginFile: %s: cannot be read" % path in out, out
+
+    def test_bad_file_fails_with_line(self, cors_env):
+        path = os.path.join(cors_env.conf_dir, "bad-origins.txt")
+        replace(path, "%s\n\n*\n" % A)
+        rc, out = self._check(cors_env, [], path)
+        assert rc != 0
+        assert "%s:3: " % path in out, out
+        assert "configuration" in out, out
+
+    def test_relative_path_is_under_server_root(self, cors_env):
+        replace(os.path.join(cors_env.root, "rel-origins.txt"), A + "\n")
+        rc, out = self._check(cors_env, [], "rel-origins.txt")
+        assert rc == 0, out
+
+    def test_bad_check_interval(self, cors_env):
+        path = os.path.join(cors_env.conf_dir, "ok-origins.txt")
+        replace(path, A + "\n")
+        rc, out = self._check(cors_env, ["CORSAllowOriginFileCheck 0"], path)
+        assert rc != 0
+        assert "CORSAllowOriginFileCheck: '0'" in out, out
+
+    def test_dump_names_the_file(self, cors_env):
+        env = cors_env
+        path = os.path.join(env.conf_dir, "dump-origins.txt")
+        replace(path, "%s\n%s\n" % (A, B))
+        conf = CorsConf(env)
+        conf.location("/api/", ["CORSAllowOriginFile %s" % path])
+        tconf = os.path.join(env.conf_dir, "dump-file.test.conf")
+        mconf = os.path.join(env.conf_dir, "dump-file.httpd.conf")
+        env.write_file(tconf, conf.text())
+        env.write_file(mconf, env.base_conf(tconf))
+        p = subprocess.run([APACHE_BIN, "-t", "-D", "DUMP_CORS", "-f", mconf],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=60)
+        out = p.stdout.decode() + p.stderr.decode()
+        assert p.returncode == 0, out
+        assert re.search(r"origin source: file %s, 2 origins, loaded \d{4}-"
+                         % re.escape(path), out), out
+
+
+class TestOriginFileHtaccess:
+    """Shared hosting: the list next to the .htaccess that names it, read
+    once per child and per change, not on every request."""
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        env = cors_env
+        conf = CorsConf(env)
+        conf.directory("htfile", ["AllowOverride FileInfo"])
+        conf.htaccess("htfile", "CORSAllowOriginFile origins.txt\n"
+                      "CORSAllowOriginFileCheck 1\n")
+        conf.doc("htfile/origins.txt", A + "\n")
+        conf.doc("htfile/x.txt", "x\n")
+        conf.directory("htbad", ["AllowOverride FileInfo"])
+        conf.htaccess("htbad", "CORSAllowOriginFile origins.txt\n")
+        conf.doc("htbad/origins.txt", A + "/app\n")
+        conf.doc("htbad/x.txt", "x\n")
+        conf.start()
+        self.__class__.path = env.docroot_path("htfile/origins.txt")
+        yield
+
+    def test_allowed_and_reloaded(self, cors_env):
+        env = cors_env
+        assert_allowed(get(env, "/htfile/x.txt", A), A)
+        assert_refused(get(env, "/htfile/x.txt", B))
+        replace(self.path, B + "\n")
+        assert wait_until(lambda: all_of(env, "/htfile/x.txt", B) == {True}
+                          and all_of(env, "/htfile/x.txt", A) == {False})
+
+    def test_not_read_per_request(self, cors_env):
+        """strace would show it; the log does too: one load per child, and
+        no 'reloaded' line while the file stays the same."""
+        env = cors_env
+        mark = env.log_size()
+        for _ in range(30):
+            get(env, "/htfile/x.txt", B)
+        assert "reloaded" not in env.read_log(mark)
+
+    def test_bad_file_is_a_bad_htaccess(self, cors_env):
+        r = get(cors_env, "/htbad/x.txt", A)
+        assert r.status == 500
+        assert "%s:1: " % cors_env.docroot_path("htbad/origins.txt") in \
+            cors_env.read_log(cors_env.log_mark)
