@@ -830,16 +830,17 @@ static void test_timing_allow_origin(void **state)
                                             unit_show(p, cases[i].origin));
             cors_decision_t d;
 
-            cors_policy_decide(p, exact, &in, &d);
+            cors_policy_decide(p, exact, &in, NULL, &d);
             unit_check_str(p, desc, "exact", cases[i].want_exact,
                            d.timing_allow_origin);
             unit_check_str(p, desc, "exact = ACAO", d.allow_origin,
                            cases[i].want_exact ? d.timing_allow_origin
                                                : d.allow_origin);
-            cors_policy_decide(p, any, &in, &d);
+            cors_policy_decide(p, any, &in, NULL, &d);
             unit_check_str(p, desc, "star", cases[i].want_star,
                            d.timing_allow_origin);
-            cors_policy_decide(p, cors_policy_merge(p, exact, off), &in, &d);
+            cors_policy_decide(p, cors_policy_merge(p, exact, off), &in, NULL,
+                               &d);
             unit_check_str(p, desc, "child Off", NULL, d.timing_allow_origin);
         }
         unit_check_int("TAO merge", "inherited", 1,
