@@ -10,13 +10,11 @@ import pytest
 from harness import client
 from harness.client import request
 from harness.conf import CorsConf
-from harness.util import assert_allowed, token_set
+from harness.util import PREFLIGHT_VARY, assert_allowed, token_set
 
 APP = "https://app.example.com"
 EVIL = "https://evil.example.net"
 ANY = object()
-PREFLIGHT_VARY = ["access-control-request-headers",
-                  "access-control-request-method", "origin"]
 
 
 def preflight(env, path, origin=APP, **kw):

@@ -9,14 +9,13 @@ import pytest
 from harness import client
 from harness.client import preflight
 from harness.conf import CorsConf
-from harness.neighbours import (BACKEND_ACAO, PREFLIGHT_VARY,
-                                assert_preflight_allowed,
+from harness.neighbours import (BACKEND_ACAO, assert_preflight_allowed,
                                 assert_preflight_refused,
                                 assert_single_headers, backend, closed_port,
                                 example_path, load_modules,
                                 mpm_env)  # noqa: F401
 from harness.neighbours import _mpm_crash_check  # noqa: F401
-from harness.util import assert_allowed, token_set
+from harness.util import PREFLIGHT_VARY, assert_allowed, token_set
 
 APP = "https://app.example.com"
 ADMIN = "https://admin.example.com"

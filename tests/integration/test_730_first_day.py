@@ -24,12 +24,9 @@ import pytest
 from harness.client import request
 from harness.conf import CorsConf
 from harness.env import APACHE_BIN, APACHE_MODULES
+from harness.logs import cors_warnings
 
 APP = "https://app.example.com"
-
-
-def cors_warnings(text):
-    return [ln for ln in text.splitlines() if "CORS0001" in ln]
 
 
 def site_file(env, name, text):

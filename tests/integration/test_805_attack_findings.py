@@ -22,26 +22,12 @@ import pytest
 
 from harness.client import get, get_cached, preflight
 from harness.conf import CorsConf
+from harness.dump import section
 from harness.neighbours import backend, load_modules  # noqa: F401
 from harness.util import assert_allowed, assert_no_cors, assert_refused
 
 APP = "https://app.example.com"
 EVIL = "https://evil.example.net"
-
-
-def dump_section(out, header):
-    """The policy lines printed under one section header of a dump."""
-    lines = out.splitlines()
-    for i, ln in enumerate(lines):
-        if ln.strip() == header:
-            indent = len(ln) - len(ln.lstrip())
-            body = []
-            for nxt in lines[i + 1:]:
-                if len(nxt) - len(nxt.lstrip()) <= indent:
-                    break
-                body.append(nxt.strip())
-            return body
-    raise AssertionError("no section %s in:\n%s" % (header, out))
 
 
 # ---- IPv6 origins as browsers serialise them -------------------------------
@@ -91,7 +77,7 @@ class TestIPv6Normalised:
             "CORSAllowOrigin http://[::ffff:127.0.0.1]:8080 "
             "https://[2001:DB8:0:0:1:0:0:1]\n</Location>\n", dump=True)
         assert rc == 0, out
-        body = dump_section(out, '<Location "/v6/">')
+        body = section(out.splitlines(), '<Location "/v6/">')
         origins = [ln for ln in body if ln.startswith("origins:")]
         assert len(origins) == 1, out
         assert sorted(origins[0][len("origins: "):].split(", ")) == [

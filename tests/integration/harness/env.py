@@ -446,11 +446,13 @@ class CorsTestEnv:
         return [ln for ln in self.read_log(since).splitlines()
                 if CRASH_RE.search(ln) and ln not in self.stop_crashes]
 
-    def access_log_line(self, marker, timeout=5.0):
-        """The access log line whose request line contains marker."""
+    def access_log_line(self, marker, timeout=5.0, path=None):
+        """The line of the access log (or of the log at path) that contains
+        marker, waiting up to timeout seconds for it; None without one."""
         deadline = time.time() + timeout
         while True:
-            for line in self.read_log(path=self.access_log).splitlines():
+            for line in self.read_log(path=path or self.access_log
+                                      ).splitlines():
                 if marker in line:
                     return line
             if time.time() > deadline:

@@ -18,6 +18,7 @@ import pytest
 
 from .env import (APACHE_BIN, BASE_MODULES, BUILTIN_MODULES, CorsTestEnv,
                   free_port)
+from .util import PREFLIGHT_VARY
 
 #: the MPMs every neighbour test runs under: all three by default; an
 #: explicit MPM=... (the whole suite under one MPM) or CORS_TEST_MPMS
@@ -474,8 +475,6 @@ def nghttp(url, method="GET", headers=(), timeout=30):
 
 # ---- requests and assertions shared by the neighbour tests -----------------
 
-PREFLIGHT_VARY = ["access-control-request-headers",
-                  "access-control-request-method", "origin"]
 
 #: headers a response may legitimately repeat
 REPEATABLE = {"set-cookie", "via", "warning"}

@@ -26,6 +26,11 @@ def assert_allowed(r, origin, credentials=False, expose=None, vary=True):
         assert_vary_origin(r)
 
 
+#: Vary of every preflight answer (without Private Network Access)
+PREFLIGHT_VARY = ["access-control-request-headers",
+                  "access-control-request-method", "origin"]
+
+
 def assert_refused(r, vary=True):
     """No Access-Control-Allow-* header at all; Vary: Origin still there."""
     allow = [(n, v) for (n, v) in r.headers
