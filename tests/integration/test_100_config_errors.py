@@ -8,6 +8,7 @@ import pytest
 
 from harness.client import request
 from harness.conf import CorsConf
+from harness.logs import cors_warnings
 from harness.util import assert_allowed, suggestion_re
 
 
@@ -303,7 +304,7 @@ class TestMethodWarnings:
         rc, out = check(cors_env, "CORSAllowOrigin https://a.example\n"
                         "CORSAllowMethods PUT PSOT")
         assert rc == 0, out
-        w = [ln for ln in out.splitlines() if "CORS0001" in ln]
+        w = cors_warnings(out)
         assert len(w) == 1, out
         assert "CORSAllowMethods: 'PSOT' is no method that httpd or the " \
             "HTTP method registry knows; did you mean 'POST'?" in w[0], w

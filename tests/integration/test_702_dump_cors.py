@@ -58,10 +58,10 @@ class TestDumpCors:
 
     @pytest.fixture(scope="class")
     def dump(self, cors_env):
-        rc, out = cors_env.check_config(self._full_conf(cors_env),
-                                        dump=True)
-        assert rc == 0, out
-        assert "Syntax OK" in out
+        rc, out, err = cors_env.check_config_split(self._full_conf(cors_env),
+                                                   dump=True)
+        assert rc == 0, out + err
+        assert "Syntax OK" in err + out
         return out
 
     # every server and virtual host is listed
@@ -152,9 +152,9 @@ class TestDumpCors:
 
     # fast path: noted when no section or .htaccess can change the policy
     def test_cors_700_66(self, cors_env):
-        rc, out = cors_env.check_config("CORSAllowOrigin %s\n" % APP,
-                                        dump=True)
-        assert rc == 0, out
+        rc, out, err = cors_env.check_config_split(
+            "CORSAllowOrigin %s\n" % APP, dump=True)
+        assert rc == 0, out + err
         main = [v for k, v in dump_blocks(out).items()
                 if k.startswith("main server")][0]
         assert any("no section or .htaccess can change this policy" in ln
@@ -171,8 +171,8 @@ class TestDumpCors:
     def test_cors_700_67(self, cors_env, extra):
         text = "CORSAllowOrigin %s\n" % APP + extra.format(
             docroot=cors_env.htdocs)
-        rc, out = cors_env.check_config(text, dump=True)
-        assert rc == 0, out
+        rc, out, err = cors_env.check_config_split(text, dump=True)
+        assert rc == 0, out + err
         assert "no section or .htaccess can change" not in out, out
 
     # without -D DUMP_CORS, -t prints nothing of it

@@ -16,14 +16,14 @@ with a Debian-style configuration.
 import http.client
 import os
 import re
-import subprocess
 import time
 
 import pytest
 
 from harness.client import request
 from harness.conf import CorsConf
-from harness.env import APACHE_BIN, APACHE_MODULES
+from harness.dump import section
+from harness.env import APACHE_MODULES
 from harness.logs import cors_warnings
 
 APP = "https://app.example.com"
@@ -268,38 +268,6 @@ class TestStatusNames:
 
 # ---- 4. sections nested by path ------------------------------------------
 
-def run_dump(env, text):
-    """`apache2 -t -D DUMP_CORS` over the base config + text: (rc, stdout,
-    stderr)."""
-    env._check_no += 1
-    tconf = os.path.join(env.conf_dir, "dump730-%d.test.conf"
-                         % env._check_no)
-    mconf = os.path.join(env.conf_dir, "dump730-%d.httpd.conf"
-                         % env._check_no)
-    env.write_file(tconf, text)
-    env.write_file(mconf, env.base_conf(tconf))
-    p = subprocess.run([APACHE_BIN, "-t", "-D", "DUMP_CORS", "-f", mconf],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=60)
-    return (p.returncode, p.stdout.decode("utf-8", "replace"),
-            p.stderr.decode("utf-8", "replace"))
-
-
-def dump_section(out, header):
-    """The lines of one section of a DUMP_CORS output, stripped."""
-    lines = out.splitlines()
-    for i, ln in enumerate(lines):
-        if ln.strip() == header:
-            indent = len(ln) - len(ln.lstrip())
-            body = []
-            for nxt in lines[i + 1:]:
-                if len(nxt) - len(nxt.lstrip()) <= indent:
-                    break
-                body.append(nxt.strip())
-            return body
-    raise AssertionError("no %s in:\n%s" % (header, out))
-
-
 def nested_locations(env):
     return site_conf(env, [
         '<Location "/api2/">',
@@ -343,16 +311,17 @@ class TestNestedSections:
     # DUMP_CORS shows the child as it applies: credentials on, fails
     # closed, what to set; the sibling /api2x/ is not merged with /api2/
     def test_cors_730_21(self, cors_env):
-        rc, out, err = run_dump(cors_env, include_sites(cors_env))
+        rc, out, err = cors_env.check_config_split(include_sites(cors_env),
+                                                   dump=True)
         assert rc == 0, out + err
-        child = dump_section(out, '<Location "/api2/public/">')
+        child = section(out.splitlines(), '<Location "/api2/public/">')
         assert 'merged with <Location "/api2/">' in child[0], child
         assert "credentials: on" in child, child
         assert any(ln.startswith("CORS: on, FAILS CLOSED") for ln in child), \
             child
         assert any(ln.startswith("no CORS headers are sent here; to fix:")
                    for ln in child), child
-        sibling = dump_section(out, '<Location "/api2x/">')
+        sibling = section(out.splitlines(), '<Location "/api2x/">')
         assert "credentials: off" in sibling, sibling
         assert not any("merged with" in ln for ln in sibling), sibling
         assert not any("FAILS CLOSED" in ln for ln in sibling), sibling
@@ -381,7 +350,7 @@ class TestNestedSections:
     # <Directory> sections nested by path merge the same way
     def test_cors_730_23(self, cors_env):
         d = cors_env.docroot_path("d730")
-        rc, out, err = run_dump(cors_env, "\n".join([
+        rc, out, err = cors_env.check_config_split("\n".join([
             '<Directory "%s">' % d,
             "    CORSAllowOrigin %s" % APP,
             "    CORSAllowCredentials On",
@@ -389,9 +358,9 @@ class TestNestedSections:
             '<Directory "%s/pub">' % d,
             "    CORSAllowOrigin null",
             "</Directory>",
-            ""]))
+            ""]), dump=True)
         assert rc == 0, out + err
-        child = dump_section(out, '<Directory "%s/pub/">' % d)
+        child = section(out.splitlines(), '<Directory "%s/pub/">' % d)
         assert 'merged with <Directory "%s/">' % d in child[0], child
         assert "credentials: on" in child, child
         w = [ln for ln in cors_warnings(err) if "fails closed" in ln]
@@ -400,7 +369,7 @@ class TestNestedSections:
     # a wider section written after a narrower one overrides it there, as
     # httpd's location walk applies sections in the order written
     def test_cors_730_24(self, cors_env):
-        rc, out, err = run_dump(cors_env, "\n".join([
+        rc, out, err = cors_env.check_config_split("\n".join([
             '<Location "/o/inner/">',
             "    CORSMaxAge 60",
             "    CORSAllowOrigin %s" % APP,
@@ -408,8 +377,8 @@ class TestNestedSections:
             '<Location "/o/">',
             "    CORSMaxAge 600",
             "</Location>",
-            ""]))
+            ""]), dump=True)
         assert rc == 0, out + err
-        inner = dump_section(out, '<Location "/o/inner/">')
+        inner = section(out.splitlines(), '<Location "/o/inner/">')
         assert "max-age: 600" in inner, inner
         assert "origins: %s" % APP in inner, inner

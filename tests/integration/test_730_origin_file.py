@@ -13,14 +13,13 @@ that every child reloads when it changes, without a restart.
 
 import os
 import re
-import subprocess
 import time
 
 import pytest
 
-from harness.client import request
+from harness.client import get, request
 from harness.conf import CorsConf
-from harness.env import APACHE_BIN, APACHE_MODULES
+from harness.env import APACHE_MODULES
 from harness.util import assert_allowed, assert_refused
 
 A = "https://a.example"
@@ -36,12 +35,6 @@ def replace(path, text):
         f.write(text)
     os.chmod(tmp, 0o644)
     os.rename(tmp, path)
-
-
-def get(env, path, origin, **kw):
-    # a new connection each time: with several children, each answers
-    # some of them
-    return request(env.port, "GET", path, headers={"Origin": origin}, **kw)
 
 
 def wait_until(cond, timeout=4.0, step=0.1):
@@ -204,15 +197,8 @@ class TestOriginFileStartup:
         replace(path, "%s\n%s\n" % (A, B))
         conf = CorsConf(env)
         conf.location("/api/", ["CORSAllowOriginFile %s" % path])
-        tconf = os.path.join(env.conf_dir, "dump-file.test.conf")
-        mconf = os.path.join(env.conf_dir, "dump-file.httpd.conf")
-        env.write_file(tconf, conf.text())
-        env.write_file(mconf, env.base_conf(tconf))
-        p = subprocess.run([APACHE_BIN, "-t", "-D", "DUMP_CORS", "-f", mconf],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=60)
-        out = p.stdout.decode() + p.stderr.decode()
-        assert p.returncode == 0, out
+        rc, out = env.check_config(conf.text(), dump=True)
+        assert rc == 0, out
         assert re.search(r"origin source: file %s, 2 origins, loaded \d{4}-"
                          % re.escape(path), out), out
 

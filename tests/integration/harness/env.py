@@ -308,6 +308,11 @@ class CorsTestEnv:
     def check_config(self, text, with_cors=True, dump=False):
         """Run `apache2 -t` on the base config + text, with -D DUMP_CORS
         when dump is true; (rc, stderr followed by stdout)."""
+        rc, out, err = self.check_config_split(text, with_cors, dump)
+        return rc, err + out
+
+    def check_config_split(self, text, with_cors=True, dump=False):
+        """check_config(), with stdout and stderr apart: (rc, out, err)."""
         self._check_no += 1
         tconf = os.path.join(self.conf_dir, "check-%d.test.conf"
                              % self._check_no)
@@ -320,8 +325,8 @@ class CorsTestEnv:
                            + ["-f", mconf],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=60)
-        out = (p.stderr + p.stdout).decode("utf-8", "replace")
-        return p.returncode, out
+        return (p.returncode, p.stdout.decode("utf-8", "replace"),
+                p.stderr.decode("utf-8", "replace"))
 
     # ---- process control ---------------------------------------------------
 
