@@ -73,6 +73,23 @@ static cors_req_t *cors_req_get(request_rec *orig, int create)
     return st;
 }
 
+/* What the decision reads from a request. */
+static void cors_request_of(request_rec *orig, cors_request_t *req)
+{
+    req->method = orig->method;
+    req->origin = apr_table_get(orig->headers_in, "Origin");
+    /* Only a preflight's answer depends on these. */
+    req->acrm = req->acrh = req->acrpn = NULL;
+    if (orig->method_number == M_OPTIONS) {
+        req->acrm = apr_table_get(orig->headers_in,
+                                  "Access-Control-Request-Method");
+        req->acrh = apr_table_get(orig->headers_in,
+                                  "Access-Control-Request-Headers");
+        req->acrpn = apr_table_get(orig->headers_in,
+                                   "Access-Control-Request-Private-Network");
+    }
+}
+
 static const cors_req_t *cors_decide(request_rec *orig, cors_req_t *st,
                                      const cors_policy_t *pol)
 {
@@ -83,18 +100,7 @@ static const cors_req_t *cors_decide(request_rec *orig, cors_req_t *st,
         return NULL;
     }
     st->policy = pol;
-    req.method = orig->method;
-    req.origin = apr_table_get(orig->headers_in, "Origin");
-    /* Only a preflight's answer depends on these. */
-    req.acrm = req.acrh = req.acrpn = NULL;
-    if (orig->method_number == M_OPTIONS) {
-        req.acrm = apr_table_get(orig->headers_in,
-                                 "Access-Control-Request-Method");
-        req.acrh = apr_table_get(orig->headers_in,
-                                 "Access-Control-Request-Headers");
-        req.acrpn = apr_table_get(orig->headers_in,
-                                  "Access-Control-Request-Private-Network");
-    }
+    cors_request_of(orig, &req);
     cors_policy_decide(orig->pool, pol, &req, orig, &st->d);
     if (st->d.reason == CORS_REASON_POLICY_CONFLICT) {
         cors_log_conflict(orig, st);
@@ -106,9 +112,10 @@ static const cors_req_t *cors_decide(request_rec *orig, cors_req_t *st,
 
 /*
  * The decision, made once on the original request: by header_parser with
- * the fully merged policy, or, for an error raised before it, with the
- * policy as translate_name saw it.  A request that never reached
- * translate_name (httpd refused it while reading it: 400, 408, 414, 431)
+ * the fully merged policy, or, for an error raised before it (while httpd
+ * decoded the URL or walked the directories), with the policy of the
+ * sections matched as far as httpd got.  A request that never reached the
+ * quick handler (httpd refused it while reading it: 400, 408, 414, 431)
  * is outside mod_cors's promise and gets nothing.
  */
 static const cors_req_t *cors_request_state(request_rec *r)
@@ -120,19 +127,18 @@ static const cors_req_t *cors_request_state(request_rec *r)
         return NULL;
     }
     if (!st->decided) {
-        cors_decide(orig, st, st->mapped);
+        cors_decide(orig, st, cors_policy_so_far(orig, st->mapped));
     }
     return st->policy != NULL ? st : NULL;
 }
 /* --------------------------------------------------------------------- */
 /* Hooks                                                                  */
 
-/* Note how httpd mapped the URL so far (see cors_req_t.mapped). */
+/* Note that the URL is decoded and being mapped (see cors_req_t.mapped). */
 static int cors_translate_name(request_rec *r)
 {
     if (r->prev == NULL && r->main == NULL) {
-        cors_req_get(r, 1)->mapped = ap_get_module_config(r->per_dir_config,
-                                                          &cors_module);
+        cors_req_get(r, 1)->mapped = 1;
     }
     return DECLINED;
 }
@@ -165,6 +171,13 @@ static int cors_header_parser(request_rec *r)
  * other request, a preflight sent on to a handler under "continue"
  * included, goes through authentication and authorization as usual.
  */
+static int cors_answers_preflights(const cors_policy_t *pol)
+{
+    return cors_policy_enabled(pol)
+           && cors_policy_preflight_mode(pol) == CORS_PREFLIGHT_HANDLE
+           && !cors_policy_shadow(pol);
+}
+
 static const cors_req_t *cors_preflight_to_answer(request_rec *r)
 {
     const cors_req_t *st;
@@ -172,8 +185,7 @@ static const cors_req_t *cors_preflight_to_answer(request_rec *r)
     if (r->main != NULL || r->prev != NULL
         || (st = cors_request_state(r)) == NULL
         || st->d.kind != CORS_KIND_PREFLIGHT
-        || cors_policy_preflight_mode(st->policy) != CORS_PREFLIGHT_HANDLE
-        || cors_policy_shadow(st->policy) || strcmp(r->uri, "*") == 0) {
+        || !cors_answers_preflights(st->policy) || strcmp(r->uri, "*") == 0) {
         return NULL;
     }
     return st;
@@ -203,6 +215,58 @@ static void cors_answer_preflight(request_rec *r, const cors_req_t *st)
 }
 
 /*
+ * -D CORS_FASTPATH_DIFF: the full walk's answer (NULL: mod_cors does not
+ * answer this preflight) against what the fast path would have answered.
+ * The debug lines let a test count where the fast path applies.
+ */
+static void cors_fast_compare(request_rec *r, const cors_req_t *answered)
+{
+    cors_req_t *st = r->main == NULL && r->prev == NULL ? cors_req_get(r, 0)
+                                                        : NULL;
+    const char *full;
+
+    if (st == NULL || st->fast_answer == NULL) {
+        return;
+    }
+    if (*st->fast_answer == '\0') {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      CORS_LOGNO(0031) "fast path: full walk for %s%s",
+                      r->hostname ? r->hostname : "",
+                      cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX));
+    }
+    else if (answered != NULL
+             && strcmp(full = cors_answer_text(r, answered), st->fast_answer)
+                    == 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      CORS_LOGNO(0031) "fast path: same answer for %s%s",
+                      r->hostname ? r->hostname : "",
+                      cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX));
+    }
+    else {
+        full = answered != NULL ? cors_answer_text(r, answered)
+                                : apr_psprintf(r->pool,
+                                               "status %d, not answered by "
+                                               "mod_cors",
+                                               r->status);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      CORS_LOGNO(0030) "fast path differs for %s%s: fast "
+                                       "path '%s', full walk '%s'",
+                      r->hostname ? r->hostname : "",
+                      cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX),
+                      st->fast_answer, full);
+    }
+    st->fast_answer = NULL;
+}
+
+/* A preflight the full walk ended before fixups (an error) is a difference
+ * too, when the fast path would have answered it. */
+static int cors_fast_compare_ended(request_rec *r)
+{
+    cors_fast_compare(r, NULL);
+    return DECLINED;
+}
+
+/*
  * Answer a preflight before any handler (static file, CGI, proxy) and
  * before mod_rewrite's fixup: DONE makes httpd finalize the response as it
  * stands, an empty body with our status and headers.
@@ -211,6 +275,7 @@ static int cors_fixups(request_rec *r)
 {
     const cors_req_t *st = cors_preflight_to_answer(r);
 
+    cors_fast_compare(r, st);
     if (st == NULL) {
         return DECLINED;
     }
@@ -219,30 +284,47 @@ static int cors_fixups(request_rec *r)
 }
 
 /*
- * The fast path: a preflight on a server whose policy no section or
- * .htaccess can change is answered before translate_name and the
- * directory walk (a stat and .htaccess lookups per path segment), which is
- * where a preflight's time goes.  It skips exactly what the slow path
- * skips for a handled preflight (authentication, authorization, the
- * handler), and nothing else applies to it.
+ * The fast path: a preflight whose answer no section, .htaccess or other
+ * module can change (mod_cors_sections.c plans where) is answered before
+ * translate_name and the directory walk (a stat and .htaccess lookups per
+ * path segment), which is where a preflight's time goes.  It skips
+ * exactly what the full walk skips for a handled preflight
+ * (authentication, authorization, the handler).  Every main request gets
+ * its state here: an error while httpd decodes the URL, which comes next,
+ * is then decided with the URL as sent.
  */
 static int cors_quick_handler(request_rec *r, int lookup)
 {
     cors_server_conf_t *sconf = ap_get_module_config(r->server->module_config,
                                                      &cors_module);
-    const cors_req_t *st;
+    cors_req_t *st;
+    const cors_policy_t *pol;
 
-    if (lookup || !sconf->fast_preflight || r->main != NULL || r->prev != NULL
-        || r->method_number != M_OPTIONS || strcmp(r->uri, "*") == 0
+    if (lookup || r->main != NULL || r->prev != NULL) {
+        return DECLINED;
+    }
+    st = cors_req_get(r, 1);
+    if (r->method_number != M_OPTIONS || strcmp(r->uri, "*") == 0
         || apr_table_get(r->headers_in, "Origin") == NULL
         || apr_table_get(r->headers_in, "Access-Control-Request-Method")
                == NULL) {
         return DECLINED;
     }
-    /* Nothing can change the server's policy: decide with it now. */
-    cors_req_get(r, 1)->mapped = ap_get_module_config(r->per_dir_config,
-                                                      &cors_module);
-    if ((st = cors_request_state(r)) == NULL
+    pol = cors_fast_policy(r);
+    if (sconf->fast_diff) {
+        cors_req_t fast = {0};
+        cors_request_t req;
+
+        if (pol != NULL && cors_answers_preflights(pol)) {
+            fast.policy = pol;
+            cors_request_of(r, &req);
+            cors_policy_decide(r->pool, pol, &req, r, &fast.d);
+        }
+        st->fast_answer = fast.policy != NULL ? cors_answer_text(r, &fast) : "";
+        return DECLINED;
+    }
+    if (pol == NULL || !cors_answers_preflights(pol)
+        || cors_decide(r, st, pol) == NULL
         || st->d.kind != CORS_KIND_PREFLIGHT) {
         return DECLINED;
     }
@@ -346,9 +428,17 @@ static const authz_provider cors_origin_provider = {
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                             apr_pool_t *ptemp, server_rec *s)
 {
+    server_rec *v;
+
     (void)plog;
     ap_add_version_component(pconf, "mod_cors/" CORS_VERSION);
-    cors_plan_fast_preflight(s);
+    cors_plan_fast_preflight(pconf, s);
+    for (v = s; v != NULL; v = v->next) {
+        cors_server_conf_t *sconf = ap_get_module_config(v->module_config,
+                                                         &cors_module);
+
+        sconf->fast_diff = ap_exists_config_define("CORS_FASTPATH_DIFF");
+    }
     /* The first pass only checks the configuration. */
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;
@@ -385,6 +475,8 @@ static void register_hooks(apr_pool_t *p)
                             AP_AUTH_INTERNAL_PER_CONF);
     /* Before mod_rewrite (FIRST) can redirect or proxy the preflight. */
     ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_log_transaction(cors_fast_compare_ended, NULL, NULL,
+                            APR_HOOK_MIDDLE);
     /* After mod_headers (LAST), so our filter runs after its filters. */
     ap_hook_insert_filter(cors_insert_filter, after_headers, NULL,
                           APR_HOOK_REALLY_LAST);

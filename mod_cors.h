@@ -51,17 +51,23 @@
 
 extern module AP_MODULE_DECLARE_DATA cors_module;
 
+/** Where a server's preflights can be answered early (mod_cors_sections.c). */
+typedef struct cors_fast_plan_t cors_fast_plan_t;
+
 /** Per-server state, set up once per configuration. */
 typedef struct cors_server_conf_t {
     volatile apr_uint32_t conflict_logged;
     /** This server's counters in shared memory (children share them). */
     volatile apr_uint32_t *counters;
+    /** Which preflights are answered from the quick handler, before the
+     * URL is mapped to storage (planned at post_config). */
+    cors_fast_plan_t *fast;
     /**
-     * No section and no .htaccess can change this server's policy, so
-     * preflights are answered from the quick handler, before the URL is
-     * mapped to storage.
+     * -D CORS_FASTPATH_DIFF (a debugging switch, not a directive): every
+     * preflight goes through the full walk, and the fast path's answer is
+     * compared with it.
      */
-    int fast_preflight;
+    int fast_diff;
     /** A CORS directive was given in a section of this server (any kind:
      * <Directory>, <Location>, <Files>, <If>, <Proxy>...). */
     int sections_set;
@@ -98,15 +104,17 @@ typedef enum {
 /** The decision of one request, kept on the request the browser sent. */
 typedef struct cors_req_t {
     /**
-     * The policy as httpd had mapped the URL when mod_cors first saw the
-     * request (translate_name, after the first location walk; or the
-     * server's, on the fast path): what an error raised before
-     * header_parser is decided with.
+     * translate_name has run: the URL is decoded and being mapped.  An
+     * error raised before header_parser is decided with the sections
+     * matched as far as httpd got (cors_policy_so_far).
      */
-    const cors_policy_t *mapped;
+    int mapped;
     int decided;
     const cors_policy_t *policy; /**< NULL: CORS is off for this URL */
     cors_decision_t d;
+    /** -D CORS_FASTPATH_DIFF: the fast path's answer ("": it would not
+     * answer), until compared with the full walk's. */
+    const char *fast_answer;
 } cors_req_t;
 
 /* mod_cors_config.c */
@@ -125,9 +133,15 @@ void cors_log_conflict(request_rec *r, const cors_req_t *st);
 /** What to set to resolve the conflict cors_policy_conflict() reports. */
 const char *cors_conflict_advice(const cors_policy_t *pol);
 void cors_write_headers(request_rec *r, const cors_req_t *st);
+const char *cors_answer_text(request_rec *r, const cors_req_t *st);
 
 /* mod_cors_sections.c */
-void cors_plan_fast_preflight(server_rec *s);
+void cors_plan_fast_preflight(apr_pool_t *pconf, server_rec *s);
+/** The policy of a preflight when no walk can change it, else NULL. */
+const cors_policy_t *cors_fast_policy(request_rec *r);
+/** The policy of the sections matched as far as httpd got: the URL as
+ * sent (not yet mapped) or the directories the walk reached. */
+const cors_policy_t *cors_policy_so_far(request_rec *r, int mapped);
 void cors_check_config(apr_pool_t *ptemp, server_rec *s);
 void cors_test_config(apr_pool_t *pconf, server_rec *s);
 /** A server named as `apache2ctl -S` names it. */

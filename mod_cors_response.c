@@ -363,6 +363,23 @@ static void cors_shadow_compare(request_rec *r, const cors_req_t *st)
     }
 }
 
+/* The CORS-Debug header: the reason in words, and a hint on a refusal. */
+static const char *cors_debug_value(request_rec *r, const cors_req_t *st)
+{
+    const cors_decision_t *d = &st->d;
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+    const char *why = cors_reason_words(r->pool, d, origin);
+    const char *hint = d->allowed
+                           ? NULL
+                           : cors_policy_hint(r->pool, st->policy, origin);
+
+    /* The hint may quote a malformed Origin: only a validated origin
+     * ends up in a response header, so it stays in the log. */
+    return hint != NULL && d->reason != CORS_REASON_ORIGIN_MALFORMED
+               ? apr_pstrcat(r->pool, why, "; hint: ", hint, NULL)
+               : why;
+}
+
 void cors_write_headers(request_rec *r, const cors_req_t *st)
 {
     const cors_decision_t *d = &st->d;
@@ -392,20 +409,39 @@ void cors_write_headers(request_rec *r, const cors_req_t *st)
         cors_merge_vary(r, d->vary);
     }
     if (cors_policy_debug_header(st->policy)) {
-        const char *why = cors_reason_words(r->pool, d,
-                                            apr_table_get(r->headers_in,
-                                                          "Origin"));
-        const char *hint = d->allowed
-                               ? NULL
-                               : cors_policy_hint(r->pool, st->policy,
-                                                  apr_table_get(r->headers_in,
-                                                                "Origin"));
-
-        /* The hint may quote a malformed Origin: only a validated origin
-         * ends up in a response header, so it stays in the log. */
-        apr_table_setn(r->headers_out, "CORS-Debug",
-                       hint != NULL && d->reason != CORS_REASON_ORIGIN_MALFORMED
-                           ? apr_pstrcat(r->pool, why, "; hint: ", hint, NULL)
-                           : why);
+        apr_table_setn(r->headers_out, "CORS-Debug", cors_debug_value(r, st));
     }
+}
+
+/*
+ * A preflight's answer as one line: its status and every header mod_cors
+ * would write (for -D CORS_FASTPATH_DIFF, which compares two of them).
+ */
+const char *cors_answer_text(request_rec *r, const cors_req_t *st)
+{
+    const cors_decision_t *d = &st->d;
+    apr_size_t i, n = cors_nfields(st->policy);
+    const char *text = apr_psprintf(r->pool, "%d%s%s", d->status,
+                                    cors_policy_shadow(st->policy) ? " (shadow)"
+                                                                   : "",
+                                    d->env ? apr_pstrcat(r->pool,
+                                                         " CORS=", d->env, NULL)
+                                           : "");
+
+    for (i = 0; i < n; i++) {
+        const char *v = cors_field_value(d, i);
+
+        if (v != NULL) {
+            text = apr_pstrcat(r->pool, text, "; ", cors_fields[i].name, ": ",
+                               v, NULL);
+        }
+    }
+    if (d->vary != NULL) {
+        text = apr_pstrcat(r->pool, text, "; Vary: ", d->vary, NULL);
+    }
+    if (cors_policy_debug_header(st->policy)) {
+        text = apr_pstrcat(r->pool, text,
+                           "; CORS-Debug: ", cors_debug_value(r, st), NULL);
+    }
+    return text;
 }

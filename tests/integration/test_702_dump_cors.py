@@ -150,30 +150,49 @@ class TestDumpCors:
         assert "debug header: on" in f["private network"], sh
         assert "shadow: on" in f["private network"], sh
 
-    # fast path: noted when no section or .htaccess can change the policy
-    def test_cors_700_66(self, cors_env):
-        rc, out, err = cors_env.check_config_split(
-            "CORSAllowOrigin %s\n" % APP, dump=True)
-        assert rc == 0, out + err
-        main = [v for k, v in dump_blocks(out).items()
-                if k.startswith("main server")][0]
-        assert any("no section or .htaccess can change this policy" in ln
-                   for ln in main), out
-
-    # no fast-path note when a section sets CORS, or .htaccess may
-    @pytest.mark.parametrize("extra", [
-        '<Location "/x/">\n    CORSMaxAge 5\n</Location>\n',
-        '<Directory "{docroot}">\n    AllowOverride FileInfo\n'
-        '</Directory>\n',
-        '<Directory "{docroot}">\n    AllowOverrideList CORSAllowOrigin\n'
-        '</Directory>\n',
+    # fast path: where a preflight is answered before the directory walk
+    @pytest.mark.parametrize("extra,note", [
+        ("", "for every URL"),
+        # a policy in a <Location> is no reason to walk the directories
+        ('<Location "/x/">\n    CORSMaxAge 5\n</Location>\n',
+         "for every URL"),
+        # .htaccess files: the URLs mapped under that directory only
+        ('<Directory "{docroot}/wp">\n    AllowOverride FileInfo\n'
+         '</Directory>\n', "except:"),
+        ('<Directory "{docroot}/wp">\n'
+         '    AllowOverrideList CORSAllowOrigin\n</Directory>\n', "except:"),
     ])
-    def test_cors_700_67(self, cors_env, extra):
+    def test_cors_700_66(self, cors_env, extra, note):
         text = "CORSAllowOrigin %s\n" % APP + extra.format(
             docroot=cors_env.htdocs)
         rc, out, err = cors_env.check_config_split(text, dump=True)
         assert rc == 0, out + err
-        assert "no section or .htaccess can change" not in out, out
+        main = [v for k, v in dump_blocks(out).items()
+                if k.startswith("main server")][0]
+        assert "  fast path: preflights are answered before the directory " \
+            "walk, %s" % note in main, out
+        if note == "except:":
+            assert '    under <Directory "%s/wp/"> (.htaccess files are ' \
+                'read there)' % cors_env.htdocs in main, out
+
+    # no fast path where other modules act first
+    @pytest.mark.parametrize("extra,why", [
+        ('<Files "*.json">\n    CORSMaxAge 5\n</Files>\n',
+         '<Files "*.json"> at server level sets CORS directives'),
+        ('<Location "/x/">\n    AllowMethods GET\n</Location>\n',
+         "AllowMethods in a section"),
+        ("RewriteEngine On\nRewriteRule ^/old$ /new\n", None),
+    ])
+    def test_cors_700_67(self, cors_env, extra, why):
+        text = "CORSAllowOrigin %s\n" % APP + extra
+        rc, out, err = cors_env.check_config_split(text, dump=True)
+        assert rc == 0, out + err
+        main = "\n".join([v for k, v in dump_blocks(out).items()
+                          if k.startswith("main server")][0])
+        if why is None:
+            assert "    every URL mapped by RewriteRule" in main, out
+        else:
+            assert "  fast path: off (%s" % why in main, out
 
     # without -D DUMP_CORS, -t prints nothing of it
     def test_cors_700_68(self, cors_env):
