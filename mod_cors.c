@@ -458,6 +458,8 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_test_config(cors_test_config, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, cors_status_hook, NULL, NULL,
                       APR_HOOK_MIDDLE);
+    /* SetHandler cors-policy: the effective policy of one URL. */
+    ap_hook_handler(cors_policy_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "cors-origin",
                               AUTHZ_PROVIDER_VERSION, &cors_origin_provider,
                               AP_AUTH_INTERNAL_PER_CONF);

@@ -24,6 +24,8 @@
  *   mod_cors_sources.c   origin lists outside the configuration: list
  *                        files reloaded on change, a database through
  *                        mod_dbd with answers cached in mod_socache
+ *   mod_cors_info.c      the cors-policy handler: the effective policy of
+ *                        one URL, as httpd's own lookup merges it
  */
 
 #ifndef MOD_CORS_H
@@ -129,6 +131,9 @@ void cors_config_log_warnings(apr_pool_t *pconf);
 /* mod_cors_response.c */
 const char *cors_log_clip(apr_pool_t *p, const char *s, apr_size_t max);
 void cors_log_decision(request_rec *r, const cors_req_t *st);
+/** A refusal's reason in words, as the debug log and CORS-Debug give it. */
+const char *cors_reason_words(apr_pool_t *p, const cors_decision_t *d,
+                              const char *origin);
 void cors_log_conflict(request_rec *r, const cors_req_t *st);
 /** What to set to resolve the conflict cors_policy_conflict() reports. */
 const char *cors_conflict_advice(const cors_policy_t *pol);
@@ -162,6 +167,9 @@ const char *cors_set_origin_dbd_cache(cmd_parms *cmd, void *dconf,
 const char *cors_set_origin_dbd_rate(cmd_parms *cmd, void *dconf,
                                      const char *arg);
 void cors_sources_register_hooks(apr_pool_t *p);
+
+/* mod_cors_info.c */
+int cors_policy_handler(request_rec *r);
 
 /* mod_cors_status.c */
 void cors_count(request_rec *r, const cors_decision_t *d);

@@ -114,6 +114,69 @@ void cors_config_log_warnings(apr_pool_t *pconf)
     }
 }
 
+/* Which field of the policy each directive sets (for its source). */
+static const struct {
+    const char *name;
+    cors_field_e field;
+} cors_directive_fields[] = {
+    {"CORSAllowOrigin", CORS_FIELD_ORIGINS},
+    {"CORSAllowOriginMatch", CORS_FIELD_ORIGIN_PATTERNS},
+    {"CORSAllowCredentials", CORS_FIELD_CREDENTIALS},
+    {"CORSAllowMethods", CORS_FIELD_METHODS},
+    {"CORSAllowHeaders", CORS_FIELD_ALLOW_HEADERS},
+    {"CORSExposeHeaders", CORS_FIELD_EXPOSE_HEADERS},
+    {"CORSMaxAge", CORS_FIELD_MAX_AGE},
+    {"CORSAllowPrivateNetwork", CORS_FIELD_PRIVATE_NETWORK},
+    {"CORSPreflight", CORS_FIELD_PREFLIGHT},
+    {"CORSPreflightStatus", CORS_FIELD_PREFLIGHT_STATUS},
+    {"CORSUpstreamHeaders", CORS_FIELD_UPSTREAM},
+    {"CORSDebugHeader", CORS_FIELD_DEBUG_HEADER},
+    {"CORSShadow", CORS_FIELD_SHADOW},
+    {"CORSTimingAllowOrigin", CORS_FIELD_TIMING_ALLOW_ORIGIN},
+};
+
+/*
+ * Where a directive stands, for the cors-policy handler: "file:line
+ * (<Location "/api/">)", "(server config)", "(.htaccess)".  Merging keeps
+ * it with the value, so the handler can say which line won.
+ */
+static const char *cors_directive_source(cmd_parms *cmd)
+{
+    const ap_directive_t *d = cmd->directive;
+    const char *where;
+
+    if (d == NULL) {
+        return "?";
+    }
+    if (cmd->pool != cmd->server->process->pconf) {
+        where = ".htaccess";
+    }
+    else if (d->parent != NULL && d->parent->directive != NULL) {
+        where = apr_pstrcat(cmd->pool, d->parent->directive, " ",
+                            d->parent->args, NULL);
+    }
+    else {
+        where = "server config";
+    }
+    return apr_psprintf(cmd->pool, "%s:%d (%s)", d->filename, d->line_num,
+                        where);
+}
+
+static void cors_note_source(cmd_parms *cmd, cors_policy_t *pol)
+{
+    apr_size_t i;
+
+    for (i = 0;
+         i < sizeof(cors_directive_fields) / sizeof(cors_directive_fields[0]);
+         i++) {
+        if (strcmp(cors_directive_fields[i].name, cmd->cmd->name) == 0) {
+            pol->set_at[cors_directive_fields[i].field] = cors_directive_source(
+                cmd);
+            return;
+        }
+    }
+}
+
 /*
  * A directive inside any section (<Directory>, <Location>, <Files>, <If>,
  * <Proxy>, ...) of the main configuration means the server's policy is not
@@ -129,6 +192,13 @@ void cors_note_section(cmd_parms *cmd)
 
         sconf->sections_set = 1;
     }
+}
+
+/* Both notes of a directive of this file: its section, and its source. */
+static void cors_note_directive(cmd_parms *cmd, void *dconf)
+{
+    cors_note_source(cmd, dconf);
+    cors_note_section(cmd);
 }
 
 /*
@@ -170,7 +240,7 @@ static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
     int count = 0;
     apr_pool_t *word_pool;
 
-    cors_note_section(cmd);
+    cors_note_directive(cmd, pol);
     apr_pool_create(&word_pool, cmd->temp_pool);
     while (*args != '\0') {
         const char *value;
@@ -237,7 +307,16 @@ static const char *cors_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
 static const char *set_cors_origins(cmd_parms *cmd, void *dconf,
                                     const char *args)
 {
-    return cors_add_values(cmd, dconf, args, cors_policy_add_origin);
+    cors_policy_t *pol = dconf;
+    const char *err = cors_add_values(cmd, pol, args, cors_policy_add_origin);
+
+    /* A list that replaced the inherited one dropped the inherited
+     * patterns too: this line is where "none" comes from. */
+    if (pol->regexes != NULL && pol->regexes->nelts == 0) {
+        pol->set_at[CORS_FIELD_ORIGIN_PATTERNS] =
+            pol->set_at[CORS_FIELD_ORIGINS];
+    }
+    return err;
 }
 
 static const char *set_cors_origin_match(cmd_parms *cmd, void *dconf,
@@ -247,7 +326,7 @@ static const char *set_cors_origin_match(cmd_parms *cmd, void *dconf,
     const char *err = cors_policy_add_origin_regex(cmd->pool, dconf, arg,
                                                    &warning);
 
-    cors_note_section(cmd);
+    cors_note_directive(cmd, dconf);
     return cors_config_result(cmd, err, warning);
 }
 
@@ -296,7 +375,7 @@ static const char *set_cors_credentials(cmd_parms *cmd, void *dconf,
     int on = 0;
     const char *err = cors_parse_on_off(cmd, arg, &on);
 
-    cors_note_section(cmd);
+    cors_note_directive(cmd, dconf);
     if (err != NULL) {
         return err;
     }
@@ -320,7 +399,7 @@ static const char *set_cors_flag(cmd_parms *cmd, void *dconf, const char *arg)
     int on = 0;
     const char *err = cors_parse_on_off(cmd, arg, &on);
 
-    cors_note_section(cmd);
+    cors_note_directive(cmd, dconf);
     if (err == NULL) {
         *(int *)((char *)dconf + (apr_size_t)cmd->info) = on;
     }
@@ -333,7 +412,7 @@ static const char *set_cors_max_age(cmd_parms *cmd, void *dconf,
     const char *warning = NULL;
     const char *err = cors_policy_set_max_age(cmd->pool, dconf, arg, &warning);
 
-    cors_note_section(cmd);
+    cors_note_directive(cmd, dconf);
     return cors_config_result(cmd, err, warning);
 }
 
@@ -343,7 +422,7 @@ typedef const char *(*cors_set_keyword_fn)(apr_pool_t *p, cors_policy_t *pol,
 static const char *cors_set_keyword(cmd_parms *cmd, cors_policy_t *pol,
                                     const char *arg, cors_set_keyword_fn set)
 {
-    cors_note_section(cmd);
+    cors_note_directive(cmd, pol);
     return cors_config_result(cmd, set(cmd->pool, pol, arg), NULL);
 }
 

@@ -41,8 +41,8 @@ const char *cors_log_clip(apr_pool_t *p, const char *s, apr_size_t max)
 }
 
 /* A refusal's reason in words, as the debug log and CORS-Debug give it. */
-static const char *cors_reason_words(apr_pool_t *p, const cors_decision_t *d,
-                                     const char *origin)
+const char *cors_reason_words(apr_pool_t *p, const cors_decision_t *d,
+                              const char *origin)
 {
     if (d->detail != NULL) {
         return d->detail;

@@ -52,7 +52,11 @@ cors_policy_t *cors_policy_merge(apr_pool_t *p, const cors_policy_t *base,
                                  const cors_policy_t *add)
 {
     cors_policy_t *pol = apr_palloc(p, sizeof(*pol));
+    int f;
 
+    for (f = 0; f < CORS_FIELDS; f++) {
+        pol->set_at[f] = add->set_at[f] ? add->set_at[f] : base->set_at[f];
+    }
     pol->own_origins = add->own_origins;
     pol->origins = cors_origins_merge(p, base->origins, add->origins);
     pol->regexes = CORS_MERGE_PTR(regexes);

@@ -64,6 +64,25 @@ struct cors_source_t {
     void *data; /**< the caller's */
 };
 
+/** The fields of a policy, for telling where each one was set. */
+typedef enum {
+    CORS_FIELD_ORIGINS,
+    CORS_FIELD_ORIGIN_PATTERNS,
+    CORS_FIELD_CREDENTIALS,
+    CORS_FIELD_METHODS,
+    CORS_FIELD_ALLOW_HEADERS,
+    CORS_FIELD_EXPOSE_HEADERS,
+    CORS_FIELD_MAX_AGE,
+    CORS_FIELD_PRIVATE_NETWORK,
+    CORS_FIELD_PREFLIGHT,
+    CORS_FIELD_PREFLIGHT_STATUS,
+    CORS_FIELD_UPSTREAM,
+    CORS_FIELD_DEBUG_HEADER,
+    CORS_FIELD_SHADOW,
+    CORS_FIELD_TIMING_ALLOW_ORIGIN,
+    CORS_FIELDS
+} cors_field_e;
+
 /**
  * The policy of one scope.  Every field has an "unset" state (NULL or
  * CORS_UNSET) so that a more specific section overrides only what it sets.
@@ -91,6 +110,12 @@ typedef struct cors_policy_t {
     int shadow;
     int timing_allow_origin;
     int list_check; /**< seconds between two looks at a list file */
+    /**
+     * Where each field was last set, as the caller words it (a file, a
+     * line, a section), or NULL; merging keeps the more specific scope's,
+     * as it keeps the value.  Opaque to the engine.
+     */
+    const char *set_at[CORS_FIELDS];
 } cors_policy_t;
 
 /** A policy with every field unset. */
