@@ -48,6 +48,9 @@ MOD_CORS_SO = os.path.abspath(os.environ.get(
     "MOD_CORS_SO", os.path.join(REPO, ".libs", "mod_cors.so")))
 WRK = os.environ.get("WRK", "wrk")
 
+sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
+from harness.env import free_port  # noqa: E402  (as scripts/soak.py)
+
 PATH = "/api/data.json"
 BODY = '{"id": 42, "name": "bench", "items": [1, 2, 3, 4, 5, 6, 7, 8], ' \
        '"note": "the same small static file for every contender"}\n'
@@ -153,14 +156,6 @@ def preflight(pol):
 
 # --------------------------------------------------------------------- #
 # Apache instances
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def template(name):

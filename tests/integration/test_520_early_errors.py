@@ -14,7 +14,7 @@ import socket
 
 import pytest
 
-from harness.client import request
+from harness.client import get
 from harness.conf import CorsConf
 from harness.util import assert_allowed, assert_refused
 
@@ -22,10 +22,6 @@ APP = "https://app.example.com"
 DIR = "https://dir.example.com"
 HOST = "https://host.example.com"
 EVIL = "https://evil.example.net"
-
-
-def get(env, path, origin=APP):
-    return request(env.port, "GET", path, [("Origin", origin)])
 
 
 class TestEarlyErrors:
@@ -56,7 +52,7 @@ class TestEarlyErrors:
         ("/api/a%00b", 404),   # an encoded NUL
     ])
     def test_cors_520_01(self, cors_env, path, status):
-        r = get(cors_env, path)
+        r = get(cors_env, path, APP)
         assert r.status == status, r
         assert_allowed(r, APP)
         r = get(cors_env, path, EVIL)
