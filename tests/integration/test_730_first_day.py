@@ -382,3 +382,56 @@ class TestNestedSections:
         inner = section(out.splitlines(), '<Location "/o/inner/">')
         assert "max-age: 600" in inner, inner
         assert "origins: %s" % APP in inner, inner
+
+
+# ---- 7. the shipped examples draw no warning ------------------------------
+
+EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))), "conf-examples")
+
+
+def example_confs():
+    return sorted(n for n in os.listdir(EXAMPLES_DIR) if n.endswith(".conf"))
+
+
+class TestExamplesQuiet:
+    """Every file of conf-examples/ passes `apache2 -t` without a single
+    CORS warning: an example that warns teaches the warning away."""
+
+    def _conf(self, env, names):
+        conf = CorsConf(env)
+        conf.add(["<IfModule !proxy_module>",
+                  "    LoadModule proxy_module %s/mod_proxy.so"
+                  % APACHE_MODULES,
+                  "</IfModule>"]
+                 + ["<IfModule !%s_module>\n    LoadModule %s_module "
+                    "%s/mod_%s.so\n</IfModule>" % (m, m, APACHE_MODULES, m)
+                    for m in ("proxy_http", "proxy_fcgi")])
+        for name in names:
+            conf.add('Include "%s"' % os.path.join(EXAMPLES_DIR, name))
+        return conf
+
+    # each one alone
+    @pytest.mark.parametrize("name", example_confs())
+    def test_cors_730_30(self, cors_env, name):
+        rc, out = self._conf(cors_env, [name]).check()
+        assert rc == 0, out
+        assert cors_warnings(out) == [], out
+
+    # the .htaccess example, read for a request (its warnings would be
+    # logged at debug level there, which this suite's LogLevel shows)
+    def test_cors_730_31(self, cors_env):
+        conf = CorsConf(cors_env)
+        conf.directory("shared730", ["AllowOverride FileInfo"])
+        with open(os.path.join(EXAMPLES_DIR,
+                               "shared-hosting.htaccess")) as f:
+            conf.htaccess("shared730", f.read())
+        conf.doc("shared730/x.txt", "x\n")
+        conf.start()
+        mark = cors_env.log_size()
+        r = request(cors_env.port, "GET", "/shared730/x.txt",
+                    [("Origin", "https://www.customer.example")])
+        assert r.status == 200, r
+        time.sleep(0.3)
+        assert cors_warnings(cors_env.read_log(mark)) == [], \
+            cors_env.read_log(mark)

@@ -113,7 +113,7 @@ PUBLIC_CASES = [
      {"Access-Control-Allow-Origin": "*",
       "Access-Control-Allow-Credentials": None,
       "Access-Control-Allow-Methods": "GET",
-      "Access-Control-Max-Age": "86400"}),
+      "Access-Control-Max-Age": "7200"}),
     (PF, "/public-api/x.txt", "https://anyone.example",
      {"method": "DELETE"}, None),
     (PF, "/public-api/x.txt", "https://anyone.example/",
@@ -181,7 +181,7 @@ FONT_CASES = [
     (GET, "/fonts/readme.txt", "https://blog.example", {}, "none"),
     (PF, "/fonts/inter.woff2", "https://blog.example", {"method": "GET"},
      {"Access-Control-Allow-Origin": "*",
-      "Access-Control-Max-Age": "86400"}),
+      "Access-Control-Max-Age": "7200"}),
 ]
 
 SHARED = "https://www.customer.example"
