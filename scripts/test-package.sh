@@ -182,6 +182,19 @@ dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i";
 grep -q "^LoadModule cors_module $MOD_SO\$" "$MODS_AVAILABLE/cors.load" \
     || fail "cors.load does not load $MOD_SO"
 
+say "the installed README links only files the package installs"
+/usr/bin/python3 - "/usr/share/doc/$PKG" <<'PY' || fail "the installed README links a file the package does not ship"
+import os, re, sys
+doc = sys.argv[1]
+with open(os.path.join(doc, "README.md"), encoding="utf-8") as f:
+    text = f.read()
+bad = [t for t in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+       if not re.match(r"^[a-z]+:", t)
+       and not os.path.exists(os.path.join(doc, t))]
+if bad:
+    sys.exit("missing in %s: %s" % (doc, ", ".join(bad)))
+PY
+
 say "a2enmod cors"
 enabled=1
 a2enmod cors >/dev/null

@@ -9,13 +9,17 @@ with a Debian-style configuration.
   "/api2/public/">, <Directory> likewise) are merged at start-up as httpd's
   walks merge them: the warnings and DUMP_CORS show the child as it
   applies, and CORS0003 says what to set.
+- The shipped examples draw no CORS warning; the packaged README links
+  only files the package installs.
 - server-status names every virtual host as `apache2ctl -S` does: name,
   port and where it is defined, so that two hosts on one address differ.
 """
 
 import http.client
 import os
+import glob
 import re
+import subprocess
 import time
 
 import pytest
@@ -435,3 +439,67 @@ class TestExamplesQuiet:
         time.sleep(0.3)
         assert cors_warnings(cors_env.read_log(mark)) == [], \
             cors_env.read_log(mark)
+
+
+# ---- 7. the packaged README links only what the package ships ------------
+
+REPO = os.path.dirname(EXAMPLES_DIR)
+
+
+def packaged_docs():
+    """The names under /usr/share/doc/PACKAGE/ that debian/*.docs and
+    *.examples install (dh_installdocs flattens; examples go to
+    examples/)."""
+    names = set()
+    with open(os.path.join(REPO, "debian",
+                           "libapache2-mod-cors.docs")) as f:
+        for ln in f:
+            if ln.strip():
+                names.add(os.path.basename(ln.strip()))
+    with open(os.path.join(REPO, "debian",
+                           "libapache2-mod-cors.examples")) as f:
+        for ln in f:
+            if ln.strip():
+                names.add("examples/")
+                for p in glob.glob(os.path.join(REPO, ln.strip())):
+                    names.add("examples/" + os.path.basename(p))
+    return names
+
+
+def packaged_readme():
+    """README.md as debian/rules rewrites it for the package."""
+    with open(os.path.join(REPO, "debian", "rules")) as f:
+        rules = f.read()
+    m = re.search(r"^README_LINKS := (.*)$", rules, re.M)
+    assert m, "debian/rules has no README_LINKS line"
+    args = re.findall(r"-e '([^']*)'", m.group(1))
+    cmd = ["sed"]
+    for a in args:
+        cmd += ["-e", a]
+    p = subprocess.run(cmd + [os.path.join(REPO, "README.md")],
+                       stdout=subprocess.PIPE, check=True)
+    return p.stdout.decode("utf-8")
+
+
+class TestPackagedReadme:
+
+    # every relative link of the installed README.md (and of the other
+    # installed Markdown documents) names a file the package installs,
+    # uncompressed (debian/rules keeps *.md as they are)
+    def test_cors_730_40(self):
+        shipped = packaged_docs()
+        texts = {"README.md": packaged_readme()}
+        for name in shipped:
+            if name.endswith(".md") and name != "README.md":
+                src = [os.path.join(REPO, d, name) for d in ("", "docs")]
+                for s in src:
+                    if os.path.isfile(s):
+                        with open(s, encoding="utf-8") as f:
+                            texts[name] = f.read()
+        for name, text in texts.items():
+            for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+                if re.match(r"^[a-z]+:", target):
+                    continue
+                assert target in shipped, (name, target, sorted(shipped))
+        with open(os.path.join(REPO, "debian", "rules")) as f:
+            assert "dh_compress -X.md" in f.read()

@@ -186,3 +186,77 @@ def test_cors_960_08():
     assert ("mod_cors " + version) in MANUAL.findtext("compatibility")
     assert ("mod_cors/" + version) in "".join(
         MANUAL.find("summary").itertext())
+
+
+# ---- the manual and the README say the same -----------------------------
+
+README = os.path.join(REPO_ROOT, "README.md")
+
+
+def readme_tables():
+    """{directive: {row: value}} of the README's directive reference."""
+    with open(README, encoding="utf-8") as f:
+        text = f.read()
+    out = {}
+    for m in re.finditer(r"^### (CORS\w+)\n(.*?)(?=^#{2,3} )", text,
+                         re.S | re.M):
+        rows = dict(re.findall(r"^\| (Syntax|Default|Context|Override) \| "
+                               r"(.*) \|$", m.group(2), re.M))
+        if rows:
+            out[m.group(1)] = rows
+    return out
+
+
+README_TABLES = readme_tables()
+
+
+# the README documents the directives the manual does, with a table each
+def test_cors_960_10():
+    assert README_TABLES, "no directive table in README.md"
+    assert set(README_TABLES) <= set(DOCUMENTED), \
+        sorted(set(README_TABLES) - set(DOCUMENTED))
+
+
+# defaults are worded the same: the manual's <default>, as code when it is
+# a directive line
+@pytest.mark.parametrize("name", sorted(README_TABLES))
+def test_cors_960_11(name):
+    manual = DOCUMENTED[name].findtext("default").strip()
+    readme = README_TABLES[name]["Default"].strip()
+    want = "`%s`" % manual if manual.startswith(name) else manual
+    assert readme == want, (name, readme, manual)
+
+
+# contexts and override class are the same in both
+@pytest.mark.parametrize("name", sorted(README_TABLES))
+def test_cors_960_12(name):
+    d = DOCUMENTED[name]
+    ctx = ", ".join(c.text.strip() for c in d.find("contextlist"))
+    assert README_TABLES[name]["Context"].strip() == ctx, name
+    assert README_TABLES[name].get("Override", "").strip() == \
+        (d.findtext("override") or "").strip(), name
+
+
+# the HTML's directive index and boxes are in alphabetical order, as in
+# every module page of the Apache manual
+def test_cors_960_13():
+    with open(HTML, encoding="utf-8") as f:
+        page = f.read()
+    index = page.split('<ul class="index">', 1)[1].split("</ul>", 1)[0]
+    names = re.findall(r'<a href="#[^"]+">([^<]+)</a>', index)
+    assert names == sorted(names, key=str.lower), names
+    assert sorted(names) == sorted(DOCUMENTED), names
+    boxes = [m for m in re.findall(r'<a id="(cors\w+)">', page)]
+    assert boxes == sorted(boxes), boxes
+
+
+# the manual loads the module where Debian installs it, and says a2enmod
+def test_cors_960_14():
+    summary = "".join(MANUAL.find("summary").itertext())
+    assert "a2enmod cors" in summary, summary
+    for m in re.finditer(r"LoadModule cors_module (\S+)", summary):
+        assert m.group(1) == "/usr/lib/apache2/modules/mod_cors.so", \
+            m.group(0)
+    # a wildcard over a public suffix is refused only with credentials
+    assert not re.search(r"wildcard over a public\s+suffix\) are refused",
+                         summary), summary
