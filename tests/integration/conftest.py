@@ -51,11 +51,5 @@ def _mark_logs(request, env):
     env.current_test = request.node.name
     env.log_mark = env.log_size()
     yield
-    # a crashed child answers nothing itself, so no assertion sees it:
-    # look for httpd's own report of it after every test
-    crashes = env.crash_lines(env.log_mark)
-    if crashes:
-        pytest.fail("httpd child crashed during %s:\n%s"
-                    % (request.node.name, "\n".join(crashes)),
-                    pytrace=False)
+    env.fail_on_crashes(env.log_mark, request.node.name)
 

@@ -17,7 +17,6 @@ and from the HTML table, and must agree."""
 
 import http.client
 import os
-import re
 import shutil
 import time
 
@@ -25,6 +24,7 @@ import pytest
 
 from harness.conf import CorsConf
 from harness.env import APACHE_MODULES, MPM_TUNING, CorsTestEnv
+from harness.status import parse_auto, parse_html, server_status
 
 APP_A = "https://app-a.example.com"
 APP_B = "https://app-b.example.com"
@@ -143,28 +143,6 @@ def expected_status(method, hdrs):
     return 200
 
 
-def parse_auto(text):
-    """{host: {counter: n}} from ?auto lines."""
-    out = {}
-    for m in re.finditer(r"^CORS(\w+)\[([^\]]*)\]: (\d+)$", text, re.M):
-        out.setdefault(m.group(2), {})[m.group(1)] = int(m.group(3))
-    return out
-
-
-def parse_html(text):
-    """{host: {counter: n}} from the mod_cors table of the HTML page."""
-    at = text.find("<h2>mod_cors</h2>")
-    assert at >= 0, text[-2000:]
-    table = text[at:text.index("</table>", at)]
-    heads = re.findall(r"<th>([^<]*)</th>", table)
-    assert heads[0] == "Server", heads
-    out = {}
-    for row in re.findall(r"<tr><td>(.*?)</tr>", table):
-        cells = re.findall(r"([^<>]+)</td>", "<td>" + row)
-        out[cells[0]] = {h: int(c) for h, c in zip(heads[1:], cells[1:])}
-    return out
-
-
 def host_key(table, host):
     """The status key of a virtual host: its name, maybe with a port."""
     keys = [k for k in table if k == host or k.startswith(host + ":")]
@@ -215,16 +193,7 @@ def menv(request):
 
 
 def status(env, query=""):
-    conn = http.client.HTTPConnection("127.0.0.1", env.port, timeout=15)
-    try:
-        conn.request("GET", "/server-status" + query,
-                     headers={"Host": "a.test", "Connection": "close"})
-        resp = conn.getresponse()
-        body = resp.read().decode("utf-8", "replace")
-        assert resp.status == 200, body[:500]
-        return body
-    finally:
-        conn.close()
+    return server_status(env, query, host="a.test")
 
 
 def pids_in_log(env):

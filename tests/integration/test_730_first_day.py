@@ -15,7 +15,6 @@ with a Debian-style configuration.
   port and where it is defined, so that two hosts on one address differ.
 """
 
-import http.client
 import os
 import glob
 import re
@@ -24,11 +23,12 @@ import time
 
 import pytest
 
-from harness.client import request
+from harness.client import get, request
 from harness.conf import CorsConf
 from harness.dump import section
 from harness.env import APACHE_MODULES
 from harness.logs import cors_warnings
+from harness.status import server_status
 
 APP = "https://app.example.com"
 
@@ -159,30 +159,6 @@ class TestVhostWarnings:
 
 # ---- 10. server-status names ---------------------------------------------
 
-def status_auto(env, host):
-    conn = http.client.HTTPConnection("127.0.0.1", env.port, timeout=15)
-    try:
-        conn.request("GET", "/server-status?auto",
-                     headers={"Host": host, "Connection": "close"})
-        resp = conn.getresponse()
-        body = resp.read().decode("utf-8", "replace")
-        assert resp.status == 200, body[:500]
-        return body
-    finally:
-        conn.close()
-
-
-def status_html(env, host):
-    conn = http.client.HTTPConnection("127.0.0.1", env.port, timeout=15)
-    try:
-        conn.request("GET", "/server-status",
-                     headers={"Host": host, "Connection": "close"})
-        resp = conn.getresponse()
-        return resp.read().decode("utf-8", "replace")
-    finally:
-        conn.close()
-
-
 class TestStatusNames:
 
     @pytest.fixture(autouse=True, scope="class")
@@ -218,7 +194,7 @@ class TestStatusNames:
                                "status-names.conf"))
 
     def _names(self, env):
-        text = status_auto(env, "www.example.com")
+        text = server_status(env, "?auto", "www.example.com")
         return sorted(set(re.findall(r"^CORSAllowed\[(.*)\]: \d+$", text,
                                      re.M)))
 
@@ -237,7 +213,7 @@ class TestStatusNames:
 
     # the HTML table names them the same way, escaped
     def test_cors_730_91(self, cors_env):
-        html = status_html(cors_env, "www.example.com")
+        html = server_status(cors_env, "", "www.example.com")
         at = html.find("<h2>mod_cors</h2>")
         assert at >= 0, html[-2000:]
         rows = re.findall(r"<tr><td>([^<]*)</td>", html[at:])
@@ -247,16 +223,11 @@ class TestStatusNames:
 
     # counters stay apart: a request to www.example.com counts there only
     def test_cors_730_92(self, cors_env):
-        conn = http.client.HTTPConnection("127.0.0.1", cors_env.port,
-                                          timeout=15)
-        conn.request("GET", "/alive.json",
-                     headers={"Host": "www.example.com", "Origin": APP,
-                              "Connection": "close"})
-        assert conn.getresponse().status == 200
-        conn.close()
+        assert get(cors_env, "/alive.json", APP,
+                   host="www.example.com").status == 200
         deadline = time.time() + 5
         while True:
-            text = status_auto(cors_env, "www.example.com")
+            text = server_status(cors_env, "?auto", "www.example.com")
             counts = dict(re.findall(r"^CORSAllowed\[(.*)\]: (\d+)$", text,
                                      re.M))
             www = counts["www.example.com:%d (%s:5)" % (cors_env.port,

@@ -17,9 +17,11 @@ import time
 
 import pytest
 
-from harness.client import get, request
+from harness.client import get
 from harness.conf import CorsConf
 from harness.env import APACHE_MODULES
+from harness.neighbours import wait_for
+from harness.status import parse_auto, server_status
 from harness.util import assert_allowed, assert_refused
 
 A = "https://a.example"
@@ -37,13 +39,10 @@ def replace(path, text):
     os.rename(tmp, path)
 
 
-def wait_until(cond, timeout=4.0, step=0.1):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(step)
-    return cond()
+def wait_until(cond):
+    """wait_for() with this file's bound: the check interval, and then
+    some."""
+    return wait_for(cond, timeout=4.0, step=0.1)
 
 
 def all_of(env, path, origin, n=12):
@@ -57,13 +56,11 @@ def all_of(env, path, origin, n=12):
 
 
 def status_counters(env):
-    r = request(env.port, "GET", "/server-status?auto")
-    assert r.status == 200, r
+    """{counter: n}, summed over the servers."""
     out = {}
-    for ln in r.body.decode().splitlines():
-        m = re.match(r"CORS(\w+)\[[^]]*\]: (\d+)$", ln)
-        if m:
-            out[m.group(1)] = out.get(m.group(1), 0) + int(m.group(2))
+    for counters in parse_auto(server_status(env, "?auto")).values():
+        for name, n in counters.items():
+            out[name] = out.get(name, 0) + n
     return out
 
 

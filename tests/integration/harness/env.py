@@ -444,6 +444,16 @@ class CorsTestEnv:
         except OSError:
             return ""
 
+    def fail_on_crashes(self, since, test_name):
+        """Fail the running test when a child crashed since byte `since` of
+        the error log: a crashed child answers nothing, so no assertion
+        of the test itself sees it."""
+        crashes = self.crash_lines(since)
+        if crashes:
+            import pytest
+            pytest.fail("httpd child crashed during %s:\n%s"
+                        % (test_name, "\n".join(crashes)), pytrace=False)
+
     def crash_lines(self, since=0):
         """The error log's lines from byte `since` on that report a crash
         (CRASH_RE), except those already noted while httpd stopped

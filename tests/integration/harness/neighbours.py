@@ -139,11 +139,7 @@ def _mpm_crash_check(request):
     env = request.getfixturevalue("mpm_env")
     env.log_mark = env.log_size()
     yield
-    crashes = env.crash_lines(env.log_mark)
-    if crashes:
-        pytest.fail("httpd child crashed during %s:\n%s"
-                    % (request.node.name, "\n".join(crashes)),
-                    pytrace=False)
+    env.fail_on_crashes(env.log_mark, request.node.name)
 
 
 def graceful(env):
