@@ -141,3 +141,23 @@ class Prober:
 @pytest.fixture
 def probe(site, browser, tag):
     return Prober(site, browser, tag)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The agreement figures of test_browser_cors_check.py: in how many
+    scenarios cors-check gave each engine's own verdict."""
+    mod = next((m for name, m in list(sys.modules.items())
+                if name.endswith("test_browser_cors_check")), None)
+    if mod is None:
+        return
+    for engine, runs in sorted(mod.AGREEMENT.items()):
+        if not runs:
+            continue
+        same = sum(1 for got, mine in runs.values() if got == mine)
+        terminalreporter.write_line(
+            "cors-check vs %s: %d of %d scenarios give the same verdict "
+            "(%d readable, %d blocked in %s)"
+            % (engine, same, len(runs),
+               sum(1 for got, _ in runs.values() if got == "readable"),
+               sum(1 for got, _ in runs.values() if got == "blocked"),
+               engine))

@@ -62,7 +62,7 @@ def text(site, *args):
 
 
 def wrong_requests(site, tag):
-    return [r for r in site.wrong.requests if ("t=" + tag) in r[1]]
+    return [r for r in site.wrong.requests if r[1].endswith("t=" + tag)]
 
 
 # the preflight is the browser's: OPTIONS, Origin, the method, and the

@@ -214,6 +214,8 @@ class WrongServer:
                 "redirect-other-null": self.other + "/o/null/data.json",
                 "redirect-same": "/w/ok",
                 "redirect-to-page": page + "/index.html",
+                "redirect-307": "/w/ok",
+                "redirect-303": "/w/ok",
             }.get(name)
             if target is None:
                 return 404, [], b""
@@ -222,7 +224,8 @@ class WrongServer:
                 headers += [("Access-Control-Allow-Origin", page)] + vary
             if preflight:
                 return pf(ok_pf)
-            return 302, headers, b""
+            return {"redirect-307": 307, "redirect-303": 303}.get(
+                name, 302), headers, b""
 
         # -- what JavaScript can read
         extra = [("X-A", "a"), ("X-B", "b"), ("X-C", "c"),

@@ -302,6 +302,26 @@ static void cc_vary_warning(apr_pool_t *p, cc_run_t *run,
     }
 }
 
+/*
+ * A credentialed fetch answered 401 with WWW-Authenticate: Chromium and
+ * Firefox put up their authentication prompt, although the Standard
+ * prompts only for requests that are not CORS ("HTTP-network-or-cache
+ * fetch", step 14); seen in both by tests/browser, where the fetch() then
+ * never settles.
+ */
+static void cc_prompt_warning(apr_pool_t *p, cc_run_t *run,
+                              const cc_exchange_t *x, int credentials)
+{
+    if (credentials && x->status == 401
+        && cc_headers_get(p, x->headers, "WWW-Authenticate") != NULL) {
+        cc_warn(p, run,
+                "a 401 with WWW-Authenticate to a fetch with credentials: "
+                "Chromium and Firefox show their login prompt (the Fetch "
+                "Standard says they should not for CORS) and the page "
+                "waits until the user answers it");
+    }
+}
+
 static void cc_run(cc_app_t *a, cc_run_t *run)
 {
     apr_pool_t *p = a->pool;
@@ -457,6 +477,7 @@ static void cc_run(cc_app_t *a, cc_run_t *run)
         hops++;
     }
     run->readable = 1;
+    cc_prompt_warning(p, run, run->final, a->credentials);
     cc_readable(p, run, cors, a->credentials);
 }
 

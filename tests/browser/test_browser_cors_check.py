@@ -1,0 +1,130 @@
+"""cors-check against real Chromium and Firefox.
+
+Every scenario of tests/cors-check/checksite.py runs three ways against the
+same servers (Apache with mod_cors, Apache with the mod_headers recipes,
+the deliberately wrong Python server): fetch() in Chromium, fetch() in
+Firefox, and cors-check.  For each engine the test asserts that
+
+- the engine does what the scenario table says (so the table that
+  tests/cors-check holds cors-check to, without a browser, is the
+  browsers' truth);
+- cors-check's verdict for that engine is the engine's: fetch() resolved
+  or threw;
+- when it resolved: the same status, the same readable header names
+  (Headers iteration) and the same body;
+- on the wrong server, which records every request: the browser sent as
+  many requests as cors-check, with the same methods and the same
+  Access-Control-Request-Method and -Headers.
+
+Where the engines disagree with each other or with the Fetch Standard, the
+scenario says so (engines=, spec=) and cors-check reports it
+(browsers_disagree, spec_differs).  The agreement figures are printed at
+the end of the run (conftest.py, pytest_terminal_summary)."""
+
+import json
+import os
+import shutil
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "cors-check"))
+
+import checksite  # noqa: E402
+from harness.env import CorsTestEnv  # noqa: E402
+
+PROBE_JS = r"""
+const url = %s, init = %s;
+try {
+  const res = await fetch(url, init);
+  const names = [];
+  for (const [k] of res.headers) {
+    names.push(k);
+  }
+  return {outcome: 'response', status: res.status, headers: names,
+          body: await res.text()};
+}
+catch (e) {
+  return {outcome: 'error', name: e.name, message: e.message};
+}
+"""
+
+#: per engine: scenario id -> (browser verdict, cors-check verdict)
+AGREEMENT = {"chromium": {}, "firefox": {}}
+
+
+@pytest.fixture(scope="session")
+def check_site():
+    if not os.path.isfile(checksite.CORS_CHECK):
+        pytest.fail("%s not built (make cors-check)" % checksite.CORS_CHECK,
+                    pytrace=False)
+    env = CorsTestEnv(gen_dir=os.environ.get("CORS_TEST_GEN_DIR"))
+    if not env.has_module:
+        pytest.fail("mod_cors.so not built: %s" % env.mod_cors_so,
+                    pytrace=False)
+    env.setup()
+    s = checksite.Site(env)
+    try:
+        s.start()
+        yield s
+    finally:
+        s.stop()
+        if not os.environ.get("CORS_TEST_KEEP"):
+            shutil.rmtree(env.base, ignore_errors=True)
+
+
+_cors_check_runs = {}
+
+
+def cors_check(site, sc):
+    """cors-check's JSON for a scenario, run once per session."""
+    if sc.sid not in _cors_check_runs:
+        rc, doc, out = checksite.run_cors_check(
+            sc.cors_check_args(site, "cc-" + sc.sid))
+        assert doc is not None, out
+        _cors_check_runs[sc.sid] = (rc, doc, out)
+    return _cors_check_runs[sc.sid]
+
+
+def wrong_requests(site, tag):
+    """(method, ACRM, ACRH) of every request the wrong server got for a
+    tag, in order."""
+    return [(m, h.get("Access-Control-Request-Method"),
+             h.get("Access-Control-Request-Headers"))
+            for m, path, h in site.wrong.requests
+            if path.endswith("t=" + tag)]
+
+
+@pytest.mark.parametrize("sc", checksite.SCENARIOS, ids=lambda s: s.sid)
+def test_cors_check_as_browser(check_site, browser, sc):
+    site = check_site
+    tag = "%s-%s" % (browser.name, sc.sid)
+    browser.open(site.origin(sc.page) + "/index.html")
+    seen = browser.run(PROBE_JS % (json.dumps(sc.url(site, tag)),
+                                   json.dumps(sc.fetch_init())))
+    got = "readable" if seen["outcome"] == "response" else "blocked"
+    rc, doc, out = cors_check(site, sc)
+    mine = doc["verdicts"][browser.name]
+    AGREEMENT[browser.name][sc.sid] = (got, mine["verdict"])
+
+    assert mine["verdict"] == got, (
+        "cors-check says %s, %s says %s: %s\n%s"
+        % (mine["verdict"], browser.name, got, seen, out))
+    assert got == sc.expect_for(browser.name), (
+        "%s no longer does what the scenario says: %s" % (browser.name,
+                                                          seen))
+    if got == "readable":
+        assert seen["status"] == mine["status"], (seen, out)
+        assert sc.comparable(seen["headers"]) == \
+            sc.comparable(mine["readable_headers"]), (seen, out)
+        if not sc.path.endswith(".cgi"):
+            assert seen["body"] == doc["body"], (seen, out)
+    # what cors-check reports where the engines part, or the Standard
+    assert doc["browsers_disagree"] == (
+        sc.expect_for("chromium") != sc.expect_for("firefox"))
+    assert doc["verdicts"]["spec"]["verdict"] == sc.spec
+    # the same requests, the same preflight, as seen by the wrong server
+    if sc.server == "w":
+        assert wrong_requests(site, tag) == \
+            wrong_requests(site, "cc-" + sc.sid), out
