@@ -497,9 +497,12 @@ static const cors_policy_t *cors_locations_policy(apr_pool_t *p,
         if (locs[i].own == NULL) {
             continue;
         }
-        merged = merged == NULL ? (only = &locs[i])->own
-                                : cors_policy_merge(p, merged, locs[i].own);
-        if (merged != only->own) {
+        if (merged == NULL) {
+            merged = locs[i].own;
+            only = &locs[i];
+        }
+        else {
+            merged = cors_policy_merge(p, merged, locs[i].own);
             only = NULL;
         }
     }
@@ -1070,17 +1073,19 @@ const cors_policy_t *cors_fast_policy(request_rec *r)
         }
     }
     if (plan->dirs->nelts > 0) {
-        /* Where ap_core_translate maps it, as a directory, so that a
-         * section for the last segment counts too. */
-        const char *path = apr_pstrcat(r->pool, plan->docroot, r->uri, "/",
-                                       NULL);
+        /* Where ap_core_translate maps it; as a directory too, so that a
+         * section for the last segment counts. */
+        const char *file = apr_pstrcat(r->pool, plan->docroot, r->uri, NULL);
+        const char *dir = apr_pstrcat(r->pool, file, "/", NULL);
 
         for (i = 0; i < plan->dirs->nelts; i++) {
-            if (cors_directory_matches(r->pool,
-                                       APR_ARRAY_IDX(plan->dirs, i,
-                                                     cors_directory_t)
-                                           .cd,
-                                       path)) {
+            const core_dir_config *cd =
+                APR_ARRAY_IDX(plan->dirs, i, cors_directory_t).cd;
+
+            /* A regex section is matched against the file's name too. */
+            if (cors_directory_matches(r->pool, cd, dir)
+                || (cd->r != NULL
+                    && ap_regexec(cd->r, file, 0, NULL, 0) == 0)) {
                 return NULL;
             }
         }
