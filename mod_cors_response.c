@@ -61,6 +61,11 @@ const char *cors_reason_words(apr_pool_t *p, const cors_decision_t *d,
         return apr_pstrcat(p, "origin ", origin, " refused: ", d->source_detail,
                            NULL);
     }
+    if (d->reason == CORS_REASON_ORIGIN_EXCLUDED) {
+        return apr_pstrcat(p, "origin ", origin,
+                           " excluded here by a CORSAllowOrigin '-' value",
+                           NULL);
+    }
     return cors_reason_text(d->reason);
 }
 
@@ -79,7 +84,8 @@ void cors_log_decision(request_rec *r, const cors_req_t *st)
     why = cors_log_clip(r->pool, cors_reason_words(r->pool, d, origin),
                         CORS_LOG_TEXT_MAX);
     if (d->reason != CORS_REASON_ORIGIN_NOT_ALLOWED
-        && d->reason != CORS_REASON_SOURCE_UNAVAILABLE) {
+        && d->reason != CORS_REASON_SOURCE_UNAVAILABLE
+        && d->reason != CORS_REASON_ORIGIN_EXCLUDED) {
         why = apr_pstrcat(r->pool, why, " (Origin '", origin, "')", NULL);
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,

@@ -245,27 +245,49 @@ static int cors_strset_add(cors_strset_t *set, const char *s, const char **kept)
     return 1;
 }
 
+/*
+ * A section's "-" values are exclusions: an excluded origin is refused in
+ * the scope even where an inherited wildcard, pattern, regex or "*" would
+ * allow it, and an excluded wildcard excludes every origin it covers.
+ * Within one section an exclusion wins over the section's own values; a
+ * more specific section that lists the origin again (or a wildcard that
+ * covers it) allows it again.
+ */
 struct cors_origin_set_t {
     cors_strset_t *exact;         /**< normalised origins */
     apr_array_header_t *patterns; /**< cors_pattern_t */
     int any;
     int null;
-    cors_strset_t *rm_exact;
-    apr_array_header_t *rm_patterns;
-    int rm_any;
-    int rm_null;
-    int replace; /**< replaces the inherited list */
+    cors_strset_t *rm_exact;         /**< excluded origins */
+    apr_array_header_t *rm_patterns; /**< excluded wildcards */
+    int rm_any;                      /**< "-*": drops an inherited "*" */
+    int rm_null;                     /**< "-null": excludes the opaque origin */
+    int replace;                     /**< replaces the inherited list */
     int public_suffix;
+    /** exact origins that the set's own exclusions leave allowed */
+    apr_uint32_t exact_kept;
+    /** patterns not removed as themselves by the set's own exclusions */
+    int patterns_kept;
     const char *insecure; /**< first http:// entry off this machine */
     apr_pool_t *scratch;  /**< for parsing one value at a time */
 };
 
+/*
+ * A scope: one section's set over the scope it inherits.  What a merged
+ * node derives is computed once, when httpd merges, from its own set and
+ * its parent's derived values, never by walking the removals: a section
+ * with 5,000 "-" values costs a merge what a section with one does.
+ */
 struct cors_origins_t {
     const cors_origin_set_t *own;
     const cors_origins_t *parent; /**< NULL when own replaces */
-    int any;
-    int null;
-    int count; /**< entries left after removals */
+    int any;                      /**< "*" holds (no "-*" below it) */
+    int null;                     /**< "null" is listed and not excluded */
+    int listed;                   /**< at least one origin may be allowed */
+    int excludes;                 /**< an exclusion somewhere in the chain */
+    int patterns_left;            /**< a wildcard not removed as itself */
+    /** a lower bound of the exact origins the chain still allows */
+    apr_uint32_t exact_min;
     int public_suffix;
 };
 
@@ -841,6 +863,82 @@ const char *cors_origins_insecure(const cors_origins_t *o)
     return NULL;
 }
 
+static int cors_patterns_match(const apr_array_header_t *arr,
+                               const cors_origin_t *origin);
+
+static int cors_patterns_have_text(const apr_array_header_t *arr,
+                                   const char *text)
+{
+    int i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(arr, i, cors_pattern_t).text, text) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether one of the set's excluded wildcards covers an exact origin. */
+static int cors_set_pattern_excludes(const cors_origin_set_t *set,
+                                     const char *key)
+{
+    cors_origin_t origin;
+
+    return set->rm_patterns->nelts > 0
+           && cors_origin_parse_request(key, &origin) == CORS_ORIGIN_VALID
+           && cors_patterns_match(set->rm_patterns, &origin);
+}
+
+/* Whether the set's own exclusions take an exact origin of the set. */
+static int cors_set_excludes_exact(const cors_origin_set_t *set,
+                                   const char *key)
+{
+    return cors_strset_get(set->rm_exact, key, strlen(key)) != NULL
+           || cors_set_pattern_excludes(set, key);
+}
+
+/* Keep exact_kept right after one new exact value (key is the set's copy). */
+static void cors_set_count_exact(cors_origin_set_t *set, const char *key,
+                                 int removed)
+{
+    if (!removed) {
+        if (!cors_set_excludes_exact(set, key)) {
+            set->exact_kept++;
+        }
+    }
+    else if (cors_strset_get(set->exact, key, strlen(key)) != NULL
+             && !cors_set_pattern_excludes(set, key)) {
+        /* it was counted as kept; now it is excluded */
+        set->exact_kept--;
+    }
+}
+
+/* exact_kept and patterns_kept from scratch (after an excluded wildcard). */
+static void cors_set_recount(cors_origin_set_t *set)
+{
+    apr_uint32_t u;
+    int i;
+
+    set->exact_kept = 0;
+    for (u = 0; u <= set->exact->mask; u++) {
+        const char *key = cors_strset_at(set->exact, u);
+
+        if (key != NULL && !cors_set_excludes_exact(set, key)) {
+            set->exact_kept++;
+        }
+    }
+    set->patterns_kept = 0;
+    for (i = 0; i < set->patterns->nelts; i++) {
+        if (!cors_patterns_have_text(set->rm_patterns,
+                                     APR_ARRAY_IDX(set->patterns, i,
+                                                   cors_pattern_t)
+                                         .text)) {
+            set->patterns_kept++;
+        }
+    }
+}
+
 const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
                                 const char *value, int credentials,
                                 const char **warning)
@@ -858,7 +956,12 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
     else if (strcasecmp(v, "none") == 0) {
         set->exact = cors_strset_make(p);
         apr_array_clear(set->patterns);
+        set->rm_exact = cors_strset_make(p);
+        apr_array_clear(set->rm_patterns);
         set->any = set->null = set->public_suffix = 0;
+        set->rm_any = set->rm_null = 0;
+        set->exact_kept = 0;
+        set->patterns_kept = 0;
         set->replace = 1;
         return NULL;
     }
@@ -925,11 +1028,15 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
     }
     if (exact) {
         /* the set keeps its own packed copy of the text */
-        if (cors_strset_add(remove ? set->rm_exact : set->exact, o.text,
-                            &o.text)
-            < 0) {
+        int added = cors_strset_add(remove ? set->rm_exact : set->exact, o.text,
+                                    &o.text);
+
+        if (added < 0) {
             return apr_psprintf(p, "'%s': too many origins in one section",
                                 value);
+        }
+        if (added > 0) {
+            cors_set_count_exact(set, o.text, remove);
         }
     }
     else {
@@ -951,6 +1058,13 @@ const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
         cors_pattern_fill(&APR_ARRAY_PUSH(arr, cors_pattern_t), &o,
                           public_suffix);
         set->public_suffix |= public_suffix;
+        if (remove) {
+            /* rare, and at configuration time: count again */
+            cors_set_recount(set);
+        }
+        else if (!cors_patterns_have_text(set->rm_patterns, o.text)) {
+            set->patterns_kept++;
+        }
     }
     return NULL;
 }
@@ -988,81 +1102,92 @@ const char *cors_origin_set_check_credentials(apr_pool_t *p,
     return NULL;
 }
 
-static int cors_set_count(const cors_origin_set_t *s)
+static int cors_patterns_match(const apr_array_header_t *arr,
+                               const cors_origin_t *origin)
 {
-    return s->any + s->null + (int)s->exact->count + s->patterns->nelts;
-}
+    int i;
 
-/*
- * How many inherited entries a section's "-" values take away, so that
- * removing the last origin turns CORS off.  A removed origin counts when
- * the inherited list matches it; a removed pattern counts once.
- */
-/* Whether an inherited section lists key as an exact origin. */
-static int cors_origins_list_exact(const cors_origins_t *o, const char *key)
-{
-    apr_size_t len = strlen(key);
+    for (i = 0; i < arr->nelts; i++) {
+        const cors_pattern_t *pat = &APR_ARRAY_IDX(arr, i, cors_pattern_t);
 
-    for (; o != NULL; o = o->parent) {
-        if (cors_strset_get(o->own->exact, key, len) != NULL) {
+        if (pat->scheme_len != origin->scheme_len
+            || memcmp(pat->scheme, origin->scheme, pat->scheme_len) != 0
+            || (pat->port != -1 && pat->port != origin->port)) {
+            continue;
+        }
+        if (!pat->subdomains) {
+            if (pat->host_len == origin->host_len
+                && memcmp(pat->host, origin->host, pat->host_len) == 0) {
+                return 1;
+            }
+        }
+        else if (origin->host_len > pat->host_len + 1
+                 && memcmp(origin->host + origin->host_len - pat->host_len,
+                           pat->host, pat->host_len)
+                        == 0
+                 && origin->host[origin->host_len - pat->host_len - 1] == '.') {
             return 1;
         }
     }
     return 0;
 }
 
-/* Whether an inherited section lists the very same pattern. */
-static int cors_origins_list_pattern(const cors_origins_t *o, const char *text)
+/*
+ * Walk from the most specific section outwards; the first section that
+ * names the origin decides: its exclusion refuses (an exclusion wins in
+ * its own section), its origin or wildcard allows.  "*" and "null" are
+ * not looked up here but through the flags, after the walk, so that an
+ * exclusion anywhere in the chain wins over them.  origin NULL stands for
+ * the opaque origin "null".  The request's Origin was validated strictly,
+ * so it is already in the normalised form the exact tables are keyed on:
+ * each section costs two hash probes, however many values it has.
+ */
+cors_match_e cors_origins_lookup(const cors_origins_t *o, const char *value,
+                                 const cors_origin_t *origin)
 {
-    int i;
+    apr_size_t len = origin != NULL ? strlen(value) : 0;
 
     for (; o != NULL; o = o->parent) {
-        for (i = 0; i < o->own->patterns->nelts; i++) {
-            if (strcmp(APR_ARRAY_IDX(o->own->patterns, i, cors_pattern_t).text,
-                       text)
-                == 0) {
-                return 1;
+        const cors_origin_set_t *own = o->own;
+
+        if (origin == NULL) {
+            if (own->rm_null) {
+                return CORS_MATCH_EXCLUDED;
             }
+            if (own->null) {
+                return CORS_MATCH_ALLOWED;
+            }
+            continue;
+        }
+        if ((own->rm_exact->count > 0
+             && cors_strset_get(own->rm_exact, value, len) != NULL)
+            || cors_patterns_match(own->rm_patterns, origin)) {
+            return CORS_MATCH_EXCLUDED;
+        }
+        if ((own->exact->count > 0
+             && cors_strset_get(own->exact, value, len) != NULL)
+            || cors_patterns_match(own->patterns, origin)) {
+            return CORS_MATCH_ALLOWED;
         }
     }
-    return 0;
+    return CORS_MATCH_NONE;
 }
 
-/*
- * How many inherited entries a section's "-" values take away, so that
- * removing the last origin turns CORS off.  Only an entry removed as
- * itself counts: removing one origin that an inherited wildcard covers
- * leaves the wildcard (and CORS) in place, and a removal that hits
- * nothing counts for nothing.  It never counts too many, so a scope that
- * still allows something is never turned off.
- */
-static int cors_removed_count(const cors_origin_set_t *own,
-                              const cors_origins_t *base)
+int cors_origins_match(const cors_origins_t *o, const char *value,
+                       const cors_origin_t *origin)
 {
-    int i, hits = (own->rm_any && cors_origins_allow_any(base))
-                  + (own->rm_null && cors_origins_allow_null(base));
+    return cors_origins_lookup(o, value, origin) == CORS_MATCH_ALLOWED;
+}
 
-    for (i = 0; i <= (int)own->rm_exact->mask; i++) {
-        const char *key = cors_strset_at(own->rm_exact, (apr_uint32_t)i);
-
-        if (key != NULL && cors_origins_list_exact(base, key)) {
-            hits++;
-        }
-    }
-    for (i = 0; i < own->rm_patterns->nelts; i++) {
-        if (cors_origins_list_pattern(base, APR_ARRAY_IDX(own->rm_patterns, i,
-                                                          cors_pattern_t)
-                                                .text)) {
-            hits++;
-        }
-    }
-    return hits;
+static int cors_set_excludes(const cors_origin_set_t *s)
+{
+    return s->rm_exact->count > 0 || s->rm_patterns->nelts > 0 || s->rm_null;
 }
 
 /*
  * A section's own scope reads its set directly, so that adding 10,000
  * origins one by one does not leave 10,000 stale scope nodes behind; only
- * merged scopes (a set over an inherited chain) cache what they derive.
+ * merged scopes (a set over an inherited chain) keep what they derive.
  */
 const cors_origins_t *cors_origins_make(apr_pool_t *p,
                                         const cors_origin_set_t *set)
@@ -1075,12 +1200,18 @@ const cors_origins_t *cors_origins_make(apr_pool_t *p,
 
 int cors_origins_allow_any(const cors_origins_t *o)
 {
-    return o != NULL && (o->parent ? o->any : o->own->any);
+    return o != NULL && (o->parent ? o->any : o->own->any && !o->own->rm_any);
 }
 
 int cors_origins_allow_null(const cors_origins_t *o)
 {
-    return o != NULL && (o->parent ? o->null : o->own->null);
+    return o != NULL
+           && (o->parent ? o->null : o->own->null && !o->own->rm_null);
+}
+
+int cors_origins_excludes(const cors_origins_t *o)
+{
+    return o != NULL && (o->parent ? o->excludes : cors_set_excludes(o->own));
 }
 
 int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o)
@@ -1088,28 +1219,122 @@ int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o)
     return o != NULL && (o->parent ? o->public_suffix : o->own->public_suffix);
 }
 
-static int cors_origins_count(const cors_origins_t *o)
+static apr_uint32_t cors_origins_exact_min(const cors_origins_t *o)
 {
-    return o->parent ? o->count : cors_set_count(o->own);
+    return o->parent ? o->exact_min : o->own->exact_kept;
+}
+
+static int cors_origins_patterns_left(const cors_origins_t *o)
+{
+    return o->parent ? o->patterns_left : o->own->patterns_kept > 0;
 }
 
 int cors_origins_any_listed(const cors_origins_t *o)
 {
-    return o != NULL && cors_origins_count(o) > 0;
+    if (o == NULL) {
+        return 0;
+    }
+    if (o->parent != NULL) {
+        return o->listed;
+    }
+    return cors_origins_allow_any(o) || cors_origins_allow_null(o)
+           || o->own->exact_kept > 0 || o->own->patterns_kept > 0;
 }
 
-/* Derive what a node inherits once its parent is known. */
+/*
+ * Whether a wildcard of the chain below o survives the exclusions above
+ * it; only a wildcard removed as itself (the same text) counts as gone.
+ */
+static int cors_origins_pattern_survives(const cors_origins_t *o)
+{
+    const cors_origins_t *layer, *above;
+    int i;
+
+    for (layer = o->parent; layer != NULL; layer = layer->parent) {
+        for (i = 0; i < layer->own->patterns->nelts; i++) {
+            const char *text =
+                APR_ARRAY_IDX(layer->own->patterns, i, cors_pattern_t).text;
+
+            for (above = o; above != layer->parent; above = above->parent) {
+                if (cors_patterns_have_text(above->own->rm_patterns, text)) {
+                    break;
+                }
+            }
+            if (above == layer->parent) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/*
+ * Whether an exact origin inherited by o is still allowed in o.  Asked
+ * only when the cheap bounds cannot tell: when o's exclusions may have
+ * taken every origin it inherits (as many removals as inherited origins,
+ * or an excluded wildcard).  Stops at the first origin still allowed.
+ */
+static int cors_origins_exact_survives(const cors_origins_t *o)
+{
+    const cors_origins_t *layer;
+
+    for (layer = o->parent; layer != NULL; layer = layer->parent) {
+        const cors_strset_t *set = layer->own->exact;
+        apr_uint32_t u;
+
+        for (u = 0; set->count > 0 && u <= set->mask; u++) {
+            const char *key = cors_strset_at(set, u);
+            cors_origin_t origin;
+
+            /* most often the section removed it by name: one probe */
+            if (key == NULL
+                || cors_strset_get(o->own->rm_exact, key, strlen(key))
+                       != NULL) {
+                continue;
+            }
+            if (cors_origin_parse_request(key, &origin) != CORS_ORIGIN_VALID
+                || cors_origins_lookup(o, key, &origin) == CORS_MATCH_ALLOWED) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/*
+ * Derive what a node allows once its parent is known, from the parent's
+ * derived values and the node's own set.  Each removal takes at most one
+ * inherited exact origin, so an exact lower bound carries down the chain
+ * without looking at the removals one by one; only a scope whose removals
+ * may have taken everything it inherits looks further (and stops at the
+ * first origin left).  Removing the last origin turns CORS off there.
+ */
 static void cors_origins_derive(cors_origins_t *o)
 {
     const cors_origin_set_t *own = o->own;
     const cors_origins_t *base = o->parent;
-    int left = cors_origins_count(base) - cors_removed_count(own, base);
+    apr_uint32_t base_min = cors_origins_exact_min(base);
+    apr_uint32_t removed = own->rm_exact->count;
 
-    o->any = own->any || (!own->rm_any && cors_origins_allow_any(base));
-    o->null = own->null || (!own->rm_null && cors_origins_allow_null(base));
-    o->count = cors_set_count(own) + (left > 0 ? left : 0);
+    o->any = !own->rm_any && (own->any || cors_origins_allow_any(base));
+    o->null = !own->rm_null && (own->null || cors_origins_allow_null(base));
+    o->excludes = cors_set_excludes(own) || cors_origins_excludes(base);
     o->public_suffix = own->public_suffix
                        || cors_origins_has_public_suffix_wildcard(base);
+    o->exact_min = own->exact_kept;
+    if (own->rm_patterns->nelts == 0 && base_min > removed
+        && base_min - removed > o->exact_min) {
+        o->exact_min = base_min - removed;
+    }
+    o->patterns_left = own->patterns_kept > 0
+                       || (cors_origins_patterns_left(base)
+                           && (own->rm_patterns->nelts == 0
+                               || cors_origins_pattern_survives(o)));
+    o->listed = o->any || o->null || o->exact_min > 0 || o->patterns_left;
+    if (!o->listed && cors_origins_exact_survives(o)) {
+        o->exact_min = 1;
+        o->listed = 1;
+    }
 }
 
 static const cors_origins_t *cors_origins_graft(apr_pool_t *p,
@@ -1148,63 +1373,6 @@ const cors_origins_t *cors_origins_merge(apr_pool_t *p,
         return add;
     }
     return cors_origins_graft(p, base, add);
-}
-
-static int cors_patterns_match(const apr_array_header_t *arr,
-                               const cors_origin_t *origin)
-{
-    int i;
-
-    for (i = 0; i < arr->nelts; i++) {
-        const cors_pattern_t *pat = &APR_ARRAY_IDX(arr, i, cors_pattern_t);
-
-        if (pat->scheme_len != origin->scheme_len
-            || memcmp(pat->scheme, origin->scheme, pat->scheme_len) != 0
-            || (pat->port != -1 && pat->port != origin->port)) {
-            continue;
-        }
-        if (!pat->subdomains) {
-            if (pat->host_len == origin->host_len
-                && memcmp(pat->host, origin->host, pat->host_len) == 0) {
-                return 1;
-            }
-        }
-        else if (origin->host_len > pat->host_len + 1
-                 && memcmp(origin->host + origin->host_len - pat->host_len,
-                           pat->host, pat->host_len)
-                        == 0
-                 && origin->host[origin->host_len - pat->host_len - 1] == '.') {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/*
- * Walk from the most specific section outwards: a section's own additions
- * win, then its removals, then what it inherits.  The request's Origin was
- * validated strictly, so it is already in the normalised form the exact
- * table is keyed on.
- */
-int cors_origins_match(const cors_origins_t *o, const char *value,
-                       const cors_origin_t *origin)
-{
-    apr_size_t len = strlen(value);
-
-    for (; o != NULL; o = o->parent) {
-        const cors_origin_set_t *own = o->own;
-
-        if (cors_strset_get(own->exact, value, len) != NULL
-            || cors_patterns_match(own->patterns, origin)) {
-            return 1;
-        }
-        if ((own->rm_exact->count > 0
-             && cors_strset_get(own->rm_exact, value, len) != NULL)
-            || cors_patterns_match(own->rm_patterns, origin)) {
-            return 0;
-        }
-    }
-    return 0;
 }
 
 const char *cors_origins_find_host(apr_pool_t *p, const cors_origins_t *o,

@@ -113,6 +113,26 @@ int cors_origins_allow_null(const cors_origins_t *o);
 /** Whether the scope holds a wildcard directly over a public suffix. */
 int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o);
 
+/** Whether the scope holds an exclusion ("-" value other than "-*"). */
+int cors_origins_excludes(const cors_origins_t *o);
+
+/** What the scope's own lists say about one origin. */
+typedef enum {
+    CORS_MATCH_NONE = 0, /**< not named: "*" or a regex may still allow it */
+    CORS_MATCH_ALLOWED,  /**< listed, or covered by a wildcard */
+    CORS_MATCH_EXCLUDED  /**< excluded by a "-" value: refused, whatever
+                          *   "*" or a regex says */
+} cors_match_e;
+
+/**
+ * Look a validly parsed request origin up in the scope's lists, from the
+ * most specific section outwards ("*" is asked separately, with
+ * cors_origins_allow_any).  origin NULL asks for the opaque origin "null".
+ * Costs a few hash probes per nested section, however long the lists.
+ */
+cors_match_e cors_origins_lookup(const cors_origins_t *o, const char *value,
+                                 const cors_origin_t *origin);
+
 /**
  * Whether a validly parsed request origin is in the scope through an exact
  * origin or a wildcard pattern ("*" and "null" are asked separately).

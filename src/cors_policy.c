@@ -484,6 +484,8 @@ const char *cors_reason_text(cors_reason_e reason)
         return "conflicting policy (fails closed)";
     case CORS_REASON_SOURCE_UNAVAILABLE:
         return "origin source unavailable (fails closed)";
+    case CORS_REASON_ORIGIN_EXCLUDED:
+        return "origin excluded here";
     }
     return "unknown";
 }
@@ -557,18 +559,24 @@ static int cors_origin_allowed(apr_pool_t *p, const cors_policy_t *pol,
         *reason = CORS_REASON_ORIGIN_MALFORMED;
         return 0;
     }
+    /* An exclusion wins over "*" and over every pattern (docs/behaviour.md
+     * §1); "*" is any origin, the opaque one included. */
+    switch (cors_origins_lookup(pol->origins, value,
+                                st == CORS_ORIGIN_OPAQUE ? NULL : origin)) {
+    case CORS_MATCH_ALLOWED:
+        return 1;
+    case CORS_MATCH_EXCLUDED:
+        *reason = CORS_REASON_ORIGIN_EXCLUDED;
+        return 0;
+    case CORS_MATCH_NONE:
+        break;
+    }
+    if (cors_origins_allow_any(pol->origins)) {
+        return 1;
+    }
     if (st == CORS_ORIGIN_OPAQUE) {
-        /* "*" is any origin, the opaque one included. */
-        if (cors_origins_allow_null(pol->origins)
-            || cors_origins_allow_any(pol->origins)) {
-            return 1;
-        }
         *reason = CORS_REASON_NULL_NOT_ALLOWED;
         return 0;
-    }
-    if (cors_origins_allow_any(pol->origins)
-        || cors_origins_match(pol->origins, value, origin)) {
-        return 1;
     }
     if (pol->regexes != NULL) {
         apr_size_t len = strlen(value);
@@ -843,7 +851,7 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
         d->detail = conflict;
         return;
     }
-    if (any) {
+    if (any && !cors_origins_excludes(pol->origins)) {
         d->allowed = 1;
         if (d->kind == CORS_KIND_ACTUAL) {
             d->env = "allowed";
@@ -858,6 +866,33 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
             || cors_policy_debug_header(pol)) {
             d->vary = "Origin";
         }
+    }
+    else if (any) {
+        /* "*" with exclusions: "*" for every origin but the excluded ones
+         * (a malformed Origin included, as under plain "*"), and the
+         * answer depends on the Origin. */
+        d->vary = "Origin";
+        if (d->kind == CORS_KIND_ACTUAL) {
+            cors_origin_t origin;
+            cors_origin_status_e st;
+
+            st = cors_origin_parse_request(req->origin, &origin);
+            if (st != CORS_ORIGIN_MALFORMED
+                && cors_origins_lookup(pol->origins, req->origin,
+                                       st == CORS_ORIGIN_OPAQUE ? NULL
+                                                                : &origin)
+                       == CORS_MATCH_EXCLUDED) {
+                d->reason = CORS_REASON_ORIGIN_EXCLUDED;
+            }
+            else {
+                d->allowed = 1;
+                d->env = "allowed";
+            }
+        }
+        else {
+            d->allowed = 1;
+        }
+        d->allow_origin = d->allowed ? "*" : NULL;
     }
     else {
         d->vary = "Origin";

@@ -222,7 +222,8 @@ typedef enum {
     CORS_REASON_HEADERS_MALFORMED,
     CORS_REASON_HEADER_NOT_ALLOWED,
     CORS_REASON_POLICY_CONFLICT,
-    CORS_REASON_SOURCE_UNAVAILABLE /**< a source could not answer */
+    CORS_REASON_SOURCE_UNAVAILABLE, /**< a source could not answer */
+    CORS_REASON_ORIGIN_EXCLUDED     /**< excluded by a "-" value */
 } cors_reason_e;
 
 /** The decision for one request, and the exact header values it earns. */

@@ -26,6 +26,10 @@ from harness.dump import section
 from harness.neighbours import backend, load_modules  # noqa: F401
 from harness.util import assert_allowed, assert_no_cors, assert_refused
 
+PR13 = "https://pr-13.preview.example.com"
+PR14 = "https://pr-14.preview.example.com"
+PR_RE = r"^https://pr-[0-9]+\.preview\.example\.com$"
+
 APP = "https://app.example.com"
 EVIL = "https://evil.example.net"
 
@@ -118,6 +122,11 @@ ProxyPass /keep805/ http://127.0.0.1:{port}/
 """.format(root=root, quick=request.param, port=backend.port))
         conf.location("/keep805/", ["CORSAllowOrigin *",
                                     "CORSUpstreamHeaders keep"])
+        conf.add("CacheEnable disk /starminus805/")
+        conf.location("/starminus805/", [
+            "CORSAllowOrigin * -%s" % EVIL,
+            'Header set Cache-Control "public, max-age=300"'])
+        conf.doc("starminus805/x.txt", "star minus\n")
         conf.location("/debug805/", [
             "CORSAllowOrigin *", "CORSDebugHeader On",
             'Header set Cache-Control "public, max-age=300"'])
@@ -176,3 +185,155 @@ ProxyPass /keep805/ http://127.0.0.1:{port}/
             assert "origin" in r.vary_tokens(), r.headers
             hits += cache_hit(r)
         assert hits >= 2, hits
+
+    # "*" with an exclusion: the "*" answer stored for one origin is never
+    # served to the excluded one
+    def test_cors_805_13(self, cors_env, quick):
+        url = "/starminus805/x.txt?t=805_13_" + quick
+        hits = 0
+        for _ in range(3):
+            for o in (APP, None):
+                r = cached_get(cors_env, url, o)
+                assert r.get_all("Access-Control-Allow-Origin") == ["*"], r
+                assert "origin" in r.vary_tokens(), r.headers
+                hits += cache_hit(r)
+            r = cached_get(cors_env, url, EVIL)
+            assert_refused(r)
+            hits += cache_hit(r)
+        assert hits >= 4, hits
+
+
+# ---- removals are exclusions --------------------------------------------
+
+def assert_star(r, vary):
+    assert r.get_all("Access-Control-Allow-Origin") == ["*"], r.headers
+    assert r.count("Access-Control-Allow-Credentials") == 0, r.headers
+    assert ("origin" in r.vary_tokens()) == vary, r.headers
+
+
+def assert_preflight_status(r, status):
+    assert r.status == status, r
+    if status == 403:
+        assert [n for (n, _) in r.headers
+                if n.lower().startswith("access-control-allow-")] == [], r
+
+
+class TestRemovalsExclude:
+    """A `-origin` removal is an exclusion that wins over an inherited
+    `CORSAllowOriginMatch`, wildcard or `*`, and over a `*` or wildcard of
+    its own section; under `*` with exclusions every answer varies on
+    Origin.  Sections nest by URL (<Location> prefixes) and through
+    .htaccess."""
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        conf = CorsConf(cors_env)
+        conf.location("/ex/star/", ["CORSAllowOrigin *"])
+        conf.location("/ex/star/minus/",
+                      ["CORSAllowOrigin -%s -null" % EVIL])
+        conf.location("/ex/star1/", ["CORSAllowOrigin * -%s" % EVIL])
+        conf.location("/ex/re/", ['CORSAllowOriginMatch "%s"' % PR_RE,
+                                  "CORSAllowCredentials On"])
+        conf.location("/ex/re/minus/", ["CORSAllowOrigin -%s" % PR13])
+        conf.location("/ex/wild/", ["CORSAllowOrigin https://*.example.com",
+                                    "CORSAllowCredentials On"])
+        conf.location("/ex/wild/minus/",
+                      ["CORSAllowOrigin -https://old.example.com"])
+        conf.location("/ex/wild/minus/again/",
+                      ["CORSAllowOrigin +https://old.example.com"])
+        conf.directory("exht", ["AllowOverride FileInfo",
+                                "CORSAllowOrigin *"])
+        conf.htaccess("exht/sub", "CORSAllowOrigin -%s\n" % EVIL)
+        conf.doc("exht/sub/x.txt", "x\n")
+        conf.start()
+
+    # "*" with an inherited removal: evil gets nothing, everyone else "*",
+    # and all of them Vary: Origin (a shared cache must keep them apart)
+    @pytest.mark.parametrize("path", ["/ex/star/minus/x", "/ex/star1/x",
+                                      "/exht/sub/x.txt"])
+    def test_cors_805_20(self, cors_env, path):
+        r = get(cors_env, path, EVIL)
+        assert_refused(r)
+        assert_star(get(cors_env, path, APP), vary=True)
+        assert_star(get(cors_env, path), vary=True)
+
+    # ...and evil's preflight is refused, others' answered
+    @pytest.mark.parametrize("path", ["/ex/star/minus/x", "/ex/star1/x",
+                                      "/exht/sub/x.txt"])
+    def test_cors_805_21(self, cors_env, path):
+        assert_preflight_status(preflight(cors_env, path, EVIL, "GET"), 403)
+        r = preflight(cors_env, path, APP, "GET")
+        assert_preflight_status(r, 204)
+        assert r.get_all("Access-Control-Allow-Origin") == ["*"], r
+
+    # "-null" excludes the opaque origin that "*" would allow
+    def test_cors_805_22(self, cors_env):
+        assert_refused(get(cors_env, "/ex/star/minus/x", "null"))
+        assert_preflight_status(preflight(cors_env, "/ex/star/minus/x",
+                                          "null", "GET"), 403)
+
+    # plain "*" is untouched: one answer for all, no Vary: Origin
+    def test_cors_805_23(self, cors_env):
+        for o in (EVIL, APP, None):
+            assert_star(get(cors_env, "/ex/star/x", o), vary=False)
+
+    # the issue's case: a regex with credentials, pr-13 removed below it
+    def test_cors_805_24(self, cors_env):
+        assert_refused(get(cors_env, "/ex/re/minus/x", PR13))
+        assert_preflight_status(preflight(cors_env, "/ex/re/minus/x", PR13,
+                                          "GET"), 403)
+        assert_allowed(get(cors_env, "/ex/re/minus/x", PR14), PR14,
+                       credentials=True)
+        # the parent still allows pr-13
+        assert_allowed(get(cors_env, "/ex/re/x", PR13), PR13,
+                       credentials=True)
+
+    # an inherited wildcard: the removed host is excluded, and a more
+    # specific section that lists it again allows it again
+    def test_cors_805_25(self, cors_env):
+        old = "https://old.example.com"
+        new = "https://new.example.com"
+        assert_refused(get(cors_env, "/ex/wild/minus/x", old))
+        assert_allowed(get(cors_env, "/ex/wild/minus/x", new), new,
+                       credentials=True)
+        assert_allowed(get(cors_env, "/ex/wild/minus/again/x", old), old,
+                       credentials=True)
+
+    # the debug log says the origin was excluded, not merely unlisted
+    def test_cors_805_26(self, cors_env):
+        mark = cors_env.log_size()
+        get(cors_env, "/ex/re/minus/x?t=805_26", PR13)
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            log = cors_env.read_log(mark)
+            if "CORS0002" in log:
+                break
+            time.sleep(0.05)
+        assert "origin %s excluded here" % PR13 in log, log
+
+
+class TestRemovalsDump:
+    """`apache2 -t -D DUMP_CORS` shows the exclusions and the policy that
+    results: "*" with an exclusion is on, and a section whose removals
+    take away every origin it lists is off."""
+
+    def test_cors_805_30(self, cors_env):
+        rc, out = run_dump(cors_env, '<Location "/d/">\n'
+                           "CORSAllowOrigin * -%s -null\n</Location>\n"
+                           '<Location "/e/">\n'
+                           "CORSAllowOrigin %s -%s\n</Location>\n"
+                           '<Location "/w/">\n'
+                           "CORSAllowOrigin https://*.example.com "
+                           "-https://old.example.com\n</Location>\n"
+                           % (EVIL, APP, APP))
+        assert rc == 0, out
+        body = dump_section(out, '<Location "/d/">')
+        assert body[0] == "CORS: on", out
+        origins = [ln for ln in body if ln.startswith("origins:")][0]
+        assert sorted(origins[len("origins: "):].split(", ")) == [
+            "*", "-" + EVIL, "-null"], out
+        assert dump_section(out, '<Location "/e/">')[0] == "CORS: off", out
+        body = dump_section(out, '<Location "/w/">')
+        assert body[0] == "CORS: on", out
+        assert "-https://old.example.com" in [
+            ln for ln in body if ln.startswith("origins:")][0], out

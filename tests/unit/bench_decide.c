@@ -23,6 +23,11 @@
  * timing measures cache misses on fresh pool memory, not the engine (it
  * looked quadratic: 245 us vs 6.6 us for 10x the input).
  *
+ * The "merge" rows time what httpd does per request in a nested section:
+ * merge the section's policy over the inherited one, then decide.  Their
+ * sections remove thousands of origins, so that the cost of a removal
+ * list shows if merging or matching walks it.
+ *
  * Usage: bench_decide [milliseconds per row, default 200]
  */
 
@@ -44,6 +49,8 @@ struct bench_row {
     const char *name;
     const cors_policy_t *pol;
     cors_request_t in;
+    /** When set, pol is a section merged over it for every decision. */
+    const cors_policy_t *base;
 };
 
 static double now_ns(void)
@@ -84,6 +91,30 @@ static cors_policy_t *exact_policy(apr_pool_t *p, int n)
     }
     if (err != NULL) {
         die("setup", err);
+    }
+    return pol;
+}
+
+/*
+ * A section with n removals "-https://oNNNNN.example.com", starting at
+ * number first (the first n origins of exact_policy when first is 0).
+ */
+static cors_policy_t *removals_policy(apr_pool_t *p, int first, int n)
+{
+    cors_policy_t *pol = cors_policy_make(p);
+    const char *warning = NULL, *err;
+    int i;
+
+    for (i = first; i < first + n; i++) {
+        err = cors_policy_add_origin(p, pol,
+                                     apr_psprintf(p,
+                                                  "-https://o%05d"
+                                                  ".example.com",
+                                                  i),
+                                     &warning);
+        if (err != NULL) {
+            die("remove origin", err);
+        }
     }
     return pol;
 }
@@ -150,6 +181,25 @@ static long clear_every(const cors_request_t *in)
     return n < 1 ? 1 : n > BENCH_CLEAR_EVERY ? BENCH_CLEAR_EVERY : n;
 }
 
+/* One request: the merge httpd would do first, if any, and the decision;
+ * a scope where CORS is off gets no decision, as in the glue. */
+static void decide_row(apr_pool_t *scratch, const struct bench_row *row,
+                       cors_decision_t *d)
+{
+    const cors_policy_t *pol = row->base != NULL
+                                   ? cors_policy_merge(scratch, row->base,
+                                                       row->pol)
+                                   : row->pol;
+
+    if (cors_policy_enabled(pol)) {
+        cors_policy_decide(scratch, pol, &row->in, NULL, d);
+    }
+    else {
+        memset(d, 0, sizeof(*d));
+        d->env = "(CORS off)";
+    }
+}
+
 /* Time one row for about budget_ns; returns ns per decision. */
 static double run_row(apr_pool_t *parent, const struct bench_row *row,
                       double budget_ns, const char **env, long *iters,
@@ -165,7 +215,7 @@ static double run_row(apr_pool_t *parent, const struct bench_row *row,
     apr_pool_create(&scratch, parent);
     /* Warm-up: caches, PCRE2 JIT, lazily built structures. */
     for (batch = 0; batch < 64; batch++) {
-        cors_policy_decide(scratch, row->pol, &row->in, NULL, &d);
+        decide_row(scratch, row, &d);
     }
     *env = d.env ? d.env : "(null)";
     apr_pool_clear(scratch);
@@ -173,7 +223,7 @@ static double run_row(apr_pool_t *parent, const struct bench_row *row,
     start = now_ns();
     do {
         for (batch = 0; batch < per_clear; batch++) {
-            cors_policy_decide(scratch, row->pol, &row->in, NULL, &d);
+            decide_row(scratch, row, &d);
             sink += d.allowed;
         }
         apr_pool_clear(scratch);
@@ -191,7 +241,8 @@ int main(int argc, char **argv)
 {
     apr_pool_t *p;
     double budget_ms = argc > 1 ? atof(argv[1]) : 200.0;
-    cors_policy_t *e1, *e100, *e10k, *wild, *re, *star;
+    cors_policy_t *e1, *e100, *e10k, *e5k, *wild, *re, *star;
+    cors_policy_t *rm1, *rm5k, *rm5k_hi;
     char *huge_origin, *acrh_full, *acrh_tenth, *commas;
     const char *o0 = "https://o00000.example.com";
     const char *o50 = "https://o00050.example.com";
@@ -213,6 +264,12 @@ int main(int argc, char **argv)
     wild = one_policy(p, "https://*.example.com", NULL);
     re = one_policy(p, NULL, "^https://pr-[0-9]+\\.preview\\.example\\.com$");
     star = one_policy(p, "*", NULL);
+    e5k = exact_policy(p, 5000);
+    rm1 = removals_policy(p, 0, 1);
+    /* o00000..o04999: the first half of e10k, all of e5k */
+    rm5k = removals_policy(p, 0, 5000);
+    /* o10000..o14999: listed nowhere */
+    rm5k_hi = removals_policy(p, 10000, 5000);
 
     huge_origin = filled(p, "https://", 'a', 64 * 1024);
     /* 1365 names are 8189 bytes: the most that fits in 8190. */
@@ -222,48 +279,91 @@ int main(int argc, char **argv)
 
     {
         const struct bench_row rows[] = {
-            {"no Origin", e1, {"GET", NULL, NULL, NULL, NULL}},
-            {"exact 1: allowed", e1, {"GET", o0, NULL, NULL, NULL}},
-            {"exact 1: refused", e1, {"GET", evil, NULL, NULL, NULL}},
-            {"exact 100: first", e100, {"GET", o0, NULL, NULL, NULL}},
-            {"exact 100: middle", e100, {"GET", o50, NULL, NULL, NULL}},
-            {"exact 100: last", e100, {"GET", o99, NULL, NULL, NULL}},
-            {"exact 10k: first", e10k, {"GET", o0, NULL, NULL, NULL}},
-            {"exact 10k: middle", e10k, {"GET", o5k, NULL, NULL, NULL}},
-            {"exact 10k: last", e10k, {"GET", o9999, NULL, NULL, NULL}},
-            {"exact 10k: refused", e10k, {"GET", evil, NULL, NULL, NULL}},
+            {"no Origin", e1, {"GET", NULL, NULL, NULL, NULL}, NULL},
+            {"exact 1: allowed", e1, {"GET", o0, NULL, NULL, NULL}, NULL},
+            {"exact 1: refused", e1, {"GET", evil, NULL, NULL, NULL}, NULL},
+            {"exact 100: first", e100, {"GET", o0, NULL, NULL, NULL}, NULL},
+            {"exact 100: middle", e100, {"GET", o50, NULL, NULL, NULL}, NULL},
+            {"exact 100: last", e100, {"GET", o99, NULL, NULL, NULL}, NULL},
+            {"exact 10k: first", e10k, {"GET", o0, NULL, NULL, NULL}, NULL},
+            {"exact 10k: middle", e10k, {"GET", o5k, NULL, NULL, NULL}, NULL},
+            {"exact 10k: last", e10k, {"GET", o9999, NULL, NULL, NULL}, NULL},
+            {"exact 10k: refused", e10k, {"GET", evil, NULL, NULL, NULL}, NULL},
             {"wildcard: allowed (3 labels deep)",
              wild,
-             {"GET", "https://x.y.z.example.com", NULL, NULL, NULL}},
-            {"wildcard: refused", wild, {"GET", evil, NULL, NULL, NULL}},
+             {"GET", "https://x.y.z.example.com", NULL, NULL, NULL},
+             NULL},
+            {"wildcard: refused", wild, {"GET", evil, NULL, NULL, NULL}, NULL},
             {"regex: allowed",
              re,
-             {"GET", "https://pr-42.preview.example.com", NULL, NULL, NULL}},
-            {"regex: refused", re, {"GET", evil, NULL, NULL, NULL}},
-            {"star: any origin", star, {"GET", evil, NULL, NULL, NULL}},
+             {"GET", "https://pr-42.preview.example.com", NULL, NULL, NULL},
+             NULL},
+            {"regex: refused", re, {"GET", evil, NULL, NULL, NULL}, NULL},
+            {"star: any origin", star, {"GET", evil, NULL, NULL, NULL}, NULL},
             {"malformed origin",
              e1,
-             {"GET", "https://o00000.example.com/", NULL, NULL, NULL}},
+             {"GET", "https://o00000.example.com/", NULL, NULL, NULL},
+             NULL},
             {"preflight: allowed, 1 header",
              e1,
-             {"OPTIONS", o0, "PUT", "x-foo", NULL}},
+             {"OPTIONS", o0, "PUT", "x-foo", NULL},
+             NULL},
             {"preflight: refused method",
              e1,
-             {"OPTIONS", o0, "DELETE", NULL, NULL}},
+             {"OPTIONS", o0, "DELETE", NULL, NULL},
+             NULL},
             {"preflight: 10k, last, 1 header",
              e10k,
-             {"OPTIONS", o9999, "PUT", "x-foo", NULL}},
-            {"adv: 64 KiB Origin", e1, {"GET", huge_origin, NULL, NULL, NULL}},
+             {"OPTIONS", o9999, "PUT", "x-foo", NULL},
+             NULL},
+            {"adv: 64 KiB Origin",
+             e1,
+             {"GET", huge_origin, NULL, NULL, NULL},
+             NULL},
             {"adv: 64 KiB Origin, preflight",
              e1,
-             {"OPTIONS", huge_origin, "PUT", NULL, NULL}},
+             {"OPTIONS", huge_origin, "PUT", NULL, NULL},
+             NULL},
             {"adv: ACRH x-foo x1365 (8189 B)",
              e1,
-             {"OPTIONS", o0, "PUT", acrh_full, NULL}},
+             {"OPTIONS", o0, "PUT", acrh_full, NULL},
+             NULL},
             {"adv: ACRH x-foo x136 (815 B)",
              e1,
-             {"OPTIONS", o0, "PUT", acrh_tenth, NULL}},
-            {"adv: ACRH 8000 commas", e1, {"OPTIONS", o0, "PUT", commas, NULL}},
+             {"OPTIONS", o0, "PUT", acrh_tenth, NULL},
+             NULL},
+            {"adv: ACRH 8000 commas",
+             e1,
+             {"OPTIONS", o0, "PUT", commas, NULL},
+             NULL},
+            {"merge: 1 removal under 10k, last",
+             rm1,
+             {"GET", o9999, NULL, NULL, NULL},
+             e10k},
+            {"merge: 5k removals under 10k, last",
+             rm5k,
+             {"GET", o9999, NULL, NULL, NULL},
+             e10k},
+            {"merge: 5k removals under 10k, removed",
+             rm5k,
+             {"GET", o0, NULL, NULL, NULL},
+             e10k},
+            {"merge: 5k removals under a regex",
+             rm5k_hi,
+             {"GET", "https://pr-42.preview.example.com", NULL, NULL, NULL},
+             re},
+            {"merge: 5k removals under *",
+             rm5k_hi,
+             {"GET", evil, NULL, NULL, NULL},
+             star},
+            {"merge: 5k removals under a wildcard",
+             rm5k,
+             {"GET", "https://x.example.com", NULL, NULL, NULL},
+             wild},
+            {"merge: all 5k inherited removed",
+             rm5k,
+             {"GET", o0, NULL, NULL, NULL},
+             e5k},
         };
 
         printf("%-36s %12s %10s %6s  %s\n", "row", "ns/decision", "iters",

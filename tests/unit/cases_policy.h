@@ -51,6 +51,19 @@ static cors_setup_t P_CRED = {"origin " OA, "credentials on",
                               "expose X-Foo X-Bar", NULL};
 static cors_setup_t P_EXPOSE = {"origin " OA, "expose X-Foo", NULL};
 static cors_setup_t P_STAR = {"origin *", NULL};
+/* Exclusions win over "*", an inherited regex and wildcards. */
+static cors_setup_t P_STAR_MINUS = {"origin *", "--",
+                                    "origin -https://evil.example.net", NULL};
+static cors_setup_t P_STAR_MINUS_SAME = {
+    "origin * -https://evil.example.net", NULL};
+static cors_setup_t P_STAR_MINUS_NULL = {"origin *", "--", "origin -null",
+                                         NULL};
+static cors_setup_t P_RE_MINUS = {
+    "regex ^https://pr-[0-9]+\\.preview\\.example\\.com$",
+    "credentials on", "--", "origin -https://pr-13.preview.example.com", NULL};
+static cors_setup_t P_WILD_MINUS = {"origin https://*.example.com",
+                                    "credentials on", "--",
+                                    "origin -https://old.example.com", NULL};
 /* "*" where the response depends on the Origin after all: Vary: Origin. */
 static cors_setup_t P_STAR_KEEP = {"origin *", "upstream keep", NULL};
 static cors_setup_t P_STAR_DEBUG = {"origin *", "debug on", NULL};
@@ -138,6 +151,7 @@ struct cors_decide_case {
 #define R_HMAL CORS_REASON_HEADERS_MALFORMED
 #define R_HEAD CORS_REASON_HEADER_NOT_ALLOWED
 #define R_CONF CORS_REASON_POLICY_CONFLICT
+#define R_EXCL CORS_REASON_ORIGIN_EXCLUDED
 
 /* An allowed actual request from origin o: only ACAO and Vary. */
 #define ACT_OK(o)                                                              \
@@ -366,6 +380,75 @@ static const struct cors_decide_case cors_decide_cases[] = {
       .reason = R_NONE,
       .env = "no-origin",
       .allow_origin = "*",
+      .vary = VO}},
+    {"star minus evil: evil refused",
+     P_STAR_MINUS,
+     GET("https://evil.example.net"),
+     ACT_NO(R_EXCL)},
+    {"star minus evil: others get *, varying on Origin",
+     P_STAR_MINUS,
+     GET("https://x.test"),
+     {.kind = K_ACT,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "allowed",
+      .allow_origin = "*",
+      .vary = VO}},
+    {"star minus evil: no Origin gets *, varying on Origin",
+     P_STAR_MINUS,
+     GET(NULL),
+     {.kind = K_NO,
+      .allowed = NOCHECK_INT,
+      .reason = R_NONE,
+      .env = "no-origin",
+      .allow_origin = "*",
+      .vary = VO}},
+    {"star minus evil: malformed Origin gets * as under star",
+     P_STAR_MINUS,
+     GET("https://evil.example.net/"),
+     {.kind = K_ACT,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "allowed",
+      .allow_origin = "*",
+      .vary = VO}},
+    {"star minus evil: evil's preflight refused", P_STAR_MINUS,
+     PRE("https://evil.example.net", "GET", NULL), PRE_NO(R_EXCL)},
+    {"star minus evil: another preflight allowed", P_STAR_MINUS,
+     PRE("https://x.test", "GET", NULL), PRE_OK("*", "GET", NULL)},
+    {"star minus evil, one section: evil refused", P_STAR_MINUS_SAME,
+     GET("https://evil.example.net"), ACT_NO(R_EXCL)},
+    {"star minus evil, one section: preflight refused", P_STAR_MINUS_SAME,
+     PRE("https://evil.example.net", "GET", NULL), PRE_NO(R_EXCL)},
+    {"star minus null: null refused", P_STAR_MINUS_NULL, GET("null"),
+     ACT_NO(R_EXCL)},
+    {"star minus null: null's preflight refused", P_STAR_MINUS_NULL,
+     PRE("null", "GET", NULL), PRE_NO(R_EXCL)},
+    {"regex minus pr-13: pr-13 refused, credentials or not", P_RE_MINUS,
+     GET("https://pr-13.preview.example.com"), ACT_NO(R_EXCL)},
+    {"regex minus pr-13: pr-13's preflight refused", P_RE_MINUS,
+     PRE("https://pr-13.preview.example.com", "GET", NULL), PRE_NO(R_EXCL)},
+    {"regex minus pr-13: pr-14 allowed with credentials",
+     P_RE_MINUS,
+     GET("https://pr-14.preview.example.com"),
+     {.kind = K_ACT,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "allowed",
+      .allow_origin = "https://pr-14.preview.example.com",
+      .allow_credentials = "true",
+      .vary = VO}},
+    {"wildcard minus old: old refused", P_WILD_MINUS,
+     GET("https://old.example.com"), ACT_NO(R_EXCL)},
+    {"wildcard minus old: new allowed",
+     P_WILD_MINUS,
+     GET("https://new.example.com"),
+     {.kind = K_ACT,
+      .allowed = 1,
+      .reason = R_NONE,
+      .env = "allowed",
+      .allow_origin = "https://new.example.com",
+      .allow_credentials = "true",
       .vary = VO}},
     {"star: malformed origin gets * and is not echoed",
      P_STAR,

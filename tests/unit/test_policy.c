@@ -438,7 +438,9 @@ static const char *reason_name(int r)
                                         "METHOD_NOT_ALLOWED",
                                         "HEADERS_MALFORMED",
                                         "HEADER_NOT_ALLOWED",
-                                        "POLICY_CONFLICT"};
+                                        "POLICY_CONFLICT",
+                                        "SOURCE_UNAVAILABLE",
+                                        "ORIGIN_EXCLUDED"};
 
     return (r >= 0 && r < (int)N_ELEMS(names)) ? names[r] : "?";
 }
@@ -706,7 +708,7 @@ static void test_reason_text(void **state)
     int r, s;
 
     UNIT_BEGIN();
-    for (r = CORS_REASON_NONE; r <= CORS_REASON_POLICY_CONFLICT; r++) {
+    for (r = CORS_REASON_NONE; r <= CORS_REASON_ORIGIN_EXCLUDED; r++) {
         const char *t = cors_reason_text((cors_reason_e)r);
 
         if (t == NULL || !*t) {
