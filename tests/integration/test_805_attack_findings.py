@@ -328,13 +328,13 @@ class TestRemovalsDump:
                            "-https://old.example.com\n</Location>\n"
                            % (EVIL, APP, APP), dump=True)
         assert rc == 0, out
-        body = dump_section(out, '<Location "/d/">')
+        body = section(out.splitlines(), '<Location "/d/">')
         assert "CORS: on" in body, out
         origins = [ln for ln in body if ln.startswith("origins:")][0]
         assert sorted(origins[len("origins: "):].split(", ")) == [
             "*", "-" + EVIL, "-null"], out
-        assert "CORS: off" in dump_section(out, '<Location "/e/">'), out
-        body = dump_section(out, '<Location "/w/">')
+        assert "CORS: off" in section(out.splitlines(), '<Location "/e/">'), out
+        body = section(out.splitlines(), '<Location "/w/">')
         assert "CORS: on" in body, out
         assert "-https://old.example.com" in [
             ln for ln in body if ln.startswith("origins:")][0], out
@@ -350,12 +350,12 @@ class TestRemovalsDump:
             '<Location "/r/m/">\nCORSAllowOrigin -%s\n</Location>\n'
             % (EVIL, PR_RE, PR13), dump=True)
         assert rc == 0, out
-        body = dump_section(out, '<Location "/s/m/">')
+        body = section(out.splitlines(), '<Location "/s/m/">')
         assert "CORS: on" in body, out
         origins = [ln for ln in body if ln.startswith("origins:")][0]
         assert sorted(origins[len("origins: "):].split(", ")) == [
             "*", "-" + EVIL], out
-        body = dump_section(out, '<Location "/r/m/">')
+        body = section(out.splitlines(), '<Location "/r/m/">')
         assert "CORS: on" in body, out
         assert "origins: -" + PR13 in body, out
         assert "origin patterns: " + PR_RE in body, out
