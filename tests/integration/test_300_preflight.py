@@ -7,18 +7,13 @@ import time
 
 import pytest
 
-from harness import client
-from harness.client import request
+from harness.client import preflight, request
 from harness.conf import CorsConf
 from harness.util import PREFLIGHT_VARY, assert_allowed, token_set
 
 APP = "https://app.example.com"
 EVIL = "https://evil.example.net"
 ANY = object()
-
-
-def preflight(env, path, origin=APP, **kw):
-    return client.preflight(env, path, origin, **kw)
 
 
 def assert_preflight_ok(r, origin=APP, method="PUT", headers=None,
@@ -82,7 +77,7 @@ class TestPreflightHandle:
 
     # allowed: 204, empty body, the exact preflight headers
     def test_cors_300_01(self, cors_env):
-        r = preflight(cors_env, "/api/data.json")
+        r = preflight(cors_env, "/api/data.json", APP)
         assert_preflight_ok(r)
 
     # requested headers are echoed lowercased, only when requested
@@ -93,7 +88,7 @@ class TestPreflightHandle:
         ("CONTENT-TYPE", "content-type"),
     ])
     def test_cors_300_02(self, cors_env, acrh, expected):
-        r = preflight(cors_env, "/api/data.json", req_headers=acrh)
+        r = preflight(cors_env, "/api/data.json", APP, req_headers=acrh)
         assert_preflight_ok(r, headers=ANY)
         got = r.header("Access-Control-Allow-Headers")
         assert got is not None
@@ -103,27 +98,27 @@ class TestPreflightHandle:
     # the allowed method is the requested one
     @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
     def test_cors_300_03(self, cors_env, method):
-        r = preflight(cors_env, "/api/data.json", method=method)
+        r = preflight(cors_env, "/api/data.json", APP, method=method)
         assert_preflight_ok(r, method=method)
 
     # safelisted methods are always allowed
     @pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
     def test_cors_300_04(self, cors_env, method):
-        r = preflight(cors_env, "/api/data.json", method=method)
+        r = preflight(cors_env, "/api/data.json", APP, method=method)
         assert_preflight_ok(r, method=method)
 
     # method names are case-sensitive: patch is not PATCH
     @pytest.mark.parametrize("method", ["patch", "put", "Delete", "OPTIONS",
                                         "TRACE"])
     def test_cors_300_05(self, cors_env, method):
-        r = preflight(cors_env, "/api/data.json", method=method)
+        r = preflight(cors_env, "/api/data.json", APP, method=method)
         assert_preflight_refused(r)
 
     # refused origin: 403, no Access-Control-Allow-*, same Vary
     @pytest.mark.parametrize("origin", [EVIL, "null", APP + "/",
                                         "HTTPS://APP.EXAMPLE.COM"])
     def test_cors_300_06(self, cors_env, origin):
-        r = preflight(cors_env, "/api/data.json", origin=origin)
+        r = preflight(cors_env, "/api/data.json", origin)
         assert_preflight_refused(r)
         for (n, v) in r.headers:
             assert origin not in v, (n, v)
@@ -132,12 +127,12 @@ class TestPreflightHandle:
     @pytest.mark.parametrize("acrh", ["X-Other", "X-Requested-With, X-Other",
                                       "Authorization"])
     def test_cors_300_07(self, cors_env, acrh):
-        r = preflight(cors_env, "/api/data.json", req_headers=acrh)
+        r = preflight(cors_env, "/api/data.json", APP, req_headers=acrh)
         assert_preflight_refused(r)
 
     # Accept, Accept-Language, Content-Language are always allowed
     def test_cors_300_08(self, cors_env):
-        r = preflight(cors_env, "/noheaders/x.txt", method="GET",
+        r = preflight(cors_env, "/noheaders/x.txt", APP, method="GET",
                       req_headers="Accept, Accept-Language, Content-Language")
         assert r.status == 204, r
         assert token_set(r.header("Access-Control-Allow-Headers")) == \
@@ -145,15 +140,16 @@ class TestPreflightHandle:
 
     # Content-Type must be listed
     def test_cors_300_09(self, cors_env):
-        r = preflight(cors_env, "/noheaders/x.txt", method="GET",
+        r = preflight(cors_env, "/noheaders/x.txt", APP, method="GET",
                       req_headers="Content-Type")
         assert_preflight_refused(r)
-        r = preflight(cors_env, "/api/data.json", req_headers="Content-Type")
+        r = preflight(cors_env, "/api/data.json", APP,
+                      req_headers="Content-Type")
         assert_preflight_ok(r, headers="content-type")
 
     # CORSAllowHeaders *: any header but Authorization; any method with *
     def test_cors_300_10(self, cors_env):
-        r = preflight(cors_env, "/star/x.txt", origin=APP, method="patch",
+        r = preflight(cors_env, "/star/x.txt", APP, method="patch",
                       req_headers="X-Anything, Content-Type")
         assert r.status == 204, r
         assert r.get_all("Access-Control-Allow-Origin") == ["*"], r.headers
@@ -161,7 +157,7 @@ class TestPreflightHandle:
         assert token_set(r.header("Access-Control-Allow-Headers")) == \
             ["content-type", "x-anything"]
         assert sorted(r.vary_tokens()) == PREFLIGHT_VARY, r.headers
-        r = preflight(cors_env, "/star/x.txt", origin=APP, method="GET",
+        r = preflight(cors_env, "/star/x.txt", APP, method="GET",
                       req_headers="Authorization")
         assert r.status == 403, r
         assert r.count("Access-Control-Allow-Origin") == 0, r.headers
@@ -169,7 +165,7 @@ class TestPreflightHandle:
 
     # Authorization is allowed when listed next to *
     def test_cors_300_11(self, cors_env):
-        r = preflight(cors_env, "/auth-listed/x.txt", method="GET",
+        r = preflight(cors_env, "/auth-listed/x.txt", APP, method="GET",
                       req_headers="Authorization, X-Foo")
         assert_preflight_ok(r, method="GET", headers=ANY)
         assert token_set(r.header("Access-Control-Allow-Headers")) == \
@@ -180,7 +176,7 @@ class TestPreflightHandle:
                                         "HTTPS://A.EXAMPLE",
                                         "https://a.example, https://b"])
     def test_cors_300_12(self, cors_env, origin):
-        r = preflight(cors_env, "/star/x.txt", origin=origin, method="GET")
+        r = preflight(cors_env, "/star/x.txt", origin, method="GET")
         assert r.status == 403, r
         allow = [(n, v) for (n, v) in r.headers
                  if n.lower().startswith("access-control-allow-")]
@@ -188,7 +184,7 @@ class TestPreflightHandle:
 
     # a static file location answers the preflight, not with the file
     def test_cors_300_13(self, cors_env):
-        r = preflight(cors_env, "/api/data.json")
+        r = preflight(cors_env, "/api/data.json", APP)
         assert r.status == 204
         assert b"data" not in r.body
         assert r.count("Content-Length") <= 1
@@ -196,7 +192,7 @@ class TestPreflightHandle:
 
     # a preflight for a URL that does not exist is answered all the same
     def test_cors_300_14(self, cors_env):
-        r = preflight(cors_env, "/api/does-not-exist")
+        r = preflight(cors_env, "/api/does-not-exist", APP)
         assert_preflight_ok(r)
 
     # OPTIONS with Origin but no ACRM is an actual request, not a preflight
@@ -226,13 +222,13 @@ class TestPreflightHandle:
     @pytest.mark.parametrize("acrh", ["X-Requested-With;", "x y",
                                       "x-requested-with, (content-type)"])
     def test_cors_300_18(self, cors_env, acrh):
-        r = preflight(cors_env, "/api/data.json", req_headers=acrh)
+        r = preflight(cors_env, "/api/data.json", APP, req_headers=acrh)
         assert_preflight_refused(r)
 
     # a malformed Access-Control-Request-Method is refused
     @pytest.mark.parametrize("acrm", ["PU T", "GET, PUT", "PUT,", "(PUT)"])
     def test_cors_300_24(self, cors_env, acrm):
-        r = preflight(cors_env, "/api/data.json", method=acrm)
+        r = preflight(cors_env, "/api/data.json", APP, method=acrm)
         assert_preflight_refused(r)
 
     # repeated ACRH lines are one list
@@ -251,7 +247,7 @@ class TestPreflightHandle:
                                            ("POST", True), ("PUT", False),
                                            ("DELETE", False)])
     def test_cors_300_22(self, cors_env, method, ok):
-        r = preflight(cors_env, "/noheaders/x.txt", method=method)
+        r = preflight(cors_env, "/noheaders/x.txt", APP, method=method)
         if ok:
             assert_preflight_ok(r, method=method)
         else:
@@ -265,7 +261,7 @@ class TestPreflightHandle:
     ])
     def test_cors_300_23(self, cors_env, tag, origin, method, words):
         mark = cors_env.log_size()
-        r = preflight(cors_env, "/api/data.json?" + tag, origin=origin,
+        r = preflight(cors_env, "/api/data.json?" + tag, origin,
                       method=method,
                       req_headers="X-Not-Listed" if tag == "header" else None)
         assert r.status == 403
@@ -298,7 +294,7 @@ class TestLongLists:
     # the 1st, 64th, 65th and 80th header name of one line are allowed
     @pytest.mark.parametrize("idx", [0, 63, 64, 79])
     def test_cors_300_60(self, cors_env, idx):
-        r = preflight(cors_env, "/api/data.json", method="GET",
+        r = preflight(cors_env, "/api/data.json", APP, method="GET",
                       req_headers=self.NAMES[idx])
         assert_preflight_ok(r, method="GET",
                             headers=self.NAMES[idx].lower())
@@ -306,7 +302,8 @@ class TestLongLists:
     # the same for methods
     @pytest.mark.parametrize("idx", [0, 63, 64, 79])
     def test_cors_300_61(self, cors_env, idx):
-        r = preflight(cors_env, "/api/data.json", method=self.METHODS[idx])
+        r = preflight(cors_env, "/api/data.json", APP,
+                      method=self.METHODS[idx])
         assert_preflight_ok(r, method=self.METHODS[idx])
 
     # and all 80 expose headers are sent
@@ -330,7 +327,7 @@ class TestHandlerNeverRuns:
         marker = os.path.join(cors_env.writable_dir, "marker.log")
         if os.path.exists(marker):
             os.unlink(marker)
-        r = preflight(cors_env, "/cgi/marker.cgi?pf", origin=origin)
+        r = preflight(cors_env, "/cgi/marker.cgi?pf", origin)
         assert r.status == status, r
         assert r.body == b""
         time.sleep(0.3)
@@ -344,7 +341,7 @@ class TestHandlerNeverRuns:
 
     # a failing CGI is not reached either
     def test_cors_300_21(self, cors_env):
-        r = preflight(cors_env, "/cgi/fail.cgi")
+        r = preflight(cors_env, "/cgi/fail.cgi", APP)
         assert_preflight_ok(r)
 
 
@@ -358,7 +355,7 @@ class TestPreflightNull:
 
     # a listed null origin gets its preflight answered with ACAO null
     def test_cors_300_25(self, cors_env):
-        r = preflight(cors_env, "/api/data.json", origin="null",
+        r = preflight(cors_env, "/api/data.json", "null",
                       method="POST", req_headers="Accept")
         assert_preflight_ok(r, origin="null", method="POST",
                             headers="accept")
@@ -386,26 +383,26 @@ class TestPreflightOptions:
 
     # CORSPreflightStatus 200: status 200, still an empty body
     def test_cors_300_30(self, cors_env):
-        r = preflight(cors_env, "/s200/x.txt", method="GET")
+        r = preflight(cors_env, "/s200/x.txt", APP, method="GET")
         assert_preflight_ok(r, method="GET", status=200)
 
     # CORSMaxAge 600 and 0 are sent as configured
     @pytest.mark.parametrize("path,age", [("/age600/x.txt", "600"),
                                           ("/age0/x.txt", "0")])
     def test_cors_300_31(self, cors_env, path, age):
-        r = preflight(cors_env, path, method="POST")
+        r = preflight(cors_env, path, APP, method="POST")
         assert_preflight_ok(r, method="POST", max_age=age)
 
     # credentials on: ACAC true on the preflight; not on a refused one
     def test_cors_300_32(self, cors_env):
-        r = preflight(cors_env, "/cred/x.txt", method="GET")
+        r = preflight(cors_env, "/cred/x.txt", APP, method="GET")
         assert_preflight_ok(r, method="GET", credentials=True)
-        r = preflight(cors_env, "/cred/x.txt", origin=EVIL, method="GET")
+        r = preflight(cors_env, "/cred/x.txt", EVIL, method="GET")
         assert_preflight_refused(r)
 
     # private network access, when enabled and requested
     def test_cors_300_33(self, cors_env):
-        r = preflight(cors_env, "/pna/x.txt", method="GET", extra=[
+        r = preflight(cors_env, "/pna/x.txt", APP, method="GET", extra=[
             ("Access-Control-Request-Private-Network", "true")])
         assert r.status == 204, r
         assert r.get_all("Access-Control-Allow-Private-Network") == \
@@ -418,11 +415,11 @@ class TestPreflightOptions:
     def test_cors_300_35(self, cors_env):
         pna_vary = sorted(PREFLIGHT_VARY
                           + ["access-control-request-private-network"])
-        r = preflight(cors_env, "/pna/x.txt", method="GET")
+        r = preflight(cors_env, "/pna/x.txt", APP, method="GET")
         assert r.status == 204, r
         assert r.count("Access-Control-Allow-Private-Network") == 0
         assert sorted(r.vary_tokens()) == pna_vary, r.headers
-        r = preflight(cors_env, "/pna/x.txt", origin=EVIL, method="GET",
+        r = preflight(cors_env, "/pna/x.txt", EVIL, method="GET",
                       extra=[("Access-Control-Request-Private-Network",
                               "true")])
         assert r.status == 403, r
@@ -431,7 +428,7 @@ class TestPreflightOptions:
 
     # private network not enabled: no ACAPN
     def test_cors_300_34(self, cors_env):
-        r = preflight(cors_env, "/nopna/x.txt", method="GET", extra=[
+        r = preflight(cors_env, "/nopna/x.txt", APP, method="GET", extra=[
             ("Access-Control-Request-Private-Network", "true")])
         assert r.count("Access-Control-Allow-Private-Network") == 0, \
             r.headers
@@ -458,7 +455,7 @@ class TestPreflightAuth:
 
     # a preflight under Basic auth passes without credentials
     def test_cors_300_40(self, cors_env):
-        r = preflight(cors_env, "/auth/x.txt", method="PUT",
+        r = preflight(cors_env, "/auth/x.txt", APP, method="PUT",
                       req_headers="Content-Type")
         assert_preflight_ok(r, method="PUT", headers="content-type")
         assert r.count("WWW-Authenticate") == 0, r.headers
@@ -481,7 +478,7 @@ class TestPreflightAuth:
     # §4), never the 401 of the authentication it skips, and gets no
     # Access-Control-Allow-*
     def test_cors_300_43(self, cors_env):
-        r = preflight(cors_env, "/auth/x.txt", origin=EVIL)
+        r = preflight(cors_env, "/auth/x.txt", EVIL)
         assert r.status == 403, r
         assert r.count("WWW-Authenticate") == 0, r.headers
         allow = [(n, v) for (n, v) in r.headers
@@ -491,7 +488,7 @@ class TestPreflightAuth:
     # allowed preflights pass Require all denied / Require ip
     @pytest.mark.parametrize("path", ["/denied/x.txt", "/ip/x.txt"])
     def test_cors_300_44(self, cors_env, path):
-        r = preflight(cors_env, path, method="GET")
+        r = preflight(cors_env, path, APP, method="GET")
         assert_preflight_ok(r, method="GET")
 
     # while the actual request is still refused (403, with CORS headers)
@@ -504,7 +501,7 @@ class TestPreflightAuth:
 
     # a refused preflight under Require all denied: 403, nothing allowed
     def test_cors_300_46(self, cors_env):
-        r = preflight(cors_env, "/denied/x.txt", origin=EVIL, method="GET")
+        r = preflight(cors_env, "/denied/x.txt", EVIL, method="GET")
         assert r.status == 403
         allow = [(n, v) for (n, v) in r.headers
                  if n.lower().startswith("access-control-allow-")]
@@ -524,7 +521,7 @@ class TestPreflightContinue:
 
     # the handler answers the preflight and gets the preflight headers
     def test_cors_300_50(self, cors_env):
-        r = preflight(cors_env, "/cgi/options.cgi", method="PUT",
+        r = preflight(cors_env, "/cgi/options.cgi", APP, method="PUT",
                       req_headers="X-Requested-With")
         assert r.status == 200, r
         assert r.body == b"cgi answered OPTIONS\n"
@@ -539,7 +536,7 @@ class TestPreflightContinue:
 
     # a refused preflight still reaches the handler, with no ACA-* header
     def test_cors_300_51(self, cors_env):
-        r = preflight(cors_env, "/cgi/options.cgi", origin=EVIL)
+        r = preflight(cors_env, "/cgi/options.cgi", EVIL)
         assert r.status == 200, r
         assert r.body == b"cgi answered OPTIONS\n"
         allow = [(n, v) for (n, v) in r.headers
