@@ -210,7 +210,8 @@ apache2ctl -t >"$work/apache2ctl.log" 2>&1 || { cat "$work/apache2ctl.log"; fail
 # apache2.conf as installed, with ports.conf and sites-enabled replaced by
 # one Listen on loopback and our site; run, lock and log directories (from
 # envvars) moved into the work directory.
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(cd "$repo/tests/integration" \
+       && /usr/bin/python3 -c 'from harness.env import free_port; print(free_port())')
 mkdir -p "$work/logs" "$work/htdocs/api"
 echo '{"ok": true}' >"$work/htdocs/api/data.json"
 chmod -R a+rX "$work/htdocs"
