@@ -340,7 +340,39 @@ static const char *cors_db_failed(cors_db_t *db, request_rec *r,
                                        "%d s)",
                       what, CORS_DB_LOG_INTERVAL);
     }
+    else {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r,
+                      CORS_LOGNO(0023) "origin database: %s", what);
+    }
     return "the origin database is unavailable (fails closed)";
+}
+
+/*
+ * A query failed.  apr_dbd_pgsql's connection check (mod_dbd's, when the
+ * connection is acquired) reconnects a connection the server dropped, a
+ * restarted PostgreSQL for one, and the new session has none of the
+ * statements mod_dbd prepared once per connection: every query would fail
+ * until the child exits.  This request holds the connection alone, so
+ * prepare the statement on it again; 1 if that worked.
+ */
+static int cors_db_prepare_again(ap_dbd_t *dbd, request_rec *r,
+                                 const cors_db_query_t *q,
+                                 apr_dbd_prepared_t **stmt)
+{
+    apr_dbd_prepared_t *again = NULL;
+
+    /* Only pgsql reconnects so; another driver's failure (SQLite busy)
+     * would only cost its time bound twice. */
+    if (strcmp(apr_dbd_name(dbd->driver), "pgsql") != 0
+        || apr_dbd_check_conn(dbd->driver, r->pool, dbd->handle) != APR_SUCCESS
+        || apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle, q->sql,
+                           q->label, &again)
+               != 0) {
+        return 0;
+    }
+    apr_hash_set(dbd->prepared, q->label, APR_HASH_KEY_STRING, again);
+    *stmt = again;
+    return 1;
 }
 
 static cors_source_answer_e cors_db_ask(cors_db_t *db, request_rec *r,
@@ -369,8 +401,15 @@ static cors_source_answer_e cors_db_ask(cors_db_t *db, request_rec *r,
         return CORS_SOURCE_UNAVAILABLE;
     }
     cors_count_event(r->server, CORS_COUNT_DB_QUERIES);
-    rc = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 0,
+    /* Random access (1): the driver fetches the whole result and checks
+     * its status; sequential access reads a dropped connection's missing
+     * result as "no row", an answer that would be cached. */
+    rc = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1,
                           origin, NULL);
+    if (rc != 0 && cors_db_prepare_again(dbd, r, q, &stmt)) {
+        rc = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1,
+                              origin, NULL);
+    }
     if (rc != 0) {
         *why = cors_db_failed(db, r, APR_SUCCESS,
                               apr_dbd_error(dbd->driver, dbd->handle, rc));
