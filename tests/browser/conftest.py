@@ -10,7 +10,6 @@ reason."""
 import json
 import os
 import re
-import shutil
 import sys
 import time
 
@@ -39,20 +38,15 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def site():
     env = CorsTestEnv(gen_dir=os.environ.get("CORS_TEST_GEN_DIR"))
-    if not env.has_module:
-        pytest.fail("mod_cors.so not built: %s (run `make build`)"
-                    % env.mod_cors_so, pytrace=False)
-    env.setup()
+    env.require_module().setup()
     s = apisite.Site(env)
     try:
         s.start()
         yield s
-    finally:
+    except BaseException:
         env.apache_stop()
-        if os.environ.get("CORS_TEST_KEEP"):
-            sys.stderr.write("\nserver root kept in %s\n" % env.root)
-        else:
-            shutil.rmtree(env.base, ignore_errors=True)
+        raise
+    env.finish()
 
 
 @pytest.fixture(scope="session", params=ENGINE_NAMES)

@@ -23,7 +23,6 @@ the end of the run (conftest.py, pytest_terminal_summary)."""
 
 import json
 import os
-import shutil
 import sys
 
 import pytest
@@ -60,18 +59,14 @@ def check_site():
         pytest.fail("%s not built (make cors-check)" % checksite.CORS_CHECK,
                     pytrace=False)
     env = CorsTestEnv(gen_dir=os.environ.get("CORS_TEST_GEN_DIR"))
-    if not env.has_module:
-        pytest.fail("mod_cors.so not built: %s" % env.mod_cors_so,
-                    pytrace=False)
-    env.setup()
+    env.require_module().setup()
     s = checksite.Site(env)
     try:
         s.start()
         yield s
     finally:
         s.stop()
-        if not os.environ.get("CORS_TEST_KEEP"):
-            shutil.rmtree(env.base, ignore_errors=True)
+    env.finish()
 
 
 _cors_check_runs = {}

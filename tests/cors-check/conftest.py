@@ -3,7 +3,6 @@ mod_cors, the mod_headers recipes and the page origins, plus the wrong
 server, for the whole session (checksite.py)."""
 
 import os
-import shutil
 import sys
 
 import pytest
@@ -27,17 +26,11 @@ def site():
         pytest.fail("%s not built (make cors-check)" % checksite.CORS_CHECK,
                     pytrace=False)
     env = CorsTestEnv(gen_dir=os.environ.get("CORS_TEST_GEN_DIR"))
-    if not env.has_module:
-        pytest.fail("mod_cors.so not built: %s (run `make build`)"
-                    % env.mod_cors_so, pytrace=False)
-    env.setup()
+    env.require_module().setup()
     s = checksite.Site(env)
     try:
         s.start()
         yield s
     finally:
         s.stop()
-        if os.environ.get("CORS_TEST_KEEP"):
-            sys.stderr.write("\nserver root kept in %s\n" % env.root)
-        else:
-            shutil.rmtree(env.base, ignore_errors=True)
+    env.finish()

@@ -3,7 +3,6 @@ reconfigured by each test class; the current test's name is known to the
 env so that failures can point into the logs."""
 
 import os
-import shutil
 import sys
 
 import pytest
@@ -27,22 +26,13 @@ def env():
     e = CorsTestEnv(gen_dir=os.environ.get("CORS_TEST_GEN_DIR"))
     e.setup()
     yield e
-    assert e.apache_stop() == 0
-    crashes = e.crash_lines()
-    assert not crashes, "httpd children crashed:\n" + "\n".join(crashes)
-    if not os.environ.get("CORS_TEST_KEEP"):
-        shutil.rmtree(e.base, ignore_errors=True)
-    else:
-        sys.stderr.write("\nserver root kept in %s\n" % e.root)
+    e.finish()
 
 
 @pytest.fixture(scope="session")
 def cors_env(env):
     """The env, for tests that need the built module."""
-    if not env.has_module:
-        pytest.fail("mod_cors.so not built: %s (run `make build` or set "
-                    "MOD_CORS_SO)" % env.mod_cors_so, pytrace=False)
-    return env
+    return env.require_module()
 
 
 @pytest.fixture(autouse=True)

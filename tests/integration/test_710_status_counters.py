@@ -17,7 +17,6 @@ and from the HTML table, and must agree."""
 
 import http.client
 import os
-import shutil
 import time
 
 import pytest
@@ -184,12 +183,7 @@ def menv(request):
     ])
     conf.start()
     yield e
-    rc = e.apache_stop()
-    crashes = e.crash_lines()
-    if not os.environ.get("CORS_TEST_KEEP"):
-        shutil.rmtree(e.base, ignore_errors=True)
-    assert rc == 0
-    assert not crashes, crashes
+    e.finish()
 
 
 def status(env, query=""):

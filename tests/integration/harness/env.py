@@ -240,6 +240,30 @@ class CorsTestEnv:
     def has_module(self):
         return os.path.isfile(self.mod_cors_so)
 
+    def require_module(self):
+        """Fail (not skip) when mod_cors.so is not built; returns self."""
+        if not self.has_module:
+            import pytest
+            pytest.fail("mod_cors.so not built: %s (run `make build` or set "
+                        "MOD_CORS_SO)" % self.mod_cors_so, pytrace=False)
+        return self
+
+    def finish(self):
+        """The end of a test server: stop httpd, then fail when it did not
+        stop or when a child crashed while serving.  The ServerRoot is
+        removed, unless CORS_TEST_KEEP is set or something went wrong
+        (a crash, also while httpd stopped, or a stop that failed): then
+        stderr says where it is kept."""
+        rc = self.apache_stop()
+        crashes = self.crash_lines()
+        if (rc != 0 or crashes or self.stop_crashes
+                or os.environ.get("CORS_TEST_KEEP")):
+            sys.stderr.write("\nserver root kept in %s\n" % self.root)
+        else:
+            shutil.rmtree(self.base, ignore_errors=True)
+        assert rc == 0, "httpd (%s) did not stop" % self.mpm
+        assert not crashes, "httpd children crashed:\n" + "\n".join(crashes)
+
     def setup(self):
         if os.path.isdir(self.root):
             shutil.rmtree(self.root)

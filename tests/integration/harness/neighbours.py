@@ -100,24 +100,9 @@ def load_modules(conf, *names):
 
 
 def start_mpm_env(mpm):
-    env = CorsTestEnv(mpm=mpm)
-    if not env.has_module:
-        pytest.fail("mod_cors.so not built: %s" % env.mod_cors_so,
-                    pytrace=False)
+    env = CorsTestEnv(mpm=mpm).require_module()
     env.setup()
     return env
-
-
-def stop_mpm_env(env):
-    rc = env.apache_stop()
-    # crashes while httpd stopped are reported by apache_stop (see there)
-    crashes = env.crash_lines()
-    if env.stop_crashes or os.environ.get("CORS_TEST_KEEP"):
-        sys.stderr.write("\nserver root kept in %s\n" % env.root)
-    else:
-        shutil.rmtree(env.base, ignore_errors=True)
-    assert rc == 0, "httpd (%s) did not stop" % env.mpm
-    assert not crashes, "httpd children crashed:\n" + "\n".join(crashes)
 
 
 @pytest.fixture(scope="module", params=MPMS)
@@ -125,7 +110,7 @@ def mpm_env(request):
     """An Apache of its own for one test module and one MPM, on its own
     free port, stopped at the end of the module."""
     env = start_mpm_env(request.param)
-    request.addfinalizer(lambda: stop_mpm_env(env))
+    request.addfinalizer(env.finish)
     return env
 
 
