@@ -381,7 +381,12 @@ class TestExamplesQuiet:
                   "</IfModule>"]
                  + ["<IfModule !%s_module>\n    LoadModule %s_module "
                     "%s/mod_%s.so\n</IfModule>" % (m, m, APACHE_MODULES, m)
-                    for m in ("proxy_http", "proxy_fcgi")])
+                    for m in ("proxy_http", "proxy_fcgi", "dbd",
+                              "socache_shmcb")])
+        # origin-lists-fleet.conf's list file must exist to pass -t
+        conf.add("Define CORS_ORIGIN_FILE %s" % env.write_file(
+            os.path.join(env.conf_dir, "example-origins.txt"),
+            "https://www.example.com\n"))
         for name in names:
             conf.add('Include "%s"' % os.path.join(EXAMPLES_DIR, name))
         return conf

@@ -7,7 +7,7 @@ import pytest
 
 from harness.client import get, preflight, request
 from harness.conf import CorsConf
-from harness.env import REPO_ROOT
+from harness.env import APACHE_MODULES, REPO_ROOT
 from harness.util import assert_allowed, assert_no_cors, assert_refused
 
 EXAMPLES = os.path.join(REPO_ROOT, "conf-examples")
@@ -71,6 +71,22 @@ class TestExamplesSyntax:
         conf = CorsConf(cors_env)
         for name in ALL_CONF:
             conf.add('Include "%s"' % example(name))
+        rc, out = conf.check()
+        assert rc == 0, out
+
+    # the fleet example (origin lists, docs/behaviour.md §7) passes
+    # apache2 -t with the modules it names; test_740 runs it live against
+    # a real PostgreSQL
+    def test_cors_900_04(self, cors_env):
+        conf = CorsConf(cors_env)
+        listfile = cors_env.write_file(
+            os.path.join(cors_env.conf_dir, "example-origins.txt"),
+            "https://www.example.com\n")
+        conf.add(["LoadModule dbd_module %s/mod_dbd.so" % APACHE_MODULES,
+                  "LoadModule socache_shmcb_module %s/mod_socache_shmcb.so"
+                  % APACHE_MODULES,
+                  "Define CORS_ORIGIN_FILE %s" % listfile,
+                  'Include "%s"' % example("origin-lists-fleet.conf")])
         rc, out = conf.check()
         assert rc == 0, out
 

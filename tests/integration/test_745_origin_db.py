@@ -27,7 +27,7 @@ from harness.client import request
 from harness.conf import CorsConf
 from harness.databases import (QUERY, PostgresServer, SqliteDb, pg_bindir,
                                wait_until)
-from harness.env import APACHE_MODULES, CorsTestEnv
+from harness.env import APACHE_MODULES, REPO_ROOT, CorsTestEnv
 from harness.util import assert_allowed, assert_refused
 
 A = "https://a.example"
@@ -213,6 +213,44 @@ class TestPostgresFleet:
         rc, out = cors_env.check_config(conf.text(), dump=True)
         assert rc == 0, out
         assert 'origin source: database query "%s"' % QUERY in out, out
+
+
+class TestFleetExample:
+    """conf-examples/origin-lists-fleet.conf as written, pointed at the
+    test's PostgreSQL and a list file: the file and the table add up."""
+
+    def test_example_live(self, pg):
+        e = DbEnv()
+        e.setup()
+        listfile = os.path.join(e.conf_dir, "cors-origins.txt")
+        e.write_file(listfile, "# our own sites\n%s\n" % CONF_ORIGIN)
+        pg.insert("https://shop.customer.example")
+        conf = CorsConf(e)
+        conf.add([
+            "LoadModule dbd_module %s/mod_dbd.so" % APACHE_MODULES,
+            "LoadModule socache_shmcb_module %s/mod_socache_shmcb.so"
+            % APACHE_MODULES,
+            "Define CORS_DB_PARAMS \"%s\"" % pg.dbd_conf()[1].split(
+                " ", 1)[1].strip('"'),
+            "Define CORS_ORIGIN_FILE %s" % listfile,
+            'Include "%s"' % os.path.join(REPO_ROOT, "conf-examples",
+                                          "origin-lists-fleet.conf")])
+        e.write_file(e.docroot_path("api/x.txt"), "x\n")
+        conf.start()
+        try:
+            for origin, ok in (("https://shop.customer.example", True),
+                               (CONF_ORIGIN, True),
+                               ("https://evil.example", False)):
+                r = request(e.port, "GET", "/api/x.txt",
+                            headers={"Origin": origin})
+                assert r.status == 200
+                if ok:
+                    assert_allowed(r, origin, credentials=True,
+                                   expose="X-Request-Id")
+                else:
+                    assert_refused(r)
+        finally:
+            assert e.apache_stop() == 0
 
 
 class TestDbdConfig:
