@@ -19,7 +19,10 @@
  *   mod_cors_response.c  writing the CORS headers, logging the decision
  *   mod_cors_sections.c  reading httpd's section structures: the one walk
  *                        over every server and section (start-up checks,
- *                        -D DUMP_CORS) and the preflight fast-path plan
+ *                        -D DUMP_CORS, the fast-path plan) and the
+ *                        matching of sections as httpd's walks match them
+ *   mod_cors_fastpath.c  where preflights are answered before the walks,
+ *                        and the policy of errors raised before them
  *   mod_cors_status.c    counters in shared memory, server-status
  *   mod_cors_sources.c   origin lists outside the configuration: list
  *                        files reloaded on change, a database through
@@ -38,6 +41,7 @@
 
 #include "httpd.h"
 #include "http_config.h"
+#include "http_core.h"
 
 #include "cors_policy.h"
 
@@ -53,7 +57,7 @@
 
 extern module AP_MODULE_DECLARE_DATA cors_module;
 
-/** Where a server's preflights can be answered early (mod_cors_sections.c). */
+/** Where a server's preflights can be answered early (mod_cors_fastpath.c). */
 typedef struct cors_fast_plan_t cors_fast_plan_t;
 
 /** Per-server state, set up once per configuration. */
@@ -70,9 +74,6 @@ typedef struct cors_server_conf_t {
      * compared with it.
      */
     int fast_diff;
-    /** A CORS directive was given in a section of this server (any kind:
-     * <Directory>, <Location>, <Files>, <If>, <Proxy>...). */
-    int sections_set;
     /** CORSAllowOriginDBDQuery is used somewhere in this server. */
     int db_queries;
     /** Main server only: CORSAllowOriginDBDCache (seconds an answer is
@@ -140,20 +141,67 @@ const char *cors_conflict_advice(const cors_policy_t *pol);
 void cors_write_headers(request_rec *r, const cors_req_t *st);
 const char *cors_answer_text(request_rec *r, const cors_req_t *st);
 
-/* mod_cors_sections.c */
-void cors_plan_fast_preflight(apr_pool_t *pconf, server_rec *s);
-/** The policy of a preflight when no walk can change it, else NULL. */
-const cors_policy_t *cors_fast_policy(request_rec *r);
-/** The policy of the sections matched as far as httpd got: the URL as
- * sent (not yet mapped) or the directories the walk reached. */
-const cors_policy_t *cors_policy_so_far(request_rec *r, int mapped);
+/* mod_cors_sections.c: the one walk, and what reads httpd's sections */
+typedef enum {
+    CORS_SEC_SERVER,
+    CORS_SEC_DIRECTORY,
+    CORS_SEC_LOCATION,
+    CORS_SEC_FILES,
+    CORS_SEC_IF
+} cors_sec_kind_e;
+
+/** One configured scope, as a walk over the configuration shows it. */
+typedef struct cors_scope_t {
+    server_rec *s;
+    const char *label;       /**< "<Location "/api/">", NULL: the server */
+    int depth;               /**< nesting, for indentation */
+    cors_sec_kind_e kind;    /**< this section's kind */
+    cors_sec_kind_e top;     /**< the kind of its outermost section */
+    core_dir_config *cd;     /**< this section's core configuration */
+    core_dir_config *top_cd; /**< its outermost section's */
+    /** A server, or a section that sets CORS directives itself: what the
+     * dump lists and the checks look at. */
+    int listed;
+    const cors_policy_t *own;    /**< the section's own directives */
+    const cors_policy_t *policy; /**< merged over its server's */
+    /** The sections of the same kind whose path contains this one's and
+     * that httpd's walk merges with it, as labels; or NULL. */
+    const char *nested_in;
+} cors_scope_t;
+
+typedef void (*cors_scope_fn)(apr_pool_t *p, const cors_scope_t *scope,
+                              void *baton);
+
+void cors_walk(apr_pool_t *p, server_rec *s, cors_scope_fn fn, void *baton);
+const char *cors_section_label(apr_pool_t *p, cors_sec_kind_e kind,
+                               const core_dir_config *cd);
+/** Whether a <Location> matches uri as ap_location_walk matches it. */
+int cors_location_matches(const core_dir_config *cd, const char *uri);
+/** Whether a <Directory> matches a directory on the way to path. */
+int cors_directory_matches(apr_pool_t *p, const core_dir_config *cd,
+                           const char *path, const char *file);
+/** Why a <Directory> (or a section in it) can change a preflight's
+ * answer, or NULL. */
+const char *cors_directory_why(const cors_scope_t *scope);
+int cors_section_checks_symlinks(const core_dir_config *cd);
+int cors_section_is_regex(const core_dir_config *cd);
+const char *cors_server_docroot(apr_pool_t *p, server_rec *s);
 void cors_check_config(apr_pool_t *ptemp, server_rec *s);
 void cors_test_config(apr_pool_t *pconf, server_rec *s);
 /** A server named as `apache2ctl -S` names it. */
 const char *cors_server_label(apr_pool_t *p, server_rec *s);
 
+/* mod_cors_fastpath.c */
+void cors_plan_fast_preflight(apr_pool_t *pconf, server_rec *s);
+/** For -D DUMP_CORS: where a server's preflights take the fast path. */
+const char *cors_fast_describe(apr_pool_t *p, server_rec *s);
+/** The policy of a preflight when no walk can change it, else NULL. */
+const cors_policy_t *cors_fast_policy(request_rec *r);
+/** The policy of the sections matched as far as httpd got: the URL as
+ * sent (not yet mapped) or the directories the walk reached. */
+const cors_policy_t *cors_policy_so_far(request_rec *r, int mapped);
+
 /* mod_cors_config.c */
-void cors_note_section(cmd_parms *cmd);
 const char *cors_config_error(cmd_parms *cmd, const char *err);
 
 /* mod_cors_sources.c */

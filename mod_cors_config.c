@@ -178,30 +178,6 @@ static void cors_note_source(cmd_parms *cmd, cors_policy_t *pol)
 }
 
 /*
- * A directive inside any section (<Directory>, <Location>, <Files>, <If>,
- * <Proxy>, ...) of the main configuration means the server's policy is not
- * the whole story for every URL: the fast path stays off for that server
- * (and, for the main server, for every virtual host, which inherit its
- * sections).  .htaccess files are read per request: never marked here.
- */
-void cors_note_section(cmd_parms *cmd)
-{
-    if (cmd->path != NULL && cmd->pool == cmd->server->process->pconf) {
-        cors_server_conf_t *sconf =
-            ap_get_module_config(cmd->server->module_config, &cors_module);
-
-        sconf->sections_set = 1;
-    }
-}
-
-/* Both notes of a directive of this file: its section, and its source. */
-static void cors_note_directive(cmd_parms *cmd, void *dconf)
-{
-    cors_note_source(cmd, dconf);
-    cors_note_section(cmd);
-}
-
-/*
  * What a single-value handler returns: NULL, or the engine's message with
  * the directive's name in front (httpd does not add it); a warning on an
  * accepted value goes to the log.
@@ -240,7 +216,7 @@ static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
     int count = 0;
     apr_pool_t *word_pool;
 
-    cors_note_directive(cmd, pol);
+    cors_note_source(cmd, pol);
     apr_pool_create(&word_pool, cmd->temp_pool);
     while (*args != '\0') {
         const char *value;
@@ -326,7 +302,7 @@ static const char *set_cors_origin_match(cmd_parms *cmd, void *dconf,
     const char *err = cors_policy_add_origin_regex(cmd->pool, dconf, arg,
                                                    &warning);
 
-    cors_note_directive(cmd, dconf);
+    cors_note_source(cmd, dconf);
     return cors_config_result(cmd, err, warning);
 }
 
@@ -375,7 +351,7 @@ static const char *set_cors_credentials(cmd_parms *cmd, void *dconf,
     int on = 0;
     const char *err = cors_parse_on_off(cmd, arg, &on);
 
-    cors_note_directive(cmd, dconf);
+    cors_note_source(cmd, dconf);
     if (err != NULL) {
         return err;
     }
@@ -399,7 +375,7 @@ static const char *set_cors_flag(cmd_parms *cmd, void *dconf, const char *arg)
     int on = 0;
     const char *err = cors_parse_on_off(cmd, arg, &on);
 
-    cors_note_directive(cmd, dconf);
+    cors_note_source(cmd, dconf);
     if (err == NULL) {
         *(int *)((char *)dconf + (apr_size_t)cmd->info) = on;
     }
@@ -412,7 +388,7 @@ static const char *set_cors_max_age(cmd_parms *cmd, void *dconf,
     const char *warning = NULL;
     const char *err = cors_policy_set_max_age(cmd->pool, dconf, arg, &warning);
 
-    cors_note_directive(cmd, dconf);
+    cors_note_source(cmd, dconf);
     return cors_config_result(cmd, err, warning);
 }
 
@@ -422,7 +398,7 @@ typedef const char *(*cors_set_keyword_fn)(apr_pool_t *p, cors_policy_t *pol,
 static const char *cors_set_keyword(cmd_parms *cmd, cors_policy_t *pol,
                                     const char *arg, cors_set_keyword_fn set)
 {
-    cors_note_directive(cmd, pol);
+    cors_note_source(cmd, pol);
     return cors_config_result(cmd, set(cmd->pool, pol, arg), NULL);
 }
 

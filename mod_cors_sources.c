@@ -204,7 +204,6 @@ const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg)
                                                    "valid path",
                                                    arg));
     }
-    cors_note_section(cmd);
     rv = in_htaccess ? cors_list_cache_get(cache, path, apr_time_now(),
                                            CORS_LIST_RETRY, &l, &err)
                      : cors_list_cache_load(cache, path, &l, &err);
@@ -224,7 +223,6 @@ const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg)
 const char *cors_set_origin_file_check(cmd_parms *cmd, void *dconf,
                                        const char *arg)
 {
-    cors_note_section(cmd);
     return cors_config_error(cmd,
                              cors_policy_set_list_check(cmd->pool, dconf, arg));
 }
@@ -529,7 +527,6 @@ const char *cors_set_origin_dbd_query(cmd_parms *cmd, void *dconf,
     if ((err = cors_db_check_sql(cmd->pool, arg)) != NULL) {
         return cors_config_error(cmd, err);
     }
-    cors_note_section(cmd);
     q = apr_pcalloc(cmd->pool, sizeof(*q));
     q->sql = arg;
     /* Unique per directive; mod_dbd prepares it on each of the server's
