@@ -5,7 +5,10 @@
 #
 # Builds nothing: `make demo` builds the module first.  Runs Apache in the
 # foreground from a temporary ServerRoot; Ctrl-C (or SIGTERM) stops it and
-# removes that directory.
+# removes that directory.  Apache runs in a session of its own, so a
+# Ctrl-C (SIGINT to the terminal's process group) reaches this script
+# only, and this script stops Apache: Apache never exits on its own first,
+# which would look like a crash.
 #
 #   PORT=8080           the API's port (make demo PORT=9000)
 #   MOD_CORS_SO=path    the module to load (default: .libs/mod_cors.so)
@@ -48,6 +51,7 @@ fi
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/mod_cors-demo.XXXXXX")
 httpd_pid=
+stopping=
 
 cleanup() {
     trap - INT TERM EXIT
@@ -61,8 +65,9 @@ cleanup() {
     echo "demo: stopped, removed $root"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# Asked to stop: a clean end, not an error (130 and 143 say which signal).
+trap 'stopping=1; exit 130' INT
+trap 'stopping=1; exit 143' TERM
 
 mkdir -p "$root/logs" "$root/run" "$root/api-root"
 cp -R "$repo/demo/page" "$repo/demo/cgi" "$root/"
@@ -93,7 +98,9 @@ if ! out=$("$apache2" -f "$root/httpd.conf" -t 2>&1); then
 fi
 echo "$out" | grep -v '^Syntax OK$' | sed 's/^/demo: apache2 -t: /' || true
 
-"$apache2" -f "$root/httpd.conf" -DFOREGROUND &
+# setsid: Apache in its own session and process group, out of reach of
+# the terminal's Ctrl-C (cleanup stops it with SIGTERM).
+setsid "$apache2" -f "$root/httpd.conf" -DFOREGROUND &
 httpd_pid=$!
 
 # Wait until the three ports answer, or Apache gave up (port in use...).
@@ -156,6 +163,8 @@ TEXT
 
 rc=0
 wait "$httpd_pid" || rc=$?
+# A signal for this script ends the wait early; its trap exits cleanly.
+[ -z "$stopping" ] || exit 0
 httpd_pid=
 tail -n 5 "$root/logs/error.log" >&2 || true
-die "Apache exited (status $rc); the end of its error log is above"
+die "Apache exited by itself (status $rc); the end of its error log is above"

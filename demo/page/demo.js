@@ -5,10 +5,20 @@
  * name with the API port from demo-config.json (written by scripts/demo.sh),
  * so a page opened as http://localhost:P+1 calls http://localhost:P.
  *
+ * Every scenario runs once when the page loads, so a first look (or a
+ * screenshot) shows results; "Run" and "Run all" run them again.  A
+ * refusal the page expects (the refused origin, the header the policy does
+ * not allow) is shown as expected, in blue; only a result that differs
+ * from what the page expects is shown in red.  demo-config.json can turn
+ * the run on load off ("run_on_load": false, as the browser suite's pages
+ * do), and so can ?run=0.
+ *
  * For automated browser tests: window.demo.ready resolves once the page knows
- * its API; window.demo.run(name) resolves to the result object of one
- * scenario, window.demo.runAll() to all of them; each scenario's <section>
- * carries data-outcome="ok|error" and data-expected-met="true|false".
+ * its API; window.demo.firstRun resolves to the results of the run on load
+ * (null when there is none); window.demo.run(name) resolves to the result
+ * object of one scenario, window.demo.runAll() to all of them; each
+ * scenario's <section> carries data-outcome="ok|error" and
+ * data-expected-met="true|false".
  */
 'use strict';
 
@@ -210,8 +220,10 @@ async function runAll() {
 
 function render(r) {
   const section = document.getElementById('scenario-' + r.name);
-  section.classList.remove('outcome-ok', 'outcome-error');
-  section.classList.add('outcome-' + r.outcome);
+  section.classList.remove('outcome-ok', 'outcome-error', 'expected-met',
+                           'expected-missed');
+  section.classList.add('outcome-' + r.outcome,
+                        r.expectedMet ? 'expected-met' : 'expected-missed');
   section.dataset.outcome = r.outcome;
   section.dataset.expectedMet = String(r.expectedMet);
   const lines = [r.method + ' ' + r.url];
@@ -235,8 +247,9 @@ function render(r) {
   section.querySelector('pre.result').textContent = lines.join('\n');
   const verdict = section.querySelector('.verdict');
   verdict.textContent = r.expectedMet
-    ? 'as expected (' + r.expected + ')'
-    : 'NOT as expected: should have been ' + r.expected;
+    ? (r.outcome === 'ok' ? '\u2713 readable, as expected'
+                          : '\u2713 refused, as expected')
+    : '\u2717 NOT as expected: should have been ' + r.expected;
 }
 
 function build() {
@@ -278,3 +291,12 @@ demo.ready = loadConfig().then(() => {
   build();
   return { apiBase: demo.apiBase, originAllowed: demo.originAllowed };
 });
+
+/* Run everything once on load, unless demo-config.json or ?run=0 says no. */
+function runOnLoad() {
+  const params = new URLSearchParams(location.search);
+  return demo.apiBase !== null && params.get('run') !== '0' &&
+         !(demo.config && demo.config.run_on_load === false);
+}
+
+demo.firstRun = demo.ready.then(() => (runOnLoad() ? runAll() : null));

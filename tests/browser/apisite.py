@@ -273,7 +273,9 @@ class Site:
             json.dump({"api_port": self.api_port,
                        "page_port": self.page_port,
                        "refused_port": self.evil_port,
-                       "allowed_origins": [self.page_origin]}, f)
+                       "allowed_origins": [self.page_origin],
+                       # the scenarios make their own calls
+                       "run_on_load": False}, f)
         for d in (self.env.root, self.pages):
             os.chmod(d, 0o755)
         for name in os.listdir(self.pages):

@@ -1,8 +1,8 @@
 """The `make demo` page, run for real: scripts/demo.sh (what `make demo`
 runs) starts its Apache on three free ports, each browser opens the demo
 page on the allowed and on the refused origin and runs the page's own
-scenarios (window.demo.runAll()), and the results are what the page shows a
-human.  So the demo cannot silently rot, and the page the scenario tests run
+scenarios, which it runs on load (window.demo.firstRun), and the results
+are what the page shows a human without a click.  So the demo cannot silently rot, and the page the scenario tests run
 in (tests/browser/apisite.py serves the same demo/page) is known to work."""
 
 import json
@@ -60,10 +60,11 @@ def demo():
 
 
 def _run_all(browser, origin):
+    """The results of the run the page makes on load, nothing clicked."""
     browser.open(origin + "/", force=True)
     return browser.run("""
 await window.demo.ready;
-const results = await window.demo.runAll();
+const results = await window.demo.firstRun;
 const shown = {};
 for (const s of document.querySelectorAll('section.scenario')) {
   shown[s.id] = [s.dataset.outcome, s.dataset.expectedMet];
@@ -121,3 +122,44 @@ def test_demo_page_refused_origin(browser, demo):
         ("simple", "error", True), ("credentialed", "error", True),
         ("put", "error", True), ("missing", "error", True),
         ("header-refused", "error", True)]
+
+
+def _look(browser, origin):
+    """What a first look at the page shows, without a click: per scenario
+    its classes, verdict, result text and the result box's border colour."""
+    browser.open(origin + "/", force=True)
+    return browser.run("""
+await window.demo.ready;
+await window.demo.firstRun;
+const out = {};
+for (const s of document.querySelectorAll('section.scenario')) {
+  const pre = s.querySelector('pre.result');
+  out[s.id] = {cls: s.className,
+               verdict: s.querySelector('.verdict').textContent,
+               text: pre.textContent,
+               border: getComputedStyle(pre).borderLeftColor};
+}
+return out;
+""", timeout=60)
+
+
+RED = "rgb(198, 40, 40)"
+
+
+# Opened and left alone, the page shows every result (run on load); the
+# expected refusals are shown as expected (blue), nothing is red.
+def test_demo_page_results_without_click(browser, demo):
+    for origin, refused in ((demo["page"], ["scenario-header-refused"]),
+                            (demo["refused"], None)):
+        shown = _look(browser, origin)
+        assert len(shown) == 5, shown
+        for sid, s in shown.items():
+            assert s["text"].strip(), (origin, sid, s)
+            assert "expected-met" in s["cls"].split(), (origin, sid, s)
+            assert s["border"] != RED, (origin, sid, s)
+            is_refusal = refused is None or sid in refused
+            if is_refusal:
+                assert "outcome-error" in s["cls"].split(), (origin, sid, s)
+                assert "refused, as expected" in s["verdict"], s
+            else:
+                assert "readable, as expected" in s["verdict"], s

@@ -11,6 +11,7 @@ with a Debian-style configuration.
   applies, and CORS0003 says what to set.
 - The shipped examples draw no CORS warning; the packaged README links
   only files the package installs.
+- Ctrl-C on `make demo` ends it cleanly.
 - server-status names every virtual host as `apache2ctl -S` does: name,
   port and where it is defined, so that two hosts on one address differ.
 """
@@ -18,6 +19,8 @@ with a Debian-style configuration.
 import os
 import glob
 import re
+import signal
+import socket
 import subprocess
 import time
 
@@ -479,3 +482,49 @@ class TestPackagedReadme:
                 assert target in shipped, (name, target, sorted(shipped))
         with open(os.path.join(REPO, "debian", "rules")) as f:
             assert "dh_compress -X.md" in f.read()
+
+
+# ---- 9. stopping the demo with Ctrl-C ------------------------------------
+
+class TestDemoStop:
+
+    # `make demo` stopped with SIGINT to its process group (Ctrl-C): the
+    # script stops its Apache, removes its ServerRoot and says so; Apache
+    # does not exit by itself first (no "Apache exited ..."), nothing of
+    # it is left running, and the ports are free again
+    def test_cors_730_50(self, cors_env):
+        from harness.env import free_port
+        port = free_port(3)
+        log_path = os.path.join(cors_env.logs_dir, "demo730.log")
+        with open(log_path, "w+b") as log:
+            # what make runs for `make demo`: the recipe's shell
+            proc = subprocess.Popen(
+                ["sh", "-c", "PORT=%d MOD_CORS_SO=%s scripts/demo.sh"
+                 % (port, cors_env.mod_cors_so)],
+                cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+            try:
+                deadline = time.time() + 60
+                while True:
+                    log.seek(0)
+                    out = log.read().decode("utf-8", "replace")
+                    if "mod_cors demo is running" in out:
+                        break
+                    assert proc.poll() is None and time.time() < deadline, \
+                        out
+                    time.sleep(0.1)
+                root = re.search(r"ServerRoot (\S+)\)", out).group(1)
+                os.killpg(proc.pid, signal.SIGINT)
+                proc.wait(30)
+            finally:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(10)
+            log.seek(0)
+            out = log.read().decode("utf-8", "replace")
+        assert "demo: stopped, removed %s" % root in out, out
+        assert "Apache exited" not in out, out
+        assert not os.path.exists(root), out
+        for p in (port, port + 1, port + 2):
+            with socket.socket() as s:
+                assert s.connect_ex(("127.0.0.1", p)) != 0, (p, out)
