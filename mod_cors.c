@@ -20,7 +20,7 @@
  * it past authentication, and the output filter.  The rest of the glue is
  * split by concern (mod_cors.h lists the files).
  *
- *   LoadModule cors_module modules/mod_cors.so
+ *   LoadModule cors_module /usr/lib/apache2/modules/mod_cors.so
  *   <Location "/api/">
  *       CORSAllowOrigin https://app.example.com http://localhost:*
  *       CORSAllowCredentials On
