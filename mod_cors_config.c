@@ -295,15 +295,51 @@ static const char *set_cors_origins(cmd_parms *cmd, void *dconf,
     return err;
 }
 
+/*
+ * A pattern that matches an origin nobody lists (the engine tries each
+ * against canaries when it compiles it) is a catch-all: an error where
+ * credentials are on, a warning where they are not.  Credentials that
+ * only meet it through merging make the scope fail closed
+ * (cors_policy_conflict).
+ */
+static const char *cors_catch_all_words(apr_pool_t *p, const cors_regex_t *re)
+{
+    return apr_psprintf(p,
+                        "'%s' matches '%s', an origin nobody lists (a "
+                        "reserved name, a documentation address or another "
+                        "scheme): it would allow nearly any site; anchor "
+                        "it to your own hosts, as in "
+                        "'^https://[a-z0-9-]+\\.example\\.com$'",
+                        cors_regex_source(re), cors_regex_canary(re));
+}
+
 static const char *set_cors_origin_match(cmd_parms *cmd, void *dconf,
                                          const char *arg)
 {
+    cors_policy_t *pol = dconf;
     const char *warning = NULL;
-    const char *err = cors_policy_add_origin_regex(cmd->pool, dconf, arg,
+    const char *err = cors_policy_add_origin_regex(cmd->pool, pol, arg,
                                                    &warning);
+    const cors_regex_t *re;
 
     cors_note_source(cmd, dconf);
-    return cors_config_result(cmd, err, warning);
+    if (err != NULL) {
+        return cors_config_error(cmd, err);
+    }
+    re = APR_ARRAY_IDX(pol->regexes, pol->regexes->nelts - 1,
+                       const cors_regex_t *);
+    if (cors_regex_canary(re) != NULL) {
+        if (pol->credentials == 1) {
+            return apr_psprintf(cmd->pool,
+                                "%s: %s, and CORSAllowCredentials On is set "
+                                "in the same section: every such site would "
+                                "read responses with the user's credentials",
+                                cmd->cmd->name,
+                                cors_catch_all_words(cmd->pool, re));
+        }
+        cors_config_warning(cmd, cors_catch_all_words(cmd->pool, re));
+    }
+    return cors_config_result(cmd, NULL, warning);
 }
 
 static const char *set_cors_methods(cmd_parms *cmd, void *dconf,
@@ -356,6 +392,12 @@ static const char *set_cors_credentials(cmd_parms *cmd, void *dconf,
         return err;
     }
     err = cors_policy_set_credentials(cmd->pool, pol, on);
+    if (err == NULL && on && cors_policy_catch_all(pol) != NULL) {
+        err = apr_pstrcat(cmd->pool, "CORSAllowOriginMatch ",
+                          cors_catch_all_words(cmd->pool,
+                                               cors_policy_catch_all(pol)),
+                          ", and it is set in the same section", NULL);
+    }
     if (err != NULL) {
         return apr_psprintf(cmd->pool, "%s: '%s' cannot be used here: %s",
                             cmd->cmd->name, arg, err);

@@ -117,6 +117,11 @@ const char *cors_conflict_advice(const cors_policy_t *pol)
                "origins (https://*.your-domain.example), or set "
                "CORSAllowCredentials Off in that section";
     }
+    if (cors_policy_catch_all(pol) != NULL) {
+        return "anchor the CORSAllowOriginMatch pattern to your own hosts "
+               "(as in ^https://[a-z0-9-]+\\.example\\.com$), or set "
+               "CORSAllowCredentials Off in that section";
+    }
     return "list the headers in CORSExposeHeaders instead of *, or set "
            "CORSAllowCredentials Off in that section";
 }

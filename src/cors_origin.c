@@ -295,6 +295,23 @@ struct cors_regex_t {
     const char *source;
     pcre2_code *code;
     pcre2_match_context *limits; /**< read-only once compiled */
+    const char *canary;          /**< a canary origin it matches, or NULL */
+};
+
+/*
+ * Origins nobody lists: other schemes, hosts under the names reserved so
+ * that they never resolve (RFC 2606, RFC 6761: .invalid, .test), and
+ * addresses reserved for documentation (RFC 5737, RFC 3849), with and
+ * without a port.  A pattern that matches one of them matches sites its
+ * author never meant: it is a catch-all, such as ^https://[^/]+$ or ^.*$.
+ * Opaque "null" is not among them: patterns are never asked about it.
+ */
+static const char *const cors_canaries[] = {
+    "https://canary.invalid",       "http://canary.invalid",
+    "https://mod-cors-canary.test", "https://a.b.canary.invalid:8443",
+    "wss://canary.invalid",         "ftp://canary.invalid",
+    "chrome-extension://canary",    "http://192.0.2.1",
+    "https://198.51.100.7:8080",    "https://[2001:db8::1]",
 };
 
 /*
@@ -1595,6 +1612,27 @@ static int cors_regex_bare_dots(apr_pool_t *p, const char *s,
     return worst;
 }
 
+/* The first canary origin re matches, or NULL; match data in a pool of
+ * its own, freed at once (the regex may live in an .htaccess pool). */
+static const char *cors_regex_find_canary(apr_pool_t *p, const cors_regex_t *re)
+{
+    apr_pool_t *scratch;
+    const char *found = NULL;
+    apr_size_t i;
+
+    apr_pool_create(&scratch, p);
+    for (i = 0;
+         found == NULL && i < sizeof(cors_canaries) / sizeof(cors_canaries[0]);
+         i++) {
+        if (cors_regex_match(re, cors_canaries[i], strlen(cors_canaries[i]),
+                             scratch)) {
+            found = cors_canaries[i];
+        }
+    }
+    apr_pool_destroy(scratch);
+    return found;
+}
+
 /*
  * The pattern must say ^...$ itself, so that whoever reads the
  * configuration sees that it is anchored; it is also compiled with
@@ -1665,6 +1703,7 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
     pcre2_set_depth_limit(re->limits, CORS_REGEX_DEPTH_LIMIT);
     /* Without JIT support the interpreter is used: slower, still correct. */
     (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+    re->canary = cors_regex_find_canary(p, re);
     if (dots == 1) {
         *warning = apr_psprintf(p,
                                 "'%s' has an unescaped '.', which matches "
@@ -1681,6 +1720,11 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
 const char *cors_regex_source(const cors_regex_t *re)
 {
     return re->source;
+}
+
+const char *cors_regex_canary(const cors_regex_t *re)
+{
+    return re->canary;
 }
 
 static void *cors_pcre2_palloc(PCRE2_SIZE size, void *pool)

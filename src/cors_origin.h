@@ -169,6 +169,15 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
 const char *cors_regex_source(const cors_regex_t *re);
 
 /**
+ * A canary origin the pattern matches (checked once, when it is
+ * compiled), or NULL.  The canaries are origins nobody lists: other
+ * schemes, hosts under the reserved names .invalid and .test, addresses
+ * reserved for documentation.  A pattern that matches one allows sites
+ * its author never meant (^https://[^/]+$, ^.*$).
+ */
+const char *cors_regex_canary(const cors_regex_t *re);
+
+/**
  * Whether value (length len) matches the whole pattern.  Match data comes
  * from scratch, a per-request pool: nothing is malloc'ed.
  */

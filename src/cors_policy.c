@@ -438,7 +438,8 @@ int cors_policy_list_check(const cors_policy_t *pol)
 
 const char *cors_policy_conflict(apr_pool_t *p, const cors_policy_t *pol)
 {
-    (void)p;
+    const cors_regex_t *re;
+
     if (!cors_policy_credentials(pol)) {
         return NULL;
     }
@@ -454,9 +455,33 @@ const char *cors_policy_conflict(apr_pool_t *p, const cors_policy_t *pol)
         return "a wildcard over a public suffix and CORSAllowCredentials On "
                "meet in this scope through inheritance";
     }
+    if ((re = cors_policy_catch_all(pol)) != NULL) {
+        return apr_psprintf(p,
+                            "the origin pattern '%s' matches '%s', an "
+                            "origin nobody lists, and credentials are on in "
+                            "this scope through inheritance: it would let "
+                            "any site read responses with the user's "
+                            "credentials",
+                            cors_regex_source(re), cors_regex_canary(re));
+    }
     if (pol->expose_headers != NULL && pol->expose_headers->any) {
         return "CORSExposeHeaders * and CORSAllowCredentials On meet in this "
                "scope through inheritance";
+    }
+    return NULL;
+}
+
+const cors_regex_t *cors_policy_catch_all(const cors_policy_t *pol)
+{
+    int i;
+
+    for (i = 0; pol->regexes != NULL && i < pol->regexes->nelts; i++) {
+        const cors_regex_t *re = APR_ARRAY_IDX(pol->regexes, i,
+                                               const cors_regex_t *);
+
+        if (cors_regex_canary(re) != NULL) {
+            return re;
+        }
     }
     return NULL;
 }

@@ -180,10 +180,19 @@ int cors_policy_enabled(const cors_policy_t *pol);
 /**
  * A combination that only arose from merging and that no browser would
  * accept ("*" or "null" or ACEH "*" with credentials, a wildcard over a
- * public suffix with credentials): a message, or NULL.  The scope then
- * fails closed.
+ * public suffix with credentials) or that would hand any site the user's
+ * credentials (a catch-all origin pattern with credentials): a message, or
+ * NULL.  The scope then fails closed.
  */
 const char *cors_policy_conflict(apr_pool_t *p, const cors_policy_t *pol);
+
+/**
+ * The first of the scope's origin patterns that matches a canary origin
+ * (cors_regex_canary): a catch-all, which must not meet credentials; or
+ * NULL.  On a section's own policy, its own patterns; on a merged one,
+ * the effective ones.
+ */
+const cors_regex_t *cors_policy_catch_all(const cors_policy_t *pol);
 
 /** Effective values of the fields, unset resolved to the defaults. */
 int cors_policy_credentials(const cors_policy_t *pol);

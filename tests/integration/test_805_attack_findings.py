@@ -24,6 +24,7 @@ import pytest
 from harness.client import get, get_cached, preflight
 from harness.conf import CorsConf
 from harness.dump import section
+from harness.logs import cors_warnings, tagged_lines
 from harness.neighbours import backend, load_modules  # noqa: F401
 from harness.util import assert_allowed, assert_no_cors, assert_refused
 
@@ -360,3 +361,130 @@ class TestRemovalsDump:
         assert "origins: -" + PR13 in body, out
         assert "origin patterns: " + PR_RE in body, out
         assert "credentials: on" in body, out
+
+
+# ---- catch-all patterns with credentials ------------------------------------
+
+CATCH_ALL = "^https://[^/]+$"
+
+
+def loc(path, *lines):
+    return '<Location "%s">\n%s\n</Location>\n' % (path, "\n".join(lines))
+
+
+class TestCatchAllPatterns:
+    """Every CORSAllowOriginMatch pattern is tried at configuration time
+    against canary origins nobody lists: matching one is an error with
+    credentials (in whichever order the two directives come) and a
+    warning without, naming the canary; where the two only meet through
+    merging the scope fails closed, said at start-up for sections and
+    logged once (CORS0003) for .htaccess."""
+
+    # with credentials in the same section: an error naming the canary,
+    # whichever directive comes first
+    @pytest.mark.parametrize("lines", [
+        ['CORSAllowOriginMatch "%s"' % CATCH_ALL, "CORSAllowCredentials On"],
+        ["CORSAllowCredentials On", 'CORSAllowOriginMatch "%s"' % CATCH_ALL],
+        ["CORSAllowCredentials On", 'CORSAllowOriginMatch "^.*$"'],
+        ["CORSAllowCredentials On",
+         'CORSAllowOriginMatch "^https?://[0-9.]+(:[0-9]+)?$"'],
+    ])
+    def test_cors_805_40(self, cors_env, lines):
+        rc, out = cors_env.check_config(loc("/c/", *lines))
+        assert rc != 0, out
+        err = [ln for ln in out.splitlines()
+               if "CORSAllow" in ln and "nobody lists" in ln
+               and "CORS0001" not in ln]
+        assert err, out
+        assert ("'https://canary.invalid'" in err[0]
+                or "'http://192.0.2.1'" in err[0]), err
+        assert "CORSAllowCredentials" in err[0], err
+
+    # without credentials: accepted, with a warning naming the canary
+    def test_cors_805_41(self, cors_env):
+        rc, out = cors_env.check_config(
+            loc("/c/", 'CORSAllowOriginMatch "%s"' % CATCH_ALL))
+        assert rc == 0, out
+        w = [ln for ln in cors_warnings(out) if "nobody lists" in ln]
+        assert len(w) == 1, out
+        assert "CORSAllowOriginMatch" in w[0] and CATCH_ALL in w[0], w
+        assert "'https://canary.invalid'" in w[0], w
+
+    # a real allowlist with credentials: no such warning
+    def test_cors_805_42(self, cors_env):
+        rc, out = cors_env.check_config(
+            loc("/c/", 'CORSAllowOriginMatch "%s"' % PR_RE,
+                "CORSAllowCredentials On"))
+        assert rc == 0, out
+        assert not [ln for ln in out.splitlines() if "nobody lists" in ln], \
+            out
+
+    # nested sections: credentials from the parent, the catch-all in the
+    # child; configtest says the child fails closed and what to do
+    def test_cors_805_43(self, cors_env):
+        rc, out = cors_env.check_config(
+            loc("/n/", "CORSAllowOrigin %s" % APP, "CORSAllowCredentials On")
+            + loc("/n/open/", 'CORSAllowOriginMatch "%s"' % CATCH_ALL))
+        assert rc == 0, out
+        w = [ln for ln in cors_warnings(out) if "fails closed" in ln]
+        assert len(w) == 1, out
+        assert "canary.invalid" in w[0] and '"/n/open/"' in w[0], w
+        assert "CORSAllowOriginMatch" in w[0], w
+
+
+class TestCatchAllLive:
+    """The same at request time: a catch-all pattern under inherited
+    credentials (a nested <Location>, an .htaccess) sends no CORS header
+    to anyone, evil included, and logs CORS0003 once; an .htaccess with
+    both is a broken .htaccess (500)."""
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        conf = CorsConf(cors_env)
+        conf.location("/ca/", ["CORSAllowOrigin %s" % APP,
+                               "CORSAllowCredentials On"])
+        conf.location("/ca/open/", ['CORSAllowOriginMatch "%s"' % CATCH_ALL])
+        conf.directory("caht", ["AllowOverride FileInfo",
+                                "CORSAllowOrigin %s" % APP,
+                                "CORSAllowCredentials On"])
+        conf.htaccess("caht/sub", 'CORSAllowOriginMatch "%s"\n' % CATCH_ALL)
+        conf.doc("caht/sub/x.txt", "x\n")
+        conf.htaccess("caht/both", "CORSAllowCredentials On\n"
+                      'CORSAllowOriginMatch "^.*$"\n')
+        conf.doc("caht/both/x.txt", "x\n")
+        conf.doc("caht/x.txt", "x\n")
+        conf.start()
+
+    # evil and the listed origin alike get nothing: the scope fails closed
+    @pytest.mark.parametrize("path", ["/ca/open/x", "/caht/sub/x.txt"])
+    def test_cors_805_50(self, cors_env, path):
+        for o in (EVIL, APP, "https://anyone.example.org"):
+            r = get(cors_env, path, o)
+            assert_refused(r)
+            assert preflight(cors_env, path, o, "GET").status == 403
+
+    # the parent scope is untouched
+    def test_cors_805_51(self, cors_env):
+        assert_allowed(get(cors_env, "/caht/x.txt", APP), APP,
+                       credentials=True)
+        assert_refused(get(cors_env, "/caht/x.txt", EVIL))
+
+    # CORS0003 says why, once
+    def test_cors_805_52(self, cors_env):
+        for _ in range(3):
+            get(cors_env, "/caht/sub/x.txt?t=805_52", EVIL)
+        lines = [ln for ln in tagged_lines(cors_env, "CORS0003")
+                 if "canary.invalid" in ln]
+        assert len(lines) <= 1, lines
+        # an earlier test of the class may have logged it already
+        log = cors_env.read_log()
+        assert "CORS0003" in log and "nobody lists" in log, log[-2000:]
+
+    # credentials and the catch-all in one .htaccess: refused like any
+    # broken .htaccess, with the reason in the error log
+    def test_cors_805_53(self, cors_env):
+        r = get(cors_env, "/caht/both/x.txt", EVIL)
+        assert r.status == 500, r
+        assert_refused(r, vary=False)
+        log = cors_env.read_log(cors_env.log_mark)
+        assert "nobody lists" in log, log[-2000:]

@@ -765,6 +765,49 @@ static const struct cors_regex_dot_case cors_regex_dot_cases[] = {
 };
 
 /*
+ * Catch-all patterns: each is tried against canary origins nobody lists
+ * (other schemes, .invalid and .test hosts, documentation addresses) when
+ * it is compiled; canary is the one expected (NULL: none may match, the
+ * pattern is a real allowlist).
+ */
+struct cors_regex_canary_case {
+    const char *desc;
+    const char *pattern;
+    const char *canary;
+};
+
+static const struct cors_regex_canary_case cors_regex_canary_cases[] = {
+    {"preview hosts", "^https://pr-[0-9]+\\.preview\\.example\\.com$", NULL},
+    {"apex and subdomains", "^https://([a-z0-9-]+\\.)?example\\.com$", NULL},
+    {"two TLDs", "^https://[a-z0-9-]+\\.example\\.(com|org)$", NULL},
+    {"localhost, any port", "^https?://localhost(:[0-9]+)?$", NULL},
+    {"loopback address", "^http://127\\.0\\.0\\.1(:[0-9]+)?$", NULL},
+    {"IPv6 loopback", "^http://\\[::1\\](:[0-9]+)?$", NULL},
+    {"Chrome extension ids", "^chrome-extension://[a-p]{32}$", NULL},
+    {"two hosts, a port", "^https://(app|admin)\\.example\\.com(:8443)?$",
+     NULL},
+    {"capacitor", "^capacitor://localhost$", NULL},
+    {"any subdomain, any depth", "^https://.*\\.example\\.com$", NULL},
+    {"every https host", "^https://[^/]+$", "https://canary.invalid"},
+    {"everything", "^.*$", "https://canary.invalid"},
+    {"everything, at least one byte", "^.+$", "https://canary.invalid"},
+    {"every http host", "^http://.*$", "http://canary.invalid"},
+    {"every host of any scheme", "^[a-z-]+://[^/]+$",
+     "https://canary.invalid"},
+    {"any two-label host", "^https://[a-z0-9-]+\\.[a-z]+$",
+     "https://canary.invalid"},
+    {"any .test host", "^https://[a-z0-9.-]+\\.test$",
+     "https://mod-cors-canary.test"},
+    {"every IPv4 address", "^https?://[0-9.]+(:[0-9]+)?$", "http://192.0.2.1"},
+    {"every IPv6 address", "^https://\\[[0-9a-f:]+\\]$",
+     "https://[2001:db8::1]"},
+    {"a catch-all hidden in an alternative",
+     "^(https://a\\.example\\.com|https?://.+)$", "https://canary.invalid"},
+    {"every wss host", "^wss://.+$", "wss://canary.invalid"},
+    {"every extension", "^chrome-extension://.+$", "chrome-extension://canary"},
+};
+
+/*
  * "^a|b$" is anchored only in appearance: each alternative carries one
  * anchor.  Whether compile refuses it or wraps it, it must never match a
  * value that merely starts with the first alternative.

@@ -816,6 +816,16 @@ static cors_setup_t E_MINUS = {"origin " OA, "--", "origin -" OA, NULL};
 static cors_setup_t E_NONE_THEN = {"origin none", "--", "origin +" OA, NULL};
 static cors_setup_t E_REGEX_INHERIT = {"regex ^https://a\\.example$", "--",
                                        "methods PUT", NULL};
+/* A catch-all pattern meeting credentials only through merging (an
+ * .htaccess pattern under its parent's credentials, or the other way). */
+static cors_setup_t E_CATCHALL_CRED = {"credentials on", "--",
+                                       "regex ^https://[^/]+$", NULL};
+static cors_setup_t E_CATCHALL_CRED2 = {"regex ^.*$", "--", "credentials on",
+                                        NULL};
+static cors_setup_t E_CATCHALL = {"regex ^https://[^/]+$", NULL};
+static cors_setup_t E_PREVIEW_CRED = {
+    "credentials on", "--",
+    "regex ^https://pr-[0-9]+\\.preview\\.example\\.com$", NULL};
 
 static const struct cors_policy_flag_case cors_policy_flag_cases[] = {
     {"nothing configured", P_NONE, 0, 0},
@@ -835,6 +845,11 @@ static const struct cors_policy_flag_case cors_policy_flag_cases[] = {
     {"credentials inherited, expose *", P_X_ACEH, 1, 1},
     {"credentials inherited, public suffix wildcard", P_X_PSW, 1, 1},
     {"star inherited, credentials", P_X_CRED, 1, 1},
+    {"catch-all pattern under inherited credentials", E_CATCHALL_CRED, 1, 1},
+    {"credentials over an inherited catch-all pattern", E_CATCHALL_CRED2, 1,
+     1},
+    {"catch-all pattern without credentials", E_CATCHALL, 1, 0},
+    {"real pattern under inherited credentials", E_PREVIEW_CRED, 1, 0},
 };
 
 #undef OA

@@ -562,6 +562,29 @@ static void test_informational(void **state)
     }
 }
 
+/* ---- catch-all patterns ------------------------------------------------ */
+
+static void test_regex_canary_table(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_size_t i;
+
+    UNIT_BEGIN();
+    for (i = 0; i < N_ELEMS(cors_regex_canary_cases); i++) {
+        const struct cors_regex_canary_case *c = &cors_regex_canary_cases[i];
+        cors_regex_t *re = NULL;
+        const char *warning = NULL;
+        const char *err = cors_regex_compile(p, c->pattern, &re, &warning);
+
+        if (err != NULL) {
+            unit_fail(c->desc, "compile", "refused: %s", err);
+            continue;
+        }
+        unit_check_str(p, c->desc, "canary", c->canary, cors_regex_canary(re));
+    }
+    UNIT_END("cors_regex_canary_cases");
+}
+
 /* ---- IPv6 normalisation ------------------------------------------------ */
 
 /*
@@ -835,6 +858,7 @@ int main(void)
         cmocka_unit_test(test_check_credentials),
         cmocka_unit_test(test_describe),
         cmocka_unit_test(test_informational),
+        cmocka_unit_test(test_regex_canary_table),
         cmocka_unit_test(test_ipv6_table),
         cmocka_unit_test(test_large_set),
         cmocka_unit_test(test_regex_table),
