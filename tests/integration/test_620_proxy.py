@@ -33,7 +33,7 @@ BACKEND_CORS = [
 ]
 
 
-def get(env, path, origin=APP, method="GET", **kw):
+def app_get(env, path, origin=APP, method="GET", **kw):
     """client.get with this file's defaults: the app's origin, and time
     for the slow backend."""
     return client.get(env, path, origin, method, timeout=60, **kw)
@@ -89,8 +89,8 @@ ProxyPass /lb/ balancer://empty/
     @pytest.mark.parametrize("origin", [APP, ADMIN])
     @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])
     def test_cors_620_01(self, mpm_env, backend, origin, method):
-        r = get(mpm_env, "/app/data", origin, method,
-                body="{}" if method in ("POST", "PUT") else None)
+        r = app_get(mpm_env, "/app/data", origin, method,
+                    body="{}" if method in ("POST", "PUT") else None)
         assert r.status == 200, r
         assert r.body.startswith(b"backend %s /data" % method.encode())
         assert_allowed(r, origin, credentials=True, expose=EXPOSE,
@@ -101,7 +101,7 @@ ProxyPass /lb/ balancer://empty/
 
     # HEAD through the proxy: the same headers, no body
     def test_cors_620_02(self, mpm_env, backend):
-        r = get(mpm_env, "/app/data", APP, "HEAD")
+        r = app_get(mpm_env, "/app/data", APP, "HEAD")
         assert r.status == 200 and r.body == b"", r
         assert_allowed(r, APP, credentials=True, expose=EXPOSE, vary=False)
         assert_backend_vary_merged(r)
@@ -110,7 +110,7 @@ ProxyPass /lb/ balancer://empty/
     # headers survive, Vary: Origin still merged
     @pytest.mark.parametrize("origin", [EVIL, "null", None])
     def test_cors_620_03(self, mpm_env, backend, origin):
-        r = get(mpm_env, "/app/data", origin)
+        r = app_get(mpm_env, "/app/data", origin)
         assert r.status == 200, r
         assert r.cors_headers() == [], r.headers
         assert_backend_vary_merged(r)
@@ -118,7 +118,7 @@ ProxyPass /lb/ balancer://empty/
     # the backend's own 4xx/5xx pass through with mod_cors's headers
     @pytest.mark.parametrize("status", [400, 401, 404, 409, 422, 500, 503])
     def test_cors_620_04(self, mpm_env, backend, status):
-        r = get(mpm_env, "/app/status/%d" % status)
+        r = app_get(mpm_env, "/app/status/%d" % status)
         assert r.status == status, r
         assert r.body.startswith(b"backend GET /status/%d" % status)
         assert_allowed(r, APP, credentials=True, expose=EXPOSE, vary=False)
@@ -136,7 +136,7 @@ ProxyPass /lb/ balancer://empty/
         ("/slowapp/slow/4", 502)])
     @pytest.mark.parametrize("origin", [APP, EVIL])
     def test_cors_620_05(self, mpm_env, backend, path, status, origin):
-        r = get(mpm_env, path, origin)
+        r = app_get(mpm_env, path, origin)
         assert r.status == status, r
         if origin == APP:
             assert_allowed(r, APP, credentials=True, expose=EXPOSE)
@@ -150,20 +150,20 @@ ProxyPass /lb/ balancer://empty/
     # keep: the backend's CORS headers pass untouched, Vary merged
     @pytest.mark.parametrize("origin", [APP, EVIL, None])
     def test_cors_620_06(self, mpm_env, backend, origin):
-        r = get(mpm_env, "/keep/data", origin)
+        r = app_get(mpm_env, "/keep/data", origin)
         assert r.status == 200, r
         assert r.cors_headers() == BACKEND_CORS, r.headers
         assert_backend_vary_merged(r)
 
     # keep, backend without CORS headers: mod_cors answers
     def test_cors_620_07(self, mpm_env, backend):
-        r = get(mpm_env, "/keep/data?nocors")
+        r = app_get(mpm_env, "/keep/data?nocors")
         assert r.status == 200, r
         assert_allowed(r, APP, credentials=True, expose=EXPOSE)
 
     # keep on the backend's errors too
     def test_cors_620_08(self, mpm_env, backend):
-        r = get(mpm_env, "/keep/status/500")
+        r = app_get(mpm_env, "/keep/status/500")
         assert r.status == 500, r
         assert r.cors_headers() == BACKEND_CORS, r.headers
         assert_backend_vary_merged(r)
@@ -171,7 +171,7 @@ ProxyPass /lb/ balancer://empty/
     # backend CORS + "Header always set ... *": still one ACAO, mod_cors's
     def test_cors_620_09(self, mpm_env, backend):
         for path in ("/hdr/data", "/hdr/status/404"):
-            r = get(mpm_env, path)
+            r = app_get(mpm_env, path)
             assert_allowed(r, APP, credentials=True, expose=EXPOSE,
                            vary=False)
             assert_backend_vary_merged(r)
@@ -222,7 +222,7 @@ ProxyPass /lb/ balancer://empty/
     # the Origin header reaches the backend unchanged (mod_cors does not
     # strip it), and ACEH lists what the example exposes
     def test_cors_620_13(self, mpm_env, backend):
-        r = get(mpm_env, "/app/data?origin_620_13", ADMIN)
+        r = app_get(mpm_env, "/app/data?origin_620_13", ADMIN)
         assert token_set(r.header("Access-Control-Expose-Headers")) == \
             token_set(EXPOSE)
         line = [ln for ln in backend.requests() if "origin_620_13" in ln]

@@ -20,9 +20,8 @@ import pytest
 from harness.client import get
 from harness.conf import CorsConf
 from harness.env import APACHE_MODULES
-from harness.neighbours import wait_for
-from harness.status import parse_auto, server_status
-from harness.util import assert_allowed, assert_refused
+from harness.status import counter_sums
+from harness.util import assert_allowed, assert_refused, wait_for
 
 A = "https://a.example"
 B = "https://b.example"
@@ -52,15 +51,6 @@ def all_of(env, path, origin, n=12):
         r = get(env, path, origin)
         assert r.status == 200, r
         out.add(r.header("Access-Control-Allow-Origin") == origin)
-    return out
-
-
-def status_counters(env):
-    """{counter: n}, summed over the servers."""
-    out = {}
-    for counters in parse_auto(server_status(env, "?auto")).values():
-        for name, n in counters.items():
-            out[name] = out.get(name, 0) + n
     return out
 
 
@@ -116,7 +106,7 @@ class TestOriginFile:
 
     def test_reload_and_bad_file(self, cors_env):
         env = cors_env
-        before = status_counters(env)
+        before = counter_sums(env)
         replace(self.path, "%s\n" % B)
         # every child, within the check interval (1 s) of its next request
         assert wait_until(lambda: all_of(env, "/file/x.txt", B) == {True}
@@ -138,7 +128,7 @@ class TestOriginFile:
         # fixed: picked up
         replace(self.path, "%s\n%s\n" % (A, B))
         assert wait_until(lambda: all_of(env, "/file/x.txt", A) == {True})
-        after = status_counters(env)
+        after = counter_sums(env)
         assert after["ListReloads"] >= before.get("ListReloads", 0) + 2
         assert after["ListReloadFailures"] >= \
             before.get("ListReloadFailures", 0) + 1

@@ -17,24 +17,24 @@ Apache servers, a small fleet; and a SQLite file for one server.
 - the directive is refused in .htaccess and without mod_dbd."""
 
 import os
-import re
 import threading
 import time
 
 import pytest
 
-from harness.client import request
+from harness.client import get, request
 from harness.conf import CorsConf
-from harness.databases import (QUERY, PostgresServer, SqliteDb, pg_bindir,
-                               wait_until)
+from harness.databases import QUERY, PostgresServer, SqliteDb, pg_bindir
 from harness.env import APACHE_MODULES, REPO_ROOT, CorsTestEnv
-from harness.util import assert_allowed, assert_refused
+from harness.status import counter_sums
+from harness.util import assert_allowed, assert_refused, wait_for
 
 A = "https://a.example"
 B = "https://b.example"
 D = "https://d.example"
 CONF_ORIGIN = "https://config.example"
 RATE = 20
+DB_PATH = "/db/x.txt"
 
 
 class DbEnv(CorsTestEnv):
@@ -66,24 +66,10 @@ def server_conf(env, dbd_lines, rate=RATE):
     return conf
 
 
-def get(env, origin):
-    return request(env.port, "GET", "/db/x.txt", headers={"Origin": origin})
-
-
 def verdict(env, origin):
-    r = get(env, origin)
+    r = get(env, DB_PATH, origin)
     assert r.status == 200, r
     return r.header("Access-Control-Allow-Origin") == origin
-
-
-def counters(env):
-    r = request(env.port, "GET", "/server-status?auto")
-    assert r.status == 200, r
-    out = {}
-    for m in re.finditer(r"^CORS(\w+)\[[^]]*\]: (\d+)$", r.body.decode(),
-                         re.M):
-        out[m.group(1)] = out.get(m.group(1), 0) + int(m.group(2))
-    return out
 
 
 def start(env, conf):
@@ -112,51 +98,50 @@ def fleet(pg, cors_env):
         envs.append(e)
     yield envs
     for e in envs:
-        assert e.apache_stop() == 0
-        assert not e.crash_lines(0), e.crash_lines(0)
+        e.finish()
 
 
 class TestPostgresFleet:
 
     def test_rows_change_both_servers(self, pg, fleet):
         for e in fleet:
-            assert_allowed(get(e, A), A)
-            assert_allowed(get(e, CONF_ORIGIN), CONF_ORIGIN)
-            r = get(e, B)
+            assert_allowed(get(e, DB_PATH, A), A)
+            assert_allowed(get(e, DB_PATH, CONF_ORIGIN), CONF_ORIGIN)
+            r = get(e, DB_PATH, B)
             assert_refused(r)
             assert "not in the database" in r.header("CORS-Debug"), r.headers
         # inserted: within the refused answers' time-to-live (1 s)
         pg.insert(B)
-        assert wait_until(lambda: all(verdict(e, B) for e in fleet), 4)
+        assert wait_for(lambda: all(verdict(e, B) for e in fleet), 4, 0.1)
         # deleted: within the allowed answers' (2 s)
         pg.delete(A)
         t0 = time.time()
-        assert wait_until(lambda: not any(verdict(e, A) for e in fleet), 5)
+        assert wait_for(lambda: not any(verdict(e, A) for e in fleet), 5, 0.1)
         assert time.time() - t0 < 4.0
-        cs = [counters(e) for e in fleet]
+        cs = [counter_sums(e) for e in fleet]
         for c in cs:
             assert c["DBQueries"] >= 2 and c["DBErrors"] == 0, c
         assert sum(c["DBCacheHits"] for c in cs) >= 1, cs
 
     def test_malformed_origin_never_queried(self, fleet):
         e = fleet[0]
-        before = counters(e)["DBQueries"]
+        before = counter_sums(e)["DBQueries"]
         for bad in ("https://B.example", "https://b.example/", "null",
                     "https://b.example:443", "https://x.example'--"):
-            r = get(e, bad)
+            r = get(e, DB_PATH, bad)
             assert r.status == 200
             assert_refused(r)
-        assert counters(e)["DBQueries"] == before
+        assert counter_sums(e)["DBQueries"] == before
 
     def test_outage_fails_closed_and_recovers(self, pg, fleet):
         pg.insert(D)
         marks = [e.log_size() for e in fleet]
-        before = [counters(e) for e in fleet]
+        before = [counter_sums(e) for e in fleet]
         pg.stop()
         try:
             for e in fleet:
                 t0 = time.time()
-                r = get(e, D)
+                r = get(e, DB_PATH, D)
                 took = time.time() - t0
                 assert r.status == 200, r
                 assert_refused(r)
@@ -165,16 +150,17 @@ class TestPostgresFleet:
                 assert took < 3.0, took
                 # a flood while it is down: refused, counted, logged once
                 for i in range(20):
-                    assert get(e, "https://down%d.example" % i).status == 200
+                    assert get(e, DB_PATH, "https://down%d.example"
+                               % i).status == 200
         finally:
             pg.start()
         for e, mark, b in zip(fleet, marks, before):
-            c = counters(e)
+            c = counter_sums(e)
             assert c["DBErrors"] > b["DBErrors"], c
             log = e.read_log(mark)
             assert log.count("origin database:") == 1, log
         # back: answers again (one second's pause, then a new connection)
-        assert wait_until(lambda: all(verdict(e, D) for e in fleet), 8)
+        assert wait_for(lambda: all(verdict(e, D) for e in fleet), 8, 0.1)
 
     def test_flood_is_bounded(self, fleet):
         """Distinct, well-formed, unknown origins: at most RATE queries a
@@ -182,12 +168,12 @@ class TestPostgresFleet:
         cached answers keep flowing."""
         e = fleet[0]
         assert verdict(e, D)          # cached from here on (2 s)
-        before = counters(e)
+        before = counter_sums(e)
         results = []
 
         def flood(k):
             for i in range(40):
-                r = get(e, "https://flood-%d-%d.example" % (k, i))
+                r = get(e, DB_PATH, "https://flood-%d-%d.example" % (k, i))
                 results.append(r.status)
 
         threads = [threading.Thread(target=flood, args=(k,))
@@ -199,7 +185,7 @@ class TestPostgresFleet:
         for t in threads:
             t.join()
         elapsed = time.time() - t0
-        after = counters(e)
+        after = counter_sums(e)
         queries = after["DBQueries"] - before["DBQueries"]
         over = after["DBOverBudget"] - before["DBOverBudget"]
         assert set(results) == {200}
@@ -241,8 +227,7 @@ class TestFleetExample:
             for origin, ok in (("https://shop.customer.example", True),
                                (CONF_ORIGIN, True),
                                ("https://evil.example", False)):
-                r = request(e.port, "GET", "/api/x.txt",
-                            headers={"Origin": origin})
+                r = get(e, "/api/x.txt", origin)
                 assert r.status == 200
                 if ok:
                     assert_allowed(r, origin, credentials=True,
@@ -250,7 +235,7 @@ class TestFleetExample:
                 else:
                     assert_refused(r)
         finally:
-            assert e.apache_stop() == 0
+            e.finish()
 
 
 class TestDbdConfig:
@@ -300,16 +285,16 @@ class TestSqlite:
         db.insert(A)
         start(e, lambda env: server_conf(env, db.dbd_conf()))
         yield e, db
-        assert e.apache_stop() == 0
+        e.finish()
 
     def test_rows_change(self, lite):
         e, db = lite
-        assert_allowed(get(e, A), A)
-        assert_refused(get(e, B))
+        assert_allowed(get(e, DB_PATH, A), A)
+        assert_refused(get(e, DB_PATH, B))
         db.insert(B)
-        assert wait_until(lambda: verdict(e, B), 4)
+        assert wait_for(lambda: verdict(e, B), 4, 0.1)
         db.delete(A)
-        assert wait_until(lambda: not verdict(e, A), 5)
+        assert wait_for(lambda: not verdict(e, A), 5, 0.1)
 
     def test_locked_database_fails_closed(self, lite):
         e, db = lite
@@ -318,7 +303,7 @@ class TestSqlite:
         db.lock()
         try:
             t0 = time.time()
-            r = get(e, D)
+            r = get(e, DB_PATH, D)
             took = time.time() - t0
             assert r.status == 200
             assert_refused(r)
@@ -328,5 +313,5 @@ class TestSqlite:
         finally:
             db.unlock()
         assert "origin database:" in e.read_log(mark)
-        assert counters(e)["DBErrors"] >= 1
-        assert wait_until(lambda: verdict(e, D), 5)
+        assert counter_sums(e)["DBErrors"] >= 1
+        assert wait_for(lambda: verdict(e, D), 5, 0.1)

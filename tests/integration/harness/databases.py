@@ -17,7 +17,6 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-import time
 
 from .env import free_port
 
@@ -154,10 +153,3 @@ class SqliteDb:
         return ["DBDriver sqlite3", 'DBDParams "%s"' % self.path]
 
 
-def wait_until(cond, timeout=6.0, step=0.1):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(step)
-    return cond()

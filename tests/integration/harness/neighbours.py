@@ -12,13 +12,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 import pytest
 
 from .env import (APACHE_BIN, BASE_MODULES, BUILTIN_MODULES, CorsTestEnv,
                   free_port)
-from .util import PREFLIGHT_VARY
+from .util import PREFLIGHT_VARY, wait_for
 
 #: the MPMs every neighbour test runs under: all three by default; an
 #: explicit MPM=... (the whole suite under one MPM) or CORS_TEST_MPMS
@@ -48,15 +47,6 @@ def need(tool, package):
     if not (php_fpm_bin() if tool == "php-fpm" else which(tool)):
         pytest.fail("%s not found: apt-get install %s" % (tool, package),
                     pytrace=False)
-
-
-def wait_for(pred, timeout=20.0, step=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return True
-        time.sleep(step)
-    return pred()
 
 
 def port_open(port, host="127.0.0.1"):

@@ -22,6 +22,15 @@ def parse_auto(text):
     return out
 
 
+def counter_sums(server):
+    """{counter: n} of mod_cors's counters, summed over the servers."""
+    out = {}
+    for counters in parse_auto(server_status(server, "?auto")).values():
+        for name, n in counters.items():
+            out[name] = out.get(name, 0) + n
+    return out
+
+
 def parse_html(text):
     """{host: {counter: n}} from the mod_cors table of the HTML page."""
     at = text.find("<h2>mod_cors</h2>")

@@ -1,6 +1,7 @@
 """Assertions shared by the test files."""
 
 import re
+import time
 
 
 def assert_allowed(r, origin, credentials=False, expose=None, vary=True):
@@ -55,6 +56,17 @@ def assert_vary_origin(r):
 def assert_no_dup_vary_tokens(r):
     toks = r.vary_tokens()
     assert len(toks) == len(set(toks)), r.headers
+
+
+def wait_for(pred, timeout=20.0, step=0.05):
+    """Whether pred() became true within timeout seconds (asked every step
+    seconds, and once more at the end)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return True
+        time.sleep(step)
+    return pred()
 
 
 def token_set(value):
