@@ -238,6 +238,47 @@ static void policy_seeds(void)
     }
 }
 
+/*
+ * cors-check's harness: a few answers of the kinds its scenarios meet
+ * (tests/cors-check/wrongserver.py), each a status line, the request's
+ * method and origin, the response's headers, an empty line and the
+ * request's headers.
+ */
+static void check_seeds(void)
+{
+    static const char *const answers[] = {
+        "200\nGET\nhttps://a.example\n"
+        "Access-Control-Allow-Origin: https://a.example\nVary: Origin\n",
+        "200 c\nGET\nhttps://a.example\n"
+        "Access-Control-Allow-Origin: https://a.example\n"
+        "Access-Control-Allow-Credentials: True\n",
+        "200\nGET\nhttps://a.example\n"
+        "Access-Control-Allow-Origin: https://a.example\n"
+        "Access-Control-Allow-Origin: https://a.example\n",
+        "204 1\nPUT\nhttps://a.example\n"
+        "Access-Control-Allow-Origin: https://a.example\n"
+        "Access-Control-Allow-Methods: put, patch\n"
+        "Access-Control-Allow-Headers: *\n\n"
+        "Authorization: Bearer x\nContent-Type: application/json\n",
+        "204 c 2\npatch\nnull\n"
+        "Access-Control-Allow-Origin: null\n"
+        "Access-Control-Allow-Credentials: true\n"
+        "Access-Control-Allow-Headers: x-custom,, (bad)\n"
+        "Access-Control-Max-Age: 86401\n\nX-Custom: 1\n"
+        "Range: bytes=0-4\nAccept-Language: en_US\n",
+        "200\nGET\nhttps://a.example\n"
+        "Access-Control-Allow-Origin: *\n"
+        "Access-Control-Expose-Headers: X-A, Set-Cookie, *\n"
+        "Set-Cookie: s=1\nX-A: a\n",
+        "302\nOPTIONS\nhttps://a.example\nLocation: /elsewhere\n",
+    };
+    size_t i;
+
+    for (i = 0; i < N_ELEMS(answers); i++) {
+        seed_str("fuzz_check_headers", answers[i]);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -248,5 +289,6 @@ int main(int argc, char **argv)
     origin_seeds();
     token_seeds();
     policy_seeds();
+    check_seeds();
     return 0;
 }

@@ -34,7 +34,7 @@ APR_CFLAGS=$(pkg-config --cflags apr-1 2>/dev/null \
 DEP_CFLAGS=$(pkg-config --cflags libpcre2-8 libpsl)
 CFLAGS="-std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 -fno-sanitize-recover=undefined -Isrc -Itests/unit -Itests/fuzz \
-$APR_CFLAGS $DEP_CFLAGS"
+-Itools/cors-check $APR_CFLAGS $DEP_CFLAGS"
 SAN=address,undefined
 LIBS="-lapr-1 -lpcre2-8 -lpsl"
 
@@ -46,11 +46,12 @@ fi
 
 mkdir -p "$OUT/obj" "$OUT/bin" "$OUT/seeds" "$OUT/artifacts" "$OUT/logs"
 
-# The engine once, instrumented for coverage but without libFuzzer's main.
-for src in src/*.c; do
+# The engine once, instrumented for coverage but without libFuzzer's main;
+# with it cors-check's checks over header lists (cc_check.c: no libcurl).
+for src in src/*.c tools/cors-check/cc_check.c; do
     obj=$OUT/obj/$(basename "$src" .c).o
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] \
-       || [ -n "$(find src -name '*.h' -newer "$obj")" ]; then
+       || [ -n "$(find src tools/cors-check -name '*.h' -newer "$obj")" ]; then
         # shellcheck disable=SC2086
         $CLANG $CFLAGS -fsanitize=fuzzer-no-link,$SAN -c -o "$obj" "$src"
     fi
