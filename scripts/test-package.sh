@@ -3,7 +3,8 @@
 # install it into the machine's Apache, enable it with a2enmod, run that
 # Apache (its /etc/apache2 layout and mods-enabled, on a free loopback port,
 # with its own pid file and logs) with a site using mod_cors, check a
-# preflight and a GET with curl, then a2dismod and purge the package.
+# preflight and a GET with curl, run the cors-check package's
+# /usr/bin/cors-check against it, then a2dismod and purge both packages.
 #
 # It leaves the machine as it found it: the state of every file the package
 # or a2enmod/a2dismod touch is recorded first and compared at the end (and
@@ -21,6 +22,10 @@
 set -euo pipefail
 
 PKG=libapache2-mod-cors
+# the second binary package of the same source (debian/rules says why)
+CHECK_PKG=cors-check
+CHECK_BIN=/usr/bin/cors-check
+CHECK_MAN=/usr/share/man/man1/cors-check.1.gz
 MOD_SO=/usr/lib/apache2/modules/mod_cors.so
 MODS_AVAILABLE=/etc/apache2/mods-available
 MODS_ENABLED=/etc/apache2/mods-enabled
@@ -55,7 +60,7 @@ snapshot() {
     {
         for f in "$MOD_SO" "$MODS_AVAILABLE"/cors.load "$MODS_AVAILABLE"/cors.conf \
                  "$MODS_ENABLED"/cors.load "$MODS_ENABLED"/cors.conf \
-                 "$STATE_DIR"/*/cors; do
+                 "$STATE_DIR"/*/cors "$CHECK_BIN" "$CHECK_MAN"; do
             if [ -L "$f" ]; then
                 echo "$f -> $(readlink "$f")"
             elif [ -e "$f" ]; then
@@ -75,15 +80,17 @@ if [ -z "$out_dir" ]; then
     exec 9>/tmp/mod_cors_test_package.lock
     flock -w 600 9 || fail "another package test holds /tmp/mod_cors_test_package.lock"
 
-    if dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'ok installed'; then
-        fail "$PKG is already installed here; remove it first (the test must" \
-             "leave the machine as it found it)"
-    fi
+    for p in "$PKG" "$CHECK_PKG"; do
+        if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+            fail "$p is already installed here; remove it first (the test must" \
+                 "leave the machine as it found it)"
+        fi
+    done
 
     before=$(snapshot)
     mkdir -p "$backup"
     for f in "$MOD_SO" "$MODS_AVAILABLE"/cors.load "$MODS_AVAILABLE"/cors.conf \
-             "$STATE_DIR"/*/cors; do
+             "$STATE_DIR"/*/cors "$CHECK_BIN" "$CHECK_MAN"; do
         if [ -e "$f" ]; then
             mkdir -p "$backup$(dirname "$f")"
             cp -a "$f" "$backup$f"
@@ -109,7 +116,7 @@ cleanup() {
         a2dismod -q -f cors >/dev/null 2>&1
     fi
     if [ "$installed" = 1 ]; then
-        dpkg --purge "$PKG" >/dev/null 2>&1
+        dpkg --purge "$PKG" "$CHECK_PKG" >/dev/null 2>&1
     fi
     # put back exactly what was there (a2dismod leaves a state file)
     if [ -d "$backup" ]; then
@@ -156,7 +163,17 @@ start=$SECONDS
     || fail "dpkg-buildpackage failed"
 deb="$work/${PKG}_${version}_$(dpkg --print-architecture).deb"
 [ -f "$deb" ] || fail "no $deb"
-say "built $(basename "$deb") in $((SECONDS - start))s"
+check_deb="$work/${CHECK_PKG}_${version}_$(dpkg --print-architecture).deb"
+[ -f "$check_deb" ] || fail "no $check_deb"
+say "built $(basename "$deb") and $(basename "$check_deb") in $((SECONDS - start))s"
+dpkg-deb -c "$check_deb" >"$work/check-contents.txt"
+for f in ./usr/bin/cors-check ./usr/share/man/man1/cors-check.1.gz \
+         ./usr/share/doc/$CHECK_PKG/copyright; do
+    grep -qE " $f\$" "$work/check-contents.txt" || fail "$f is not in $CHECK_PKG"
+done
+# the client needs no Apache: its package must not pull one in
+! dpkg-deb -f "$check_deb" Depends | grep -q apache2 \
+    || fail "$CHECK_PKG depends on apache2: $(dpkg-deb -f "$check_deb" Depends)"
 dpkg-deb -c "$deb" >"$work/contents.txt"
 for f in ./usr/lib/apache2/modules/mod_cors.so \
          ./etc/apache2/mods-available/cors.load \
@@ -174,9 +191,15 @@ if [ -n "$out_dir" ]; then
 fi
 
 # ---- 2. install and enable -----------------------------------------------
-say "dpkg -i $(basename "$deb")"
+say "dpkg -i $(basename "$deb") $(basename "$check_deb")"
 installed=1
-dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i"; }
+dpkg -i "$deb" "$check_deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i"; }
+[ -x "$CHECK_BIN" ] || fail "$CHECK_BIN not installed"
+"$CHECK_BIN" --version >"$work/cors-check-version.txt" 2>&1 \
+    || { cat "$work/cors-check-version.txt"; fail "$CHECK_BIN --version"; }
+grep -q "^cors-check $version " "$work/cors-check-version.txt" \
+    || { cat "$work/cors-check-version.txt"; fail "$CHECK_BIN is not version $version"; }
+[ "$(man -w cors-check 2>/dev/null)" = "$CHECK_MAN" ] || fail "man cors-check does not find $CHECK_MAN"
 [ -f "$MOD_SO" ] || fail "$MOD_SO not installed"
 [ ! -e "$MODS_ENABLED/cors.load" ] || fail "installing enabled the module by itself"
 grep -q "^LoadModule cors_module $MOD_SO\$" "$MODS_AVAILABLE/cors.load" \
@@ -292,6 +315,21 @@ check refused "$work/refused.txt" '^HTTP/1.1 200'
 check_not refused "$work/refused.txt" '^Access-Control-Allow-'
 say "GET from an unlisted origin: 200 without Access-Control-Allow-*"
 
+# The installed cors-check against the installed module: the PUT with JSON
+# that the preflight above allows is readable (exit 0), an unlisted origin
+# is blocked (exit 1).
+rc=0
+"$CHECK_BIN" "$base" --origin "$APP" -X PUT -H 'Content-Type: application/json' \
+    -d '{}' >"$work/cors-check-put.txt" 2>&1 || rc=$?
+[ "$rc" = 0 ] || { cat "$work/cors-check-put.txt"; fail "cors-check PUT: exit $rc, not 0"; }
+check cors-check "$work/cors-check-put.txt" '^Verdict: JavaScript can read this response'
+check cors-check "$work/cors-check-put.txt" '^ *> Access-Control-Request-Headers: content-type$'
+rc=0
+"$CHECK_BIN" "$base" --origin https://evil.example >"$work/cors-check-evil.txt" 2>&1 || rc=$?
+[ "$rc" = 1 ] || { cat "$work/cors-check-evil.txt"; fail "cors-check from an unlisted origin: exit $rc, not 1"; }
+check cors-check "$work/cors-check-evil.txt" "^Verdict: blocked: No 'Access-Control-Allow-Origin' header"
+say "$CHECK_BIN: the allowed PUT readable (exit 0), an unlisted origin blocked (exit 1)"
+
 stop_httpd
 
 # ---- 4. disable and purge ------------------------------------------------
@@ -300,11 +338,16 @@ a2dismod cors >/dev/null
 enabled=0
 [ ! -e "$MODS_ENABLED/cors.load" ] || fail "a2dismod left cors.load enabled"
 
-say "dpkg --purge $PKG"
-dpkg --purge "$PKG" >>"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "purge"; }
+say "dpkg --purge $PKG $CHECK_PKG"
+dpkg --purge "$PKG" "$CHECK_PKG" >>"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "purge"; }
 installed=0
-! dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'ok installed' \
-    || fail "$PKG still installed"
+for p in "$PKG" "$CHECK_PKG"; do
+    ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
+        || fail "$p still installed"
+done
+if [ ! -e "$backup$CHECK_BIN" ] && [ -e "$CHECK_BIN" ]; then
+    fail "$CHECK_BIN left behind by purge"
+fi
 for f in "$MODS_AVAILABLE/cors.load" "$MODS_AVAILABLE/cors.conf"; do
     [ ! -e "$f" ] || fail "$f left behind by purge"
 done
@@ -312,4 +355,4 @@ if [ ! -e "$backup$MOD_SO" ] && [ -e "$MOD_SO" ]; then
     fail "$MOD_SO left behind by purge"
 fi
 failed=0
-say "passed: built, installed, a2enmod, apache2 -t, preflight, GET, a2dismod, purged"
+say "passed: built, installed, a2enmod, apache2 -t, preflight, GET, cors-check, a2dismod, purged"
