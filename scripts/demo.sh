@@ -69,7 +69,13 @@ trap cleanup EXIT
 trap 'stopping=1; exit 130' INT
 trap 'stopping=1; exit 143' TERM
 
-mkdir -p "$root/logs" "$root/run" "$root/api-root"
+mkdir -p "$root/logs" "$root/run" "$root/api-root" "$root/lists"
+# The API's CORSAllowOriginFile: the button on the refused page (run as
+# Apache's user) replaces it, so its directory is writable.
+cat > "$root/lists/cors-origins.txt" <<LIST
+# Origins the API allows besides its CORSAllowOrigin line, one a line.
+# Replace this file by renaming a new one over it; mod_cors reloads it.
+LIST
 cp -R "$repo/demo/page" "$repo/demo/cgi" "$root/"
 cp -R "$repo/demo/api" "$root/api-root/"
 cat > "$root/page/demo-config.json" <<JSON
@@ -90,6 +96,8 @@ sed -e "s|@SERVER_ROOT@|$root|g" \
     -e "s|@RUN_GROUP@|$run_group|g" \
     "$repo/demo/httpd.conf.in" > "$root/httpd.conf"
 chmod -R a+rX "$root"
+chmod 0777 "$root/lists"
+chmod 0666 "$root/lists/cors-origins.txt"
 
 # Show what a configuration test says (mod_cors' start-up warnings too).
 if ! out=$("$apache2" -f "$root/httpd.conf" -t 2>&1); then
@@ -137,6 +145,16 @@ The API's policy (demo/httpd.conf.in):
   CORSAllowHeaders Content-Type X-Requested-With
   CORSExposeHeaders X-Request-Id
   CORSMaxAge 600
+  CORSAllowOriginFile $root/lists/cors-origins.txt
+  CORSAllowOriginFileCheck 1
+
+Allow the refused origin without a restart: press "Allow this origin" on
+$refused/ (it adds the origin to the file above), or do what the button
+does, from a shell (a new file, renamed over the old one):
+  { cat $root/lists/cors-origins.txt; echo $refused; } \\
+      > $root/lists/cors-origins.txt.new \\
+      && mv $root/lists/cors-origins.txt.new $root/lists/cors-origins.txt
+Within a second every call of the page on $refused_port works.
 
 Try it with curl:
   # a GET from the allowed origin: Access-Control-Allow-Origin echoes it

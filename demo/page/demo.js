@@ -87,6 +87,7 @@ const demo = {
   config: null,
   apiBase: null,
   originAllowed: null,
+  addedAtRunTime: false,
   results: {},
 };
 window.demo = demo;
@@ -123,6 +124,34 @@ async function loadConfig() {
   if (demo.config && Array.isArray(demo.config.allowed_origins)) {
     demo.originAllowed = demo.config.allowed_origins.includes(location.origin);
   }
+  /* Back from "Allow this origin": the API's origin file now lists it. */
+  if (params.get('added') === '1' && demo.originAllowed === false) {
+    demo.originAllowed = true;
+    demo.addedAtRunTime = true;
+  }
+}
+
+/*
+ * On the refused origin: a form that asks the API to add this origin to its
+ * CORSAllowOriginFile (a plain form POST, a navigation: CORS does not
+ * apply to it).  mod_cors reloads the file within a second, no restart.
+ */
+function allowButton() {
+  const form = document.createElement('form');
+  form.method = 'post';
+  form.action = demo.apiBase + '/demo-admin/allow-origin';
+  form.id = 'allow-origin';
+  const field = document.createElement('input');
+  field.type = 'hidden';
+  field.name = 'origin';
+  field.value = location.origin;
+  const button = document.createElement('button');
+  button.type = 'submit';
+  button.textContent = 'Allow this origin (adds it to the API\'s origin ' +
+                       'file, no restart)';
+  form.appendChild(field);
+  form.appendChild(button);
+  return form;
 }
 
 function describeWhere() {
@@ -138,7 +167,15 @@ function describeWhere() {
                           port + '/';
   el.textContent = '';
   const line = document.createElement('span');
-  if (demo.originAllowed === true) {
+  if (demo.originAllowed === true && demo.addedAtRunTime) {
+    el.className = 'allowed';
+    line.textContent = 'This page is on ' + location.origin + ', which the ' +
+                       'API refused until a moment ago: it is now in the ' +
+                       'API\'s CORSAllowOriginFile, reloaded without a ' +
+                       'restart, so the calls to ' + demo.apiBase +
+                       ' are expected to work (except the last one). ';
+  }
+  else if (demo.originAllowed === true) {
     el.className = 'allowed';
     line.textContent = 'This page is on ' + location.origin + ', an origin ' +
                        'the API allows: the calls to ' + demo.apiBase +
@@ -168,6 +205,9 @@ function describeWhere() {
   }
   if (link.href) {
     el.appendChild(link);
+  }
+  if (demo.originAllowed === false) {
+    el.appendChild(allowButton());
   }
 }
 
