@@ -14,6 +14,11 @@ the parent and of the children is reported (target: growth < 2 %).
   scripts/soak.py                    2,000,000 requests per MPM
   scripts/soak.py --requests N --mpm event --graceful-every 20
 
+Then the origin sources' soak (scripts/soak_sources.py, 12 s with --short,
+120 s otherwise; --no-sources skips it): a CORSAllowOriginFile replaced
+100 times a second and PostgreSQL stopped and started under load, with
+zero wrong answers allowed.
+
 Each request has its own connection (`Connection: close`) by default: a
 graceful restart then never closes a kept-alive connection under a request
 the client has just sent (the race RFC 9112 9.3.1 makes clients retry,
@@ -517,6 +522,10 @@ def main():
                     help="keep connections open; the read errors of "
                     "connections a graceful restart closes (at most one "
                     "per connection per restart) are then forgiven")
+    ap.add_argument("--no-sources", dest="sources", action="store_false",
+                    help="skip the origin sources' soak (soak_sources.py: "
+                    "a list file replaced 100 times a second, PostgreSQL "
+                    "stopped and started, every answer checked)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the server roots for a post-mortem")
     args = ap.parse_args()
@@ -543,6 +552,11 @@ def main():
         failed = [m for m in mpms if not soak_one(m, args, lua)]
     finally:
         os.unlink(lua)
+    if args.sources:
+        import soak_sources
+        mpms = mpms + ["origin sources"]
+        if not soak_sources.run(12 if args.short else 120, keep=args.keep):
+            failed.append("origin sources")
     print("soak: %s in %.0f s: %s" % (
         ", ".join(mpms), time.monotonic() - t0,
         "FAILED: " + ", ".join(failed) if failed else "passed"))
