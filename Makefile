@@ -36,7 +36,7 @@ WARNINGS := -Wall -Wextra -Werror
 CORS_CHECK := build/cors-check
 CORS_CHECK_SRC := $(wildcard tools/cors-check/*.c)
 CORS_CHECK_HDR := $(wildcard tools/cors-check/*.h)
-CORS_CHECK_ENGINE := src/cors_origin.c src/cors_tokens.c
+CORS_CHECK_ENGINE := src/cors_origin.c src/cors_problem.c src/cors_tokens.c
 CFLAGS ?= -O2 -g
 PREFIX ?= /usr/local
 

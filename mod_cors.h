@@ -129,6 +129,26 @@ void *cors_create_server_config(apr_pool_t *p, server_rec *s);
  * configuration was read. */
 void cors_config_log_warnings(apr_pool_t *pconf);
 
+/** Where credentials met what cannot go with them. */
+typedef enum {
+    CORS_CLASH_VALUE,   /**< a value added while credentials are on */
+    CORS_CLASH_SECTION, /**< credentials turned on in the same section */
+    CORS_CLASH_MERGED   /**< sections merged (fails closed) */
+} cors_clash_e;
+
+/** An engine problem in words, without the directive's name. */
+const char *cors_problem_words(apr_pool_t *p, const cors_problem_t *pr);
+
+/** A CORS_ERR_CRED_* problem in words, framed for where it arose. */
+const char *cors_clash_words(apr_pool_t *p, const cors_problem_t *pr,
+                             cors_clash_e where);
+
+/**
+ * What to set to resolve a clash that arose from merging (a
+ * cors_policy_conflict()), in the administrator's words.
+ */
+const char *cors_conflict_advice(const cors_problem_t *pr);
+
 /* mod_cors_response.c */
 const char *cors_log_clip(apr_pool_t *p, const char *s, apr_size_t max);
 void cors_log_decision(request_rec *r, const cors_req_t *st);
@@ -136,8 +156,6 @@ void cors_log_decision(request_rec *r, const cors_req_t *st);
 const char *cors_reason_words(apr_pool_t *p, const cors_decision_t *d,
                               const char *origin);
 void cors_log_conflict(request_rec *r, const cors_req_t *st);
-/** What to set to resolve the conflict cors_policy_conflict() reports. */
-const char *cors_conflict_advice(const cors_policy_t *pol);
 void cors_write_headers(request_rec *r, const cors_req_t *st);
 const char *cors_answer_text(request_rec *r, const cors_req_t *st);
 
@@ -203,6 +221,8 @@ const cors_policy_t *cors_policy_so_far(request_rec *r, int mapped);
 
 /* mod_cors_config.c */
 const char *cors_config_error(cmd_parms *cmd, const char *err);
+/** NULL, or the engine's problem in words after the directive's name. */
+const char *cors_config_problem(cmd_parms *cmd, const cors_problem_t *pr);
 
 /* mod_cors_sources.c */
 const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg);

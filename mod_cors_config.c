@@ -48,6 +48,340 @@ void *cors_create_server_config(apr_pool_t *p, server_rec *s)
     return apr_pcalloc(p, sizeof(cors_server_conf_t));
 }
 
+/* --------------------------------------------------------------------- */
+/* The engine's problems in words                                         */
+
+/*
+ * The rule of credentials, per clash: the directive and value that clash
+ * (which), why browsers or attackers make it a problem, what to do.
+ */
+static void cors_clash_parts(apr_pool_t *p, const cors_problem_t *pr,
+                             const char **which, const char **why,
+                             const char **fix)
+{
+    switch (pr->kind) {
+    case CORS_ERR_CRED_NULL:
+        *which = "CORSAllowOrigin null";
+        *why = "any sandboxed iframe or file: page sends Origin: null, so it "
+               "would get the user's credentials";
+        *fix = "remove null";
+        break;
+    case CORS_ERR_CRED_PUBLIC_SUFFIX:
+        *which = apr_psprintf(p, "CORSAllowOrigin '%s'", pr->value);
+        *why = apr_psprintf(p,
+                            "it is a wildcard directly over the public "
+                            "suffix '%s', where anyone can register a site",
+                            pr->detail);
+        *fix = "list the origins instead";
+        break;
+    case CORS_ERR_CRED_CATCH_ALL:
+        *which = apr_psprintf(p, "CORSAllowOriginMatch '%s'", pr->value);
+        *why = apr_psprintf(p,
+                            "it matches '%s', an origin nobody lists (a "
+                            "reserved name, a documentation address or "
+                            "another scheme): every such site would read "
+                            "responses with the user's credentials",
+                            pr->detail);
+        *fix = "anchor it to your own hosts, as in "
+               "'^https://[a-z0-9-]+\\.example\\.com$'";
+        break;
+    case CORS_ERR_CRED_EXPOSE_ANY:
+        *which = "CORSExposeHeaders *";
+        *why = "with credentials, browsers read '*' as a header named '*'";
+        *fix = "list the headers to expose";
+        break;
+    default:
+        *which = "CORSAllowOrigin *";
+        *why = "browsers refuse 'Access-Control-Allow-Origin: *' on "
+               "credentialed requests";
+        *fix = "list the origins";
+        break;
+    }
+}
+
+const char *cors_clash_words(apr_pool_t *p, const cors_problem_t *pr,
+                             cors_clash_e where)
+{
+    const char *which, *why, *fix;
+
+    cors_clash_parts(p, pr, &which, &why, &fix);
+    switch (where) {
+    case CORS_CLASH_SECTION:
+        return apr_psprintf(p,
+                            "'On' cannot be used here: %s is set in the "
+                            "same section: %s; %s",
+                            which, why, fix);
+    case CORS_CLASH_MERGED:
+        /* cors_conflict_advice() says what to set */
+        return apr_psprintf(p,
+                            "%s and CORSAllowCredentials On meet in this "
+                            "scope through inheritance: %s",
+                            which, why);
+    default:
+        return apr_psprintf(p,
+                            "'%s' cannot be combined with "
+                            "CORSAllowCredentials On: %s; %s",
+                            pr->value, why, fix);
+    }
+}
+
+/*
+ * What to set to resolve a combination that arose from merging, in the
+ * administrator's words: which directive to change, and where.
+ */
+const char *cors_conflict_advice(const cors_problem_t *pr)
+{
+    switch (pr->kind) {
+    case CORS_ERR_CRED_NULL:
+        return "remove null from CORSAllowOrigin (sandboxed pages on any "
+               "site send it), or set CORSAllowCredentials Off in that "
+               "section";
+    case CORS_ERR_CRED_PUBLIC_SUFFIX:
+        return "replace the wildcard over a public suffix with your own "
+               "origins (https://*.your-domain.example), or set "
+               "CORSAllowCredentials Off in that section";
+    case CORS_ERR_CRED_CATCH_ALL:
+        return "anchor the CORSAllowOriginMatch pattern to your own hosts "
+               "(as in ^https://[a-z0-9-]+\\.example\\.com$), or set "
+               "CORSAllowCredentials Off in that section";
+    case CORS_ERR_CRED_EXPOSE_ANY:
+        return "list the headers in CORSExposeHeaders instead of *, or set "
+               "CORSAllowCredentials Off in that section";
+    default:
+        return "in the section that sets CORSAllowOrigin *, either set "
+               "CORSAllowCredentials Off (a public resource needs no "
+               "credentials) or list the origins instead of *";
+    }
+}
+
+/* Words for an origin value's problem (CORS_ERR_ORIGIN_*), or NULL. */
+static const char *cors_origin_words(apr_pool_t *p, const cors_problem_t *pr)
+{
+    static const char *const extras[] = {"a path", "a trailing slash",
+                                         "a query", "a fragment"};
+    const char *v = pr->value;
+
+    switch (pr->kind) {
+    case CORS_ERR_ORIGIN_EMPTY:
+        return apr_psprintf(p, "'%s' is not an origin", v);
+    case CORS_ERR_ORIGIN_NO_SCHEME:
+        return pr->hint != NULL
+                   ? apr_psprintf(p,
+                                  "'%s' is not an origin: it has no scheme; "
+                                  "did you mean '%s'?",
+                                  v, pr->hint)
+                   : apr_psprintf(p,
+                                  "'%s' is not an origin: write "
+                                  "scheme://host[:port], for example "
+                                  "https://app.example.com",
+                                  v);
+    case CORS_ERR_ORIGIN_SCHEME:
+        return apr_psprintf(p, "'%s' has an invalid scheme '%s'", v,
+                            pr->detail);
+    case CORS_ERR_ORIGIN_PATH:
+    case CORS_ERR_ORIGIN_TRAILING_SLASH:
+    case CORS_ERR_ORIGIN_QUERY:
+    case CORS_ERR_ORIGIN_FRAGMENT:
+        return apr_psprintf(p,
+                            "'%s' has %s, but an origin is only "
+                            "scheme://host[:port]; did you mean '%s'?",
+                            v, extras[pr->kind - CORS_ERR_ORIGIN_PATH],
+                            pr->hint);
+    case CORS_ERR_ORIGIN_USERINFO:
+        return apr_psprintf(p,
+                            "'%s' has userinfo (user@), which browsers never "
+                            "send in an Origin; did you mean '%s'?",
+                            v, pr->hint);
+    case CORS_ERR_ORIGIN_NON_ASCII:
+        return apr_psprintf(p,
+                            "'%s' has a non-ASCII host: browsers send "
+                            "internationalised hosts in ASCII (punycode, "
+                            "xn--...); write the host that way",
+                            v);
+    case CORS_ERR_ORIGIN_IPV6_OPEN:
+        return apr_psprintf(p, "'%s' has an unterminated IPv6 address", v);
+    case CORS_ERR_ORIGIN_IPV6:
+        return apr_psprintf(p, "'%s' has an invalid IPv6 address '%s'", v,
+                            pr->detail);
+    case CORS_ERR_ORIGIN_STAR_PLACE:
+        return apr_psprintf(p,
+                            "'%s': '*' may only stand at the start of the "
+                            "host, as in https://*.example.com",
+                            v);
+    case CORS_ERR_ORIGIN_HOST_CHAR:
+        return apr_psprintf(p, "'%s' has an invalid character in its host", v);
+    case CORS_ERR_ORIGIN_NO_HOST:
+        return apr_psprintf(p, "'%s' has no host", v);
+    case CORS_ERR_ORIGIN_EMPTY_LABEL:
+        return apr_psprintf(p, "'%s' has an empty label in its host", v);
+    case CORS_ERR_ORIGIN_PORT:
+        return apr_psprintf(p,
+                            "'%s' has an invalid port: use 1-65535 or * for "
+                            "any port",
+                            v);
+    case CORS_ERR_ORIGIN_AFTER_HOST:
+        return apr_psprintf(p,
+                            "'%s' is not an origin: write "
+                            "scheme://host[:port]",
+                            v);
+    case CORS_ERR_ORIGIN_TLD:
+        return apr_psprintf(p,
+                            "'%s' would allow every site under the "
+                            "top-level domain '%s'; list the origins or a "
+                            "wildcard under your own domain",
+                            v, pr->detail);
+    case CORS_ERR_ORIGIN_TOO_MANY:
+        return apr_psprintf(p, "'%s': too many origins in one section", v);
+    default:
+        return NULL;
+    }
+}
+
+/* Words for a regular expression's problem (CORS_ERR_REGEX_*), or NULL. */
+static const char *cors_regex_words(apr_pool_t *p, const cors_problem_t *pr)
+{
+    const char *v = pr->value;
+
+    switch (pr->kind) {
+    case CORS_ERR_REGEX_UNANCHORED:
+        return apr_psprintf(p,
+                            "'%s' is not anchored: it must start with ^ and "
+                            "end with $, or a pattern like "
+                            "'https://example\\.com' would also match "
+                            "'https://example.com.evil.net'",
+                            v);
+    case CORS_ERR_REGEX_CONTROL:
+        /* not quoted: the pattern holds a control byte */
+        return apr_psprintf(p,
+                            "the pattern has a control character (byte %s "
+                            "at offset %" APR_SIZE_T_FMT "), which no Origin "
+                            "can contain",
+                            pr->detail, pr->offset);
+    case CORS_ERR_REGEX_HOST_DOT:
+        return apr_psprintf(p,
+                            "'%s' has a '.' between two host characters, "
+                            "which matches any character: %s, a domain "
+                            "anyone can register; write '%s' (a dot is '\\.' "
+                            "or '[.]'; for any one character on purpose, "
+                            "write a class such as '[a-z0-9-]')",
+                            v, pr->detail, pr->hint);
+    case CORS_ERR_REGEX_SYNTAX:
+        return apr_psprintf(p,
+                            "'%s' is not a valid regular expression: %s at "
+                            "offset %" APR_SIZE_T_FMT,
+                            v, pr->detail, pr->offset);
+    case CORS_ERR_REGEX_MEMORY:
+        return apr_psprintf(p, "'%s': out of memory", v);
+    case CORS_WARN_REGEX_CATCH_ALL:
+        return apr_psprintf(p,
+                            "'%s' matches '%s', an origin nobody lists (a "
+                            "reserved name, a documentation address or "
+                            "another scheme): it would allow nearly any site; "
+                            "anchor it to your own hosts, as in "
+                            "'^https://[a-z0-9-]+\\.example\\.com$'",
+                            v, pr->detail);
+    case CORS_WARN_REGEX_DOT:
+        return apr_psprintf(p,
+                            "'%s' has an unescaped '.', which matches any "
+                            "character (so 'example.com' also matches "
+                            "'exampleXcom'); write '\\.' or '[.]' for a dot, "
+                            "'.*' or '.+' for any characters",
+                            v);
+    default:
+        return NULL;
+    }
+}
+
+/* Words for the other problems: tokens, values, warnings. */
+static const char *cors_value_words(apr_pool_t *p, const cors_problem_t *pr)
+{
+    const char *v = pr->value;
+
+    switch (pr->kind) {
+    case CORS_ERR_COMMA:
+        return apr_psprintf(p,
+                            "'%s' is not a single %s; list the values "
+                            "separated by spaces, not commas",
+                            v, pr->detail);
+    case CORS_ERR_TOKEN:
+        return apr_psprintf(p,
+                            "'%s' is not a valid %s (an RFC 9110 token: "
+                            "letters, digits and !#$%%&'*+-.^_`|~)",
+                            v, pr->detail);
+    case CORS_ERR_METHOD_CASE:
+        return apr_psprintf(p,
+                            "'%s' can never match: fetch() sends this method "
+                            "as '%s' (it uppercases DELETE, GET, HEAD, "
+                            "OPTIONS, POST and PUT, and no other); write '%s'",
+                            v, pr->hint, pr->hint);
+    case CORS_ERR_MAX_AGE:
+        return apr_psprintf(p,
+                            "'%s' is not a number of seconds from 0 to "
+                            "%" APR_SIZE_T_FMT " (0 disables preflight "
+                            "caching)",
+                            v, pr->offset);
+    case CORS_ERR_INTERVAL:
+        return apr_psprintf(p,
+                            "'%s' is not a number of seconds from 1 to "
+                            "%" APR_SIZE_T_FMT,
+                            v, pr->offset);
+    case CORS_ERR_KEYWORD:
+        return apr_psprintf(p, "'%s' is not one of: %s", v, pr->detail);
+    case CORS_WARN_NULL:
+        return apr_psprintf(p,
+                            "'%s' is allowed: any sandboxed iframe or file: "
+                            "page, on any site, sends Origin: null",
+                            v);
+    case CORS_WARN_PUBLIC_SUFFIX:
+        return apr_psprintf(p,
+                            "'%s' is a wildcard directly over the public "
+                            "suffix '%s': anyone can register a site that "
+                            "matches it",
+                            v, pr->detail);
+    case CORS_WARN_INSECURE:
+        return apr_psprintf(p,
+                            "'%s' is served over plain http and credentials "
+                            "are on: anyone on that page's network can alter "
+                            "it and act with the user's credentials",
+                            v);
+    case CORS_WARN_METHOD_UNKNOWN:
+        return pr->hint != NULL
+                   ? apr_psprintf(p,
+                                  "'%s' is no method that httpd or the HTTP "
+                                  "method registry knows; did you mean "
+                                  "'%s'?",
+                                  v, pr->hint)
+                   : apr_psprintf(p,
+                                  "'%s' is no method that httpd or the HTTP "
+                                  "method registry knows: a typo? (methods "
+                                  "are case-sensitive)",
+                                  v);
+    case CORS_WARN_MAX_AGE:
+        return apr_psprintf(p,
+                            "%s seconds is more than browsers keep a "
+                            "preflight: Chromium caps it at 7200, Firefox at "
+                            "86400, Safari at 600",
+                            v);
+    default:
+        return NULL;
+    }
+}
+
+const char *cors_problem_words(apr_pool_t *p, const cors_problem_t *pr)
+{
+    const char *w;
+
+    if (pr->kind >= CORS_ERR_CRED_ANY && pr->kind <= CORS_ERR_CRED_EXPOSE_ANY) {
+        return cors_clash_words(p, pr, CORS_CLASH_VALUE);
+    }
+    if ((w = cors_origin_words(p, pr)) != NULL
+        || (w = cors_regex_words(p, pr)) != NULL
+        || (w = cors_value_words(p, pr)) != NULL) {
+        return w;
+    }
+    return apr_psprintf(p, "'%s': %s", pr->value, cors_problem_name(pr->kind));
+}
+
 /*
  * Warnings are for the administrator at start-up.  An .htaccess file is
  * read again for every request, so its warnings would flood the log: they
@@ -71,9 +405,10 @@ typedef struct cors_warning_t {
     const char *text;
 } cors_warning_t;
 
-static void cors_config_warning(cmd_parms *cmd, const char *warning)
+static void cors_config_warning(cmd_parms *cmd, const cors_problem_t *pr)
 {
     apr_pool_t *pconf = cmd->server->process->pconf;
+    const char *warning = cors_problem_words(cmd->pool, pr);
     const char *text;
     apr_array_header_t *kept = NULL;
 
@@ -178,20 +513,27 @@ static void cors_note_source(cmd_parms *cmd, cors_policy_t *pol)
 }
 
 /*
- * What a single-value handler returns: NULL, or the engine's message with
- * the directive's name in front (httpd does not add it); a warning on an
- * accepted value goes to the log.
+ * What a single-value handler returns: NULL, or the engine's problem in
+ * words with the directive's name in front (httpd does not add it); a
+ * warning on an accepted value goes to the log.
  */
 const char *cors_config_error(cmd_parms *cmd, const char *err)
 {
     return err ? apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err) : NULL;
 }
 
-static const char *cors_config_result(cmd_parms *cmd, const char *err,
-                                      const char *warning)
+const char *cors_config_problem(cmd_parms *cmd, const cors_problem_t *pr)
+{
+    return pr ? apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name,
+                             cors_problem_words(cmd->pool, pr))
+              : NULL;
+}
+
+static const char *cors_config_result(cmd_parms *cmd, const cors_problem_t *err,
+                                      const cors_problem_t *warning)
 {
     if (err != NULL) {
-        return cors_config_error(cmd, err);
+        return cors_config_problem(cmd, err);
     }
     if (warning != NULL) {
         cors_config_warning(cmd, warning);
@@ -199,15 +541,16 @@ static const char *cors_config_result(cmd_parms *cmd, const char *err,
     return NULL;
 }
 
-typedef const char *(*cors_add_value_fn)(apr_pool_t *p, cors_policy_t *pol,
-                                         const char *value,
-                                         const char **warning);
+typedef const cors_problem_t *(*cors_add_value_fn)(
+    apr_pool_t *p, cors_policy_t *pol, const char *value,
+    const cors_problem_t **warning);
 
 /*
  * List directives take their values raw and split them here: httpd's
  * TAKE_ARGV stops at 64 arguments without a word, and a list of 10,000
  * origins on one line is legitimate.  Seeing every value also lets one
- * message name every bad value, not only the first.
+ * message name every bad value, not only the first.  A problem quotes its
+ * value, which lives in word_pool: it is worded before the pool is cleared.
  */
 static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
                                    const char *args, cors_add_value_fn add)
@@ -220,8 +563,7 @@ static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
     apr_pool_create(&word_pool, cmd->temp_pool);
     while (*args != '\0') {
         const char *value;
-        const char *warning = NULL;
-        const char *err;
+        const cors_problem_t *warning = NULL, *err;
 
         apr_pool_clear(word_pool);
         value = ap_getword_conf(word_pool, &args);
@@ -231,8 +573,10 @@ static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
         count++;
         err = add(cmd->pool, pol, value, &warning);
         if (err != NULL) {
-            errors = errors ? apr_pstrcat(cmd->pool, errors, "; ", err, NULL)
-                            : err;
+            const char *words = cors_problem_words(cmd->pool, err);
+
+            errors = errors ? apr_pstrcat(cmd->pool, errors, "; ", words, NULL)
+                            : words;
         }
         else if (warning != NULL) {
             cors_config_warning(cmd, warning);
@@ -253,10 +597,11 @@ static const char *cors_add_values(cmd_parms *cmd, cors_policy_t *pol,
  * The engine knows the HTTP method registry; httpd knows what it and its
  * modules registered (ap_method_register): either makes a name no typo.
  */
-static const char *cors_add_method(apr_pool_t *p, cors_policy_t *pol,
-                                   const char *value, const char **warning)
+static const cors_problem_t *cors_add_method(apr_pool_t *p, cors_policy_t *pol,
+                                             const char *value,
+                                             const cors_problem_t **warning)
 {
-    const char *err = cors_policy_add_method(p, pol, value, warning);
+    const cors_problem_t *err = cors_policy_add_method(p, pol, value, warning);
 
     if (*warning != NULL && ap_method_number_of(value) != M_INVALID) {
         *warning = NULL;
@@ -264,19 +609,19 @@ static const char *cors_add_method(apr_pool_t *p, cors_policy_t *pol,
     return err;
 }
 
-static const char *cors_add_allow_header(apr_pool_t *p, cors_policy_t *pol,
-                                         const char *value,
-                                         const char **warning)
+static const cors_problem_t *cors_add_allow_header(
+    apr_pool_t *p, cors_policy_t *pol, const char *value,
+    const cors_problem_t **warning)
 {
-    (void)warning;
+    *warning = NULL;
     return cors_policy_add_allow_header(p, pol, value);
 }
 
-static const char *cors_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
-                                          const char *value,
-                                          const char **warning)
+static const cors_problem_t *cors_add_expose_header(
+    apr_pool_t *p, cors_policy_t *pol, const char *value,
+    const cors_problem_t **warning)
 {
-    (void)warning;
+    *warning = NULL;
     return cors_policy_add_expose_header(p, pol, value);
 }
 
@@ -295,51 +640,15 @@ static const char *set_cors_origins(cmd_parms *cmd, void *dconf,
     return err;
 }
 
-/*
- * A pattern that matches an origin nobody lists (the engine tries each
- * against canaries when it compiles it) is a catch-all: an error where
- * credentials are on, a warning where they are not.  Credentials that
- * only meet it through merging make the scope fail closed
- * (cors_policy_conflict).
- */
-static const char *cors_catch_all_words(apr_pool_t *p, const cors_regex_t *re)
-{
-    return apr_psprintf(p,
-                        "'%s' matches '%s', an origin nobody lists (a "
-                        "reserved name, a documentation address or another "
-                        "scheme): it would allow nearly any site; anchor "
-                        "it to your own hosts, as in "
-                        "'^https://[a-z0-9-]+\\.example\\.com$'",
-                        cors_regex_source(re), cors_regex_canary(re));
-}
-
 static const char *set_cors_origin_match(cmd_parms *cmd, void *dconf,
                                          const char *arg)
 {
-    cors_policy_t *pol = dconf;
-    const char *warning = NULL;
-    const char *err = cors_policy_add_origin_regex(cmd->pool, pol, arg,
-                                                   &warning);
-    const cors_regex_t *re;
+    const cors_problem_t *warning = NULL;
+    const cors_problem_t *err = cors_policy_add_origin_regex(cmd->pool, dconf,
+                                                             arg, &warning);
 
     cors_note_source(cmd, dconf);
-    if (err != NULL) {
-        return cors_config_error(cmd, err);
-    }
-    re = APR_ARRAY_IDX(pol->regexes, pol->regexes->nelts - 1,
-                       const cors_regex_t *);
-    if (cors_regex_canary(re) != NULL) {
-        if (pol->credentials == 1) {
-            return apr_psprintf(cmd->pool,
-                                "%s: %s, and CORSAllowCredentials On is set "
-                                "in the same section: every such site would "
-                                "read responses with the user's credentials",
-                                cmd->cmd->name,
-                                cors_catch_all_words(cmd->pool, re));
-        }
-        cors_config_warning(cmd, cors_catch_all_words(cmd->pool, re));
-    }
-    return cors_config_result(cmd, NULL, warning);
+    return cors_config_result(cmd, err, warning);
 }
 
 static const char *set_cors_methods(cmd_parms *cmd, void *dconf,
@@ -383,7 +692,7 @@ static const char *set_cors_credentials(cmd_parms *cmd, void *dconf,
                                         const char *arg)
 {
     cors_policy_t *pol = dconf;
-    const char *warning;
+    const cors_problem_t *pr;
     int on = 0;
     const char *err = cors_parse_on_off(cmd, arg, &on);
 
@@ -391,22 +700,15 @@ static const char *set_cors_credentials(cmd_parms *cmd, void *dconf,
     if (err != NULL) {
         return err;
     }
-    err = cors_policy_set_credentials(cmd->pool, pol, on);
-    if (err == NULL && on && cors_policy_catch_all(pol) != NULL) {
-        err = apr_pstrcat(cmd->pool, "CORSAllowOriginMatch ",
-                          cors_catch_all_words(cmd->pool,
-                                               cors_policy_catch_all(pol)),
-                          ", and it is set in the same section", NULL);
-    }
-    if (err != NULL) {
-        return apr_psprintf(cmd->pool, "%s: '%s' cannot be used here: %s",
-                            cmd->cmd->name, arg, err);
+    if ((pr = cors_policy_set_credentials(cmd->pool, pol, on)) != NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name,
+                            cors_clash_words(cmd->pool, pr,
+                                             CORS_CLASH_SECTION));
     }
     if (on
-        && (warning = cors_origin_set_insecure_warning(cmd->pool,
-                                                       pol->own_origins))
+        && (pr = cors_origin_set_insecure_warning(cmd->pool, pol->own_origins))
                != NULL) {
-        cors_config_warning(cmd, warning);
+        cors_config_warning(cmd, pr);
     }
     return NULL;
 }
@@ -427,15 +729,17 @@ static const char *set_cors_flag(cmd_parms *cmd, void *dconf, const char *arg)
 static const char *set_cors_max_age(cmd_parms *cmd, void *dconf,
                                     const char *arg)
 {
-    const char *warning = NULL;
-    const char *err = cors_policy_set_max_age(cmd->pool, dconf, arg, &warning);
+    const cors_problem_t *warning = NULL;
+    const cors_problem_t *err = cors_policy_set_max_age(cmd->pool, dconf, arg,
+                                                        &warning);
 
     cors_note_source(cmd, dconf);
     return cors_config_result(cmd, err, warning);
 }
 
-typedef const char *(*cors_set_keyword_fn)(apr_pool_t *p, cors_policy_t *pol,
-                                           const char *value);
+typedef const cors_problem_t *(*cors_set_keyword_fn)(apr_pool_t *p,
+                                                     cors_policy_t *pol,
+                                                     const char *value);
 
 static const char *cors_set_keyword(cmd_parms *cmd, cors_policy_t *pol,
                                     const char *arg, cors_set_keyword_fn set)

@@ -219,7 +219,13 @@ static apr_array_header_t *cors_info_rows(apr_pool_t *p,
                                           const cors_policy_t *pol)
 {
     apr_array_header_t *rows = apr_array_make(p, 16, sizeof(cors_info_row_t));
-    char *text = apr_pstrdup(p, cors_policy_describe(p, pol, ""));
+    const cors_problem_t *conflict = cors_policy_conflict(p, pol);
+    char *text = apr_pstrdup(
+        p, cors_policy_describe(p, pol, "",
+                                conflict != NULL
+                                    ? cors_clash_words(p, conflict,
+                                                       CORS_CLASH_MERGED)
+                                    : NULL));
     char *last = NULL;
     char *line;
 

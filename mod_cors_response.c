@@ -44,6 +44,15 @@ const char *cors_log_clip(apr_pool_t *p, const char *s, apr_size_t max)
 const char *cors_reason_words(apr_pool_t *p, const cors_decision_t *d,
                               const char *origin)
 {
+    if (d->conflict != NULL) {
+        return cors_clash_words(p, d->conflict, CORS_CLASH_MERGED);
+    }
+    if (d->star_not_authorization) {
+        return apr_pstrcat(p, d->detail,
+                           " (CORSAllowHeaders * never covers "
+                           "Authorization: list it)",
+                           NULL);
+    }
     if (d->detail != NULL) {
         return d->detail;
     }
@@ -96,36 +105,6 @@ void cors_log_decision(request_rec *r, const cors_req_t *st)
                   hint ? cors_log_clip(r->pool, hint, CORS_LOG_TEXT_MAX) : "");
 }
 
-/*
- * What to set to resolve a combination that arose from merging, in the
- * administrator's words: which directive to change, and where.
- */
-const char *cors_conflict_advice(const cors_policy_t *pol)
-{
-    if (cors_origins_allow_any(pol->origins)) {
-        return "in the section that sets CORSAllowOrigin *, either set "
-               "CORSAllowCredentials Off (a public resource needs no "
-               "credentials) or list the origins instead of *";
-    }
-    if (cors_origins_allow_null(pol->origins)) {
-        return "remove null from CORSAllowOrigin (sandboxed pages on any "
-               "site send it), or set CORSAllowCredentials Off in that "
-               "section";
-    }
-    if (cors_origins_has_public_suffix_wildcard(pol->origins)) {
-        return "replace the wildcard over a public suffix with your own "
-               "origins (https://*.your-domain.example), or set "
-               "CORSAllowCredentials Off in that section";
-    }
-    if (cors_policy_catch_all(pol) != NULL) {
-        return "anchor the CORSAllowOriginMatch pattern to your own hosts "
-               "(as in ^https://[a-z0-9-]+\\.example\\.com$), or set "
-               "CORSAllowCredentials Off in that section";
-    }
-    return "list the headers in CORSExposeHeaders instead of *, or set "
-           "CORSAllowCredentials Off in that section";
-}
-
 void cors_log_conflict(request_rec *r, const cors_req_t *st)
 {
     cors_server_conf_t *sconf = ap_get_module_config(r->server->module_config,
@@ -136,9 +115,10 @@ void cors_log_conflict(request_rec *r, const cors_req_t *st)
                       CORS_LOGNO(
                           0003) "%s; no CORS headers are sent for %s and "
                                 "every URL with the same policy; to fix: %s",
-                      st->d.detail,
+                      cors_clash_words(r->pool, st->d.conflict,
+                                       CORS_CLASH_MERGED),
                       cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX),
-                      cors_conflict_advice(st->policy));
+                      cors_conflict_advice(st->d.conflict));
     }
 }
 

@@ -275,6 +275,7 @@ static void cors_dump_scope(apr_pool_t *p, const cors_scope_t *scope,
 {
     const char *indent = apr_pstrndup(p, "                ",
                                       (apr_size_t)(2 * scope->depth));
+    const cors_problem_t *conflict;
 
     (void)baton;
     if (!scope->listed) {
@@ -295,13 +296,17 @@ static void cors_dump_scope(apr_pool_t *p, const cors_scope_t *scope,
                    indent, scope->nested_in);
         }
     }
+    conflict = cors_policy_conflict(p, scope->policy);
     fputs(cors_policy_describe(p, scope->policy,
-                               apr_pstrcat(p, indent, "  ", NULL)),
+                               apr_pstrcat(p, indent, "  ", NULL),
+                               conflict != NULL
+                                   ? cors_clash_words(p, conflict,
+                                                      CORS_CLASH_MERGED)
+                                   : NULL),
           stdout);
-    if (cors_policy_enabled(scope->policy)
-        && cors_policy_conflict(p, scope->policy) != NULL) {
+    if (cors_policy_enabled(scope->policy) && conflict != NULL) {
         printf("%s  no CORS headers are sent here; to fix: %s\n", indent,
-               cors_conflict_advice(scope->policy));
+               cors_conflict_advice(conflict));
     }
 }
 
@@ -320,7 +325,9 @@ static void cors_check_scope(apr_pool_t *p, const cors_scope_t *scope,
                             ? apr_pstrcat(p, cors_server_name(p, scope->s),
                                           ", ", scope->label, NULL)
                             : cors_server_name(p, scope->s);
-    const char *conflict, *insecure;
+    const cors_problem_t *conflict;
+    const char *insecure;
+
     server_rec *log_s = baton != NULL ? NULL : scope->s;
 
     if (!scope->listed || !cors_policy_enabled(pol)) {
@@ -331,8 +338,9 @@ static void cors_check_scope(apr_pool_t *p, const cors_scope_t *scope,
                      CORS_LOGNO(0001) "%s%s%s: %s; CORS fails closed there "
                                       "(no CORS headers); to fix: %s",
                      where, scope->nested_in ? ", merged with " : "",
-                     scope->nested_in ? scope->nested_in : "", conflict,
-                     cors_conflict_advice(pol));
+                     scope->nested_in ? scope->nested_in : "",
+                     cors_clash_words(p, conflict, CORS_CLASH_MERGED),
+                     cors_conflict_advice(conflict));
     }
     /* The same section was warned about when its directives were read. */
     if (cors_policy_credentials(pol) && scope->own->credentials != 1

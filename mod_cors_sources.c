@@ -105,8 +105,17 @@ static cors_list_cache_t *cors_lists(apr_pool_t *pconf)
 static const char *cors_list_strerror(apr_pool_t *p, const char *path,
                                       const cors_list_error_t *err)
 {
+    cors_problem_t pr;
+
     switch (err->code) {
     case CORS_LIST_ERR_VALUE:
+        if (cors_list_problem(err, &pr)) {
+            return apr_psprintf(p, "%s:%u: %s%s", path, err->line,
+                                cors_problem_words(p, &pr),
+                                cors_problem_is_warning(pr.kind)
+                                    ? "; not accepted in a list file"
+                                    : "");
+        }
         return apr_psprintf(p, "%s:%u: %s", path, err->line, err->message);
     case CORS_LIST_ERR_TOO_LARGE:
         return apr_psprintf(p, "%s: larger than %d MiB", path,
@@ -223,8 +232,8 @@ const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg)
 const char *cors_set_origin_file_check(cmd_parms *cmd, void *dconf,
                                        const char *arg)
 {
-    return cors_config_error(cmd,
-                             cors_policy_set_list_check(cmd->pool, dconf, arg));
+    return cors_config_problem(cmd, cors_policy_set_list_check(cmd->pool, dconf,
+                                                               arg));
 }
 
 /* --------------------------------------------------------------------- */

@@ -33,6 +33,32 @@ static void cors_list_fail(cors_list_error_t *err, cors_list_errcode_e code,
     err->status = APR_SUCCESS;
     err->line = line;
     apr_cpystrn(err->message, message ? message : "", sizeof(err->message));
+    err->problem = CORS_PROBLEM_NONE;
+}
+
+/* A line the origin parser refused (or only warned about): kept typed. */
+static void cors_list_fail_problem(cors_list_error_t *err, unsigned int line,
+                                   const cors_problem_t *pr)
+{
+    cors_list_fail(err, CORS_LIST_ERR_VALUE, line, NULL);
+    err->problem = pr->kind;
+    apr_cpystrn(err->value, pr->value ? pr->value : "", sizeof(err->value));
+    apr_cpystrn(err->hint, pr->hint ? pr->hint : "", sizeof(err->hint));
+    apr_cpystrn(err->detail, pr->detail ? pr->detail : "", sizeof(err->detail));
+    err->offset = pr->offset;
+}
+
+int cors_list_problem(const cors_list_error_t *err, cors_problem_t *out)
+{
+    if (err->code != CORS_LIST_ERR_VALUE || err->problem == CORS_PROBLEM_NONE) {
+        return 0;
+    }
+    out->kind = err->problem;
+    out->value = err->value;
+    out->hint = err->hint[0] ? err->hint : NULL;
+    out->detail = err->detail[0] ? err->detail : NULL;
+    out->offset = err->offset;
+    return 1;
 }
 
 static int cors_list_space(char c)
@@ -44,8 +70,8 @@ static int cors_list_space(char c)
 static const char *cors_list_refused(const char *v)
 {
     if (*v == '+' || *v == '-') {
-        return "a list file only adds origins: '+' and '-' belong in "
-               "CORSAllowOrigin lines";
+        return "a list file only adds origins: '+' and '-' belong in the "
+               "configuration's origin lists";
     }
     if (strcmp(v, "*") == 0 || strcasecmp(v, "none") == 0
         || strcasecmp(v, "null") == 0) {
@@ -69,7 +95,8 @@ apr_status_t cors_list_parse(apr_pool_t *p, const char *buf, apr_size_t len,
     while (line < end) {
         const char *eol = memchr(line, '\n', end - line);
         const char *b = line, *e, *hash;
-        const char *why, *warning = NULL;
+        const char *why;
+        const cors_problem_t *pr, *warning = NULL;
         apr_size_t n;
 
         if (eol == NULL) {
@@ -124,15 +151,11 @@ apr_status_t cors_list_parse(apr_pool_t *p, const char *buf, apr_size_t len,
                            apr_psprintf(p, "'%s': %s", value, why));
             return APR_EINVAL;
         }
-        why = cors_origin_set_add(p, set, value, 0, &warning);
-        if (why == NULL && warning != NULL) {
-            /* What CORSAllowOrigin accepts with a warning at start-up: a
-             * reloaded file has no start-up to warn at. */
-            why = apr_pstrcat(p, warning, "; not accepted in a list file",
-                              NULL);
-        }
-        if (why != NULL) {
-            cors_list_fail(err, CORS_LIST_ERR_VALUE, lineno, why);
+        /* What the configuration accepts with a warning at start-up is
+         * refused too: a reloaded file has no start-up to warn at. */
+        if ((pr = cors_origin_set_add(p, set, value, 0, &warning)) != NULL
+            || (pr = warning) != NULL) {
+            cors_list_fail_problem(err, lineno, pr);
             return APR_EINVAL;
         }
         (*count)++;

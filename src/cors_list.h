@@ -53,13 +53,29 @@ typedef struct cors_list_error_t {
     cors_list_errcode_e code;
     apr_status_t status; /**< CORS_LIST_ERR_IO: the APR error */
     unsigned int line;   /**< CORS_LIST_ERR_VALUE: 1-based line */
-    /** CORS_LIST_ERR_VALUE: what is wrong, naming the value */
+    /** CORS_LIST_ERR_VALUE: what is wrong, naming the value; empty when
+     * the origin parser's problem says it (the glue words problems) */
     char message[CORS_LIST_ERROR_MAX];
+    /** CORS_LIST_ERR_VALUE: the origin parser's problem with the line (an
+     * error, or a warning a list cannot accept), else CORS_PROBLEM_NONE;
+     * cors_list_problem() rebuilds it from the copies below */
+    cors_problem_e problem;
+    char value[CORS_LIST_ERROR_MAX];
+    char hint[CORS_LIST_ERROR_MAX];
+    char detail[CORS_LIST_ERROR_MAX];
+    apr_size_t offset;
 } cors_list_error_t;
 
 /**
+ * The problem of a CORS_LIST_ERR_VALUE error, pointing into err; 0 when
+ * the error is not the origin parser's (then err->message says it).
+ */
+int cors_list_problem(const cors_list_error_t *err, cors_problem_t *out);
+
+/**
  * Parse a list from buf (len bytes, no NUL needed): one origin or wildcard
- * per line, as CORSAllowOrigin takes them, blank lines and "#" comments
+ * per line, as the configuration's origin lists take them, blank lines
+ * and "#" comments
  * (a whole line, or after whitespace) ignored, CRLF tolerated.  Values
  * that are decisions rather than data ("*", "null", "none", "+"/"-"
  * prefixes) and wildcards over a public suffix, which the configuration

@@ -263,7 +263,7 @@ struct cors_origin_set_t {
     int rm_any;                      /**< "-*": drops an inherited "*" */
     int rm_null;                     /**< "-null": excludes the opaque origin */
     int replace;                     /**< replaces the inherited list */
-    int public_suffix;
+    const char *public_suffix;       /**< first wildcard over a public suffix */
     /** exact origins that the set's own exclusions leave allowed */
     apr_uint32_t exact_kept;
     /** patterns not removed as themselves by the set's own exclusions */
@@ -288,7 +288,7 @@ struct cors_origins_t {
     int patterns_left;            /**< a wildcard not removed as itself */
     /** a lower bound of the exact origins the chain still allows */
     apr_uint32_t exact_min;
-    int public_suffix;
+    const char *public_suffix; /**< a wildcard over a public suffix */
 };
 
 struct cors_regex_t {
@@ -621,160 +621,219 @@ static int cors_has_non_ascii(const char *s, apr_size_t len)
     return 0;
 }
 
+static const cors_problem_t *cors_origin_conf_parse(apr_pool_t *p,
+                                                    const char *value,
+                                                    cors_origin_conf_t *o);
+
+/* A problem with a configured origin value, allocated from p. */
+#define CORS_PROBLEM(kind, hint, detail)                                       \
+    cors_problem_make(p, (kind), value, (hint), (detail))
+
+/* The origin text of a scheme and an authority, normalised when it parses. */
+static const char *cors_origin_meant(apr_pool_t *p, const char *scheme,
+                                     const char *auth, apr_size_t len)
+{
+    const char *meant = apr_pstrcat(p, scheme, "://",
+                                    apr_pstrmemdup(p, auth, len), NULL);
+    cors_origin_conf_t fixed;
+
+    return cors_origin_conf_parse(p, meant, &fixed) == NULL ? fixed.text
+                                                            : meant;
+}
+
+/* The scheme, lowercased into o->scheme; value has "://" at sep. */
+static const cors_problem_t *cors_conf_scheme(apr_pool_t *p, const char *value,
+                                              const char *sep,
+                                              cors_origin_conf_t *o)
+{
+    char *scheme = apr_pstrmemdup(p, value, (apr_size_t)(sep - value));
+    apr_size_t i;
+
+    for (i = 0; scheme[i]; i++) {
+        scheme[i] = (char)apr_tolower(scheme[i]);
+        if (!cors_is_scheme_char((unsigned char)scheme[i], i == 0)) {
+            return CORS_PROBLEM(CORS_ERR_ORIGIN_SCHEME, NULL, scheme);
+        }
+    }
+    o->scheme = scheme;
+    return NULL;
+}
+
+/*
+ * What an origin cannot have after or before its host: a path, query,
+ * fragment or trailing slash (end points at it), or userinfo.  The hint is
+ * the origin without it.
+ */
+static const cors_problem_t *cors_conf_extras(apr_pool_t *p, const char *value,
+                                              const char *scheme,
+                                              const char *auth, const char *end)
+{
+    const char *at;
+
+    if (*end != '\0') {
+        cors_problem_e kind = *end == '?'      ? CORS_ERR_ORIGIN_QUERY
+                              : *end == '#'    ? CORS_ERR_ORIGIN_FRAGMENT
+                              : end[1] == '\0' ? CORS_ERR_ORIGIN_TRAILING_SLASH
+                                               : CORS_ERR_ORIGIN_PATH;
+
+        return CORS_PROBLEM(kind,
+                            cors_origin_meant(p, scheme, auth,
+                                              (apr_size_t)(end - auth)),
+                            NULL);
+    }
+    at = memchr(auth, '@', (apr_size_t)(end - auth));
+    if (at != NULL) {
+        at = strrchr(auth, '@') + 1;
+        return CORS_PROBLEM(CORS_ERR_ORIGIN_USERINFO,
+                            cors_origin_meant(p, scheme, at, strlen(at)), NULL);
+    }
+    return NULL;
+}
+
+/* An IPv6 host "[...]": bracketed and canonical in o->host. */
+static const cors_problem_t *cors_conf_ipv6(apr_pool_t *p, const char *value,
+                                            const char *auth,
+                                            const char **hostend,
+                                            cors_origin_conf_t *o)
+{
+    char buf[CORS_IPV6_TEXT_MAX];
+    const char *close = strchr(auth, ']');
+
+    if (close == NULL) {
+        return CORS_PROBLEM(CORS_ERR_ORIGIN_IPV6_OPEN, NULL, NULL);
+    }
+    if (cors_ipv6_canonical(auth + 1, (apr_size_t)(close - auth - 1), buf)
+        == 0) {
+        return CORS_PROBLEM(CORS_ERR_ORIGIN_IPV6, NULL,
+                            apr_pstrmemdup(p, auth + 1,
+                                           (apr_size_t)(close - auth - 1)));
+    }
+    o->host = apr_pstrcat(p, "[", buf, "]", NULL);
+    *hostend = close + 1;
+    return NULL;
+}
+
+/* A host name, possibly after "*.": lowercased in o->host. */
+static const cors_problem_t *cors_conf_host(apr_pool_t *p, const char *value,
+                                            const char *auth,
+                                            const char **hostend,
+                                            cors_origin_conf_t *o)
+{
+    char *host;
+    apr_size_t i;
+
+    *hostend = auth + strcspn(auth, ":");
+    if (*hostend - auth >= 2 && auth[0] == '*' && auth[1] == '.') {
+        o->subdomains = 1;
+        auth += 2;
+    }
+    host = apr_pstrmemdup(p, auth, (apr_size_t)(*hostend - auth));
+    for (i = 0; host[i]; i++) {
+        host[i] = (char)apr_tolower(host[i]);
+        if (!cors_is_host_char((unsigned char)host[i])) {
+            return CORS_PROBLEM(host[i] == '*' ? CORS_ERR_ORIGIN_STAR_PLACE
+                                               : CORS_ERR_ORIGIN_HOST_CHAR,
+                                NULL, NULL);
+        }
+    }
+    if (host[0] == '\0') {
+        return CORS_PROBLEM(CORS_ERR_ORIGIN_NO_HOST, NULL, NULL);
+    }
+    if (!cors_host_labels_ok(host, i) || (i > 1 && host[i - 1] == '.')) {
+        return CORS_PROBLEM(CORS_ERR_ORIGIN_EMPTY_LABEL, NULL, NULL);
+    }
+    o->host = host;
+    return NULL;
+}
+
+/* What follows the host: nothing, ":*" or ":port" (a default one dropped). */
+static const cors_problem_t *cors_conf_port(apr_pool_t *p, const char *value,
+                                            const char *hostend,
+                                            cors_origin_conf_t *o)
+{
+    const char *port = hostend + 1;
+    apr_size_t len = strlen(port);
+    apr_int64_t n;
+
+    if (*hostend == '\0') {
+        return NULL;
+    }
+    if (*hostend != ':') {
+        return CORS_PROBLEM(CORS_ERR_ORIGIN_AFTER_HOST, NULL, NULL);
+    }
+    if (strcmp(port, "*") == 0) {
+        o->port = -1;
+        return NULL;
+    }
+    if (len == 0 || len > 5 || strspn(port, "0123456789") != len
+        || (n = apr_atoi64(port)) < 1 || n > 65535) {
+        return CORS_PROBLEM(CORS_ERR_ORIGIN_PORT, NULL, NULL);
+    }
+    o->port = (int)n;
+    if (o->port == cors_origin_default_port(o->scheme, strlen(o->scheme))) {
+        o->port = 0;
+    }
+    return NULL;
+}
+
+/*
+ * A value without "://": an origin written without its scheme, as in
+ * "*.example.com" or "app.example.com", gets "https://" proposed when that
+ * makes an origin.
+ */
+static const cors_problem_t *cors_conf_no_scheme(apr_pool_t *p,
+                                                 const char *value)
+{
+    cors_origin_conf_t fixed;
+    const char *meant = apr_pstrcat(p, "https://", value, NULL);
+
+    return CORS_PROBLEM(CORS_ERR_ORIGIN_NO_SCHEME,
+                        strstr(value, ":/") == NULL
+                                && cors_origin_conf_parse(p, meant, &fixed)
+                                       == NULL
+                            ? fixed.text
+                            : NULL,
+                        NULL);
+}
+
 /*
  * Parse an administrator's origin or pattern.  Unlike a request's Origin,
  * case and default ports are forgiven and normalised; what cannot be an
  * origin at all (a path, a query, userinfo) is an error that says which
  * origin was probably meant.
  */
-static const char *cors_origin_conf_parse(apr_pool_t *p, const char *value,
-                                          cors_origin_conf_t *o)
+static const cors_problem_t *cors_origin_conf_parse(apr_pool_t *p,
+                                                    const char *value,
+                                                    cors_origin_conf_t *o)
 {
     const char *sep = strstr(value, "://");
-    const char *auth, *end, *hostend;
-    char *scheme, *host;
-    apr_size_t i;
+    const char *auth, *end, *hostend = NULL;
+    const cors_problem_t *pr;
 
     memset(o, 0, sizeof(*o));
     if (sep == NULL || sep == value) {
-        return apr_psprintf(p,
-                            "'%s' is not an origin: write "
-                            "scheme://host[:port], for example "
-                            "https://app.example.com",
-                            value);
+        return cors_conf_no_scheme(p, value);
     }
-    scheme = apr_pstrmemdup(p, value, (apr_size_t)(sep - value));
-    for (i = 0; scheme[i]; i++) {
-        scheme[i] = (char)apr_tolower(scheme[i]);
-        if (!cors_is_scheme_char((unsigned char)scheme[i], i == 0)) {
-            return apr_psprintf(p, "'%s' has an invalid scheme '%s'", value,
-                                scheme);
-        }
+    if ((pr = cors_conf_scheme(p, value, sep, o)) != NULL) {
+        return pr;
     }
-    o->scheme = scheme;
     auth = sep + 3;
     end = auth + strcspn(auth, "/?#");
-    if (*end != '\0') {
-        const char *what = *end == '?'      ? "a query"
-                           : *end == '#'    ? "a fragment"
-                           : end[1] == '\0' ? "a trailing slash"
-                                            : "a path";
-        const char *meant =
-            apr_pstrcat(p, scheme, "://",
-                        apr_pstrmemdup(p, auth, (apr_size_t)(end - auth)),
-                        NULL);
-        cors_origin_conf_t fixed;
-
-        if (cors_origin_conf_parse(p, meant, &fixed) == NULL) {
-            meant = fixed.text;
-        }
-        return apr_psprintf(p,
-                            "'%s' has %s, but an origin is only "
-                            "scheme://host[:port]; did you mean '%s'?",
-                            value, what, meant);
-    }
-    if (memchr(auth, '@', (apr_size_t)(end - auth)) != NULL) {
-        const char *at = strrchr(auth, '@');
-        const char *meant = apr_pstrcat(p, scheme, "://", at + 1, NULL);
-        cors_origin_conf_t fixed;
-
-        if (cors_origin_conf_parse(p, meant, &fixed) == NULL) {
-            meant = fixed.text;
-        }
-        return apr_psprintf(p,
-                            "'%s' has userinfo (user@), which browsers "
-                            "never send in an Origin; did you mean '%s'?",
-                            value, meant);
+    if ((pr = cors_conf_extras(p, value, o->scheme, auth, end)) != NULL) {
+        return pr;
     }
     if (cors_has_non_ascii(auth, (apr_size_t)(end - auth))) {
-        return apr_psprintf(p,
-                            "'%s' has a non-ASCII host: browsers send "
-                            "internationalised hosts in ASCII (punycode, "
-                            "xn--...); write the host that way",
-                            value);
+        return CORS_PROBLEM(CORS_ERR_ORIGIN_NON_ASCII, NULL, NULL);
     }
-    if (*auth == '[') {
-        char buf[CORS_IPV6_TEXT_MAX];
-        const char *close = strchr(auth, ']');
-
-        if (close == NULL) {
-            return apr_psprintf(p, "'%s' has an unterminated IPv6 address",
-                                value);
-        }
-        if (cors_ipv6_canonical(auth + 1, (apr_size_t)(close - auth - 1), buf)
-            == 0) {
-            return apr_psprintf(p, "'%s' has an invalid IPv6 address '%s'",
-                                value,
-                                apr_pstrmemdup(p, auth + 1,
-                                               (apr_size_t)(close - auth - 1)));
-        }
-        o->host = apr_pstrcat(p, "[", buf, "]", NULL);
-        hostend = close + 1;
+    pr = *auth == '[' ? cors_conf_ipv6(p, value, auth, &hostend, o)
+                      : cors_conf_host(p, value, auth, &hostend, o);
+    if (pr == NULL) {
+        pr = cors_conf_port(p, value, hostend, o);
     }
-    else {
-        hostend = auth + strcspn(auth, ":");
-        if (hostend - auth >= 2 && auth[0] == '*' && auth[1] == '.') {
-            o->subdomains = 1;
-            auth += 2;
-        }
-        host = apr_pstrmemdup(p, auth, (apr_size_t)(hostend - auth));
-        for (i = 0; host[i]; i++) {
-            host[i] = (char)apr_tolower(host[i]);
-            if (!cors_is_host_char((unsigned char)host[i])) {
-                if (host[i] == '*') {
-                    return apr_psprintf(p,
-                                        "'%s': '*' may only stand at the "
-                                        "start of the host, as in "
-                                        "https://*.example.com",
-                                        value);
-                }
-                return apr_psprintf(p,
-                                    "'%s' has an invalid character in "
-                                    "its host",
-                                    value);
-            }
-        }
-        if (host[0] == '\0') {
-            return apr_psprintf(p, "'%s' has no host", value);
-        }
-        if (!cors_host_labels_ok(host, i) || (i > 1 && host[i - 1] == '.')) {
-            return apr_psprintf(p, "'%s' has an empty label in its host",
-                                value);
-        }
-        o->host = host;
+    if (pr == NULL) {
+        o->text = cors_origin_text(p, o);
     }
-    if (*hostend == ':') {
-        const char *port = hostend + 1;
-
-        if (strcmp(port, "*") == 0) {
-            o->port = -1;
-        }
-        else {
-            apr_int64_t n;
-            char *stop;
-
-            if (*port == '\0' || strspn(port, "0123456789") != strlen(port)
-                || strlen(port) > 5 || (n = apr_strtoi64(port, &stop, 10)) < 1
-                || n > 65535) {
-                return apr_psprintf(p,
-                                    "'%s' has an invalid port: use 1-65535 "
-                                    "or * for any port",
-                                    value);
-            }
-            o->port = (int)n;
-            if (o->port == cors_origin_default_port(scheme, strlen(scheme))) {
-                o->port = 0;
-            }
-        }
-    }
-    else if (*hostend != '\0') {
-        return apr_psprintf(p,
-                            "'%s' is not an origin: write "
-                            "scheme://host[:port]",
-                            value);
-    }
-    o->text = cors_origin_text(p, o);
-    return NULL;
+    return pr;
 }
 
 static int cors_is_public_suffix(const char *host)
@@ -786,38 +845,23 @@ static int cors_is_public_suffix(const char *host)
                                     PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
 }
 
-static const char *cors_origin_conf_check(apr_pool_t *p, const char *value,
-                                          const cors_origin_conf_t *o,
-                                          int credentials, int *public_suffix,
-                                          const char **warning)
+/*
+ * A wildcard over a top-level label is refused; one over another public
+ * suffix sets *public_suffix (the credentials rule then decides).
+ */
+static const cors_problem_t *cors_origin_conf_check(apr_pool_t *p,
+                                                    const char *value,
+                                                    const cors_origin_conf_t *o,
+                                                    int *public_suffix)
 {
     *public_suffix = 0;
     if (!o->subdomains || strcmp(o->host, "localhost") == 0) {
         return NULL;
     }
     if (strchr(o->host, '.') == NULL) {
-        return apr_psprintf(p,
-                            "'%s' would allow every site under the "
-                            "top-level domain '%s'; list the origins or "
-                            "a wildcard under your own domain",
-                            value, o->host);
+        return CORS_PROBLEM(CORS_ERR_ORIGIN_TLD, NULL, apr_pstrdup(p, o->host));
     }
-    if (cors_is_public_suffix(o->host)) {
-        *public_suffix = 1;
-        if (credentials) {
-            return apr_psprintf(p,
-                                "'%s' is a wildcard directly over the "
-                                "public suffix '%s' (anyone can register a "
-                                "site there) and credentials are on; list "
-                                "the origins instead",
-                                value, o->host);
-        }
-        *warning = apr_psprintf(p,
-                                "'%s' is a wildcard directly over the "
-                                "public suffix '%s': anyone can register a "
-                                "site that matches it",
-                                value, o->host);
-    }
+    *public_suffix = cors_is_public_suffix(o->host);
     return NULL;
 }
 
@@ -853,20 +897,12 @@ static int cors_origin_conf_is_insecure(const cors_origin_conf_t *o)
              || strcmp(o->host, "[::1]") == 0);
 }
 
-static const char *cors_insecure_warning(apr_pool_t *p, const char *text)
-{
-    return apr_psprintf(p,
-                        "'%s' is served over plain http and credentials are "
-                        "on: anyone on that page's network can alter it and "
-                        "act with the user's credentials",
-                        text);
-}
-
-const char *cors_origin_set_insecure_warning(apr_pool_t *p,
-                                             const cors_origin_set_t *set)
+const cors_problem_t *cors_origin_set_insecure_warning(
+    apr_pool_t *p, const cors_origin_set_t *set)
 {
     return set != NULL && set->insecure != NULL
-               ? cors_insecure_warning(p, set->insecure)
+               ? cors_problem_make(p, CORS_WARN_INSECURE, set->insecure, NULL,
+                                   NULL)
                : NULL;
 }
 
@@ -956,167 +992,237 @@ static void cors_set_recount(cors_origin_set_t *set)
     }
 }
 
-const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
-                                const char *value, int credentials,
-                                const char **warning)
+/* The suffix of a wildcard's text: what follows "*.", without a port. */
+static const char *cors_wildcard_suffix(apr_pool_t *p, const char *text)
 {
-    cors_origin_conf_t o;
-    const char *err;
-    int remove = 0, public_suffix = 0, exact;
-    const char *v = value;
+    const char *s = strstr(text, "*.");
 
-    *warning = NULL;
-    if (*v == '+' || *v == '-') {
-        remove = *v == '-';
-        v++;
+    s = s != NULL ? s + 2 : text;
+    return apr_pstrmemdup(p, s, strcspn(s, ":"));
+}
+
+/*
+ * Credentials cannot go with "*" (browsers refuse it on credentialed
+ * requests), "null" (any sandboxed page sends it), a wildcard over a public
+ * suffix (anyone can register a site there), a pattern that matches an
+ * origin nobody lists (it lets nearly any site in), nor exposed headers
+ * "*" (browsers read it as a header named "*").  The one statement of that
+ * rule: for one value, a section or a merged scope.
+ */
+const cors_problem_t *cors_credentials_clash(apr_pool_t *p,
+                                             const cors_cred_facts_t *f)
+{
+    if (f->any) {
+        return cors_problem_make(p, CORS_ERR_CRED_ANY, "*", NULL, NULL);
     }
-    else if (strcasecmp(v, "none") == 0) {
-        set->exact = cors_strset_make(p);
-        apr_array_clear(set->patterns);
-        set->rm_exact = cors_strset_make(p);
-        apr_array_clear(set->rm_patterns);
-        set->any = set->null = set->public_suffix = 0;
-        set->rm_any = set->rm_null = 0;
-        set->exact_kept = 0;
-        set->patterns_kept = 0;
-        set->replace = 1;
-        return NULL;
+    if (f->null) {
+        return cors_problem_make(p, CORS_ERR_CRED_NULL, "null", NULL, NULL);
     }
-    else {
-        set->replace = 1;
+    if (f->public_suffix != NULL) {
+        return cors_problem_make(p, CORS_ERR_CRED_PUBLIC_SUFFIX,
+                                 f->public_suffix, NULL,
+                                 cors_wildcard_suffix(p, f->public_suffix));
     }
-    if (strcmp(v, "*") == 0) {
-        if (remove) {
-            set->rm_any = 1;
-            return NULL;
-        }
-        if (credentials) {
-            return apr_psprintf(p,
-                                "'%s' cannot be combined with "
-                                "CORSAllowCredentials On: browsers refuse "
-                                "'Access-Control-Allow-Origin: *' on "
-                                "credentialed requests; list the origins",
-                                value);
-        }
-        set->any = 1;
-        return NULL;
+    if (f->catch_all != NULL) {
+        return cors_problem_make(p, CORS_ERR_CRED_CATCH_ALL, f->catch_all, NULL,
+                                 f->canary);
     }
-    if (strcasecmp(v, "null") == 0) {
-        if (remove) {
-            set->rm_null = 1;
-            return NULL;
-        }
-        if (credentials) {
-            return apr_psprintf(p,
-                                "'%s' cannot be combined with "
-                                "CORSAllowCredentials On: any sandboxed "
-                                "iframe or file: page sends Origin: null, so "
-                                "it would get the user's credentials",
-                                value);
-        }
-        set->null = 1;
-        *warning = apr_psprintf(p,
-                                "'%s' is allowed: any sandboxed iframe "
-                                "or file: page, on any site, sends "
-                                "Origin: null",
-                                value);
-        return NULL;
+    if (f->expose_any) {
+        return cors_problem_make(p, CORS_ERR_CRED_EXPOSE_ANY, "*", NULL, NULL);
     }
-    if (*v == '\0') {
-        return apr_psprintf(p, "'%s' is not an origin", value);
+    return NULL;
+}
+
+/* "none": the section allows nothing and replaces what it inherits. */
+static void cors_origin_set_none(apr_pool_t *p, cors_origin_set_t *set)
+{
+    set->exact = cors_strset_make(p);
+    apr_array_clear(set->patterns);
+    set->rm_exact = cors_strset_make(p);
+    apr_array_clear(set->rm_patterns);
+    set->any = set->null = 0;
+    set->rm_any = set->rm_null = 0;
+    set->public_suffix = NULL;
+    set->exact_kept = 0;
+    set->patterns_kept = 0;
+    set->replace = 1;
+}
+
+/*
+ * "*" and "null" (v, without its prefix): flags of the set.  Returns 1 when
+ * v was one of them, with *pr the problem if any.
+ */
+static int cors_origin_set_keyword(apr_pool_t *p, cors_origin_set_t *set,
+                                   const char *value, const char *v, int remove,
+                                   int credentials, const cors_problem_t **pr,
+                                   const cors_problem_t **warning)
+{
+    cors_cred_facts_t f = {0};
+
+    if (strcmp(v, "*") != 0 && strcasecmp(v, "null") != 0) {
+        return 0;
     }
+    f.any = *v == '*';
+    f.null = !f.any;
+    if (remove) {
+        set->rm_any |= f.any;
+        set->rm_null |= f.null;
+        return 1;
+    }
+    if (credentials && (*pr = cors_credentials_clash(p, &f)) != NULL) {
+        ((cors_problem_t *)*pr)->value = value;
+        return 1;
+    }
+    set->any |= f.any;
+    set->null |= f.null;
+    if (f.null) {
+        *warning = CORS_PROBLEM(CORS_WARN_NULL, NULL, NULL);
+    }
+    return 1;
+}
+
+/* Parse v (value without its prefix) in the set's scratch pool. */
+static const cors_problem_t *cors_origin_set_parse(apr_pool_t *p,
+                                                   cors_origin_set_t *set,
+                                                   const char *value,
+                                                   const char *v,
+                                                   cors_origin_conf_t *o)
+{
+    const cors_problem_t *pr;
+
     /* Parse in a scratch pool and keep only what the set holds: a list of
-     * 10,000 origins would otherwise keep every intermediate copy. */
+     * 10,000 origins would otherwise keep every intermediate copy.  A
+     * problem is rare: it is made again from p, to outlive the scratch. */
     if (set->scratch == NULL) {
         apr_pool_create(&set->scratch, p);
     }
     else {
         apr_pool_clear(set->scratch);
     }
-    if ((err = cors_origin_conf_parse(set->scratch, v, &o)) != NULL) {
-        return apr_pstrdup(p, err);
+    if (*v == '\0') {
+        return CORS_PROBLEM(CORS_ERR_ORIGIN_EMPTY, NULL, NULL);
     }
-    exact = !o.subdomains && o.port != -1;
-    if (!remove
-        && (err = cors_origin_conf_check(p, v, &o, credentials, &public_suffix,
-                                         warning))
-               != NULL) {
-        return err;
+    if (strchr(v, ',') != NULL) {
+        return CORS_PROBLEM(CORS_ERR_COMMA, NULL, "origin");
     }
-    if (exact) {
+    if (cors_origin_conf_parse(set->scratch, v, o) == NULL) {
+        return NULL;
+    }
+    pr = cors_origin_conf_parse(p, v, o);
+    ((cors_problem_t *)pr)->value = value;
+    return pr;
+}
+
+/* Keep a parsed value: exact origins in the packed set, patterns apart. */
+static const cors_problem_t *cors_origin_set_keep(apr_pool_t *p,
+                                                  cors_origin_set_t *set,
+                                                  const char *value,
+                                                  cors_origin_conf_t *o,
+                                                  int remove, int public_suffix)
+{
+    apr_array_header_t *arr = remove ? set->rm_patterns : set->patterns;
+
+    if (!o->subdomains && o->port != -1) {
         /* the set keeps its own packed copy of the text */
-        int added = cors_strset_add(remove ? set->rm_exact : set->exact, o.text,
-                                    &o.text);
+        int added = cors_strset_add(remove ? set->rm_exact : set->exact,
+                                    o->text, &o->text);
 
         if (added < 0) {
-            return apr_psprintf(p, "'%s': too many origins in one section",
-                                value);
+            return CORS_PROBLEM(CORS_ERR_ORIGIN_TOO_MANY, NULL, NULL);
         }
         if (added > 0) {
-            cors_set_count_exact(set, o.text, remove);
+            cors_set_count_exact(set, o->text, remove);
         }
+        return NULL;
     }
-    else {
-        o.text = apr_pstrdup(p, o.text);
-        o.scheme = apr_pstrdup(p, o.scheme);
-        o.host = apr_pstrdup(p, o.host);
+    o->text = apr_pstrdup(p, o->text);
+    o->scheme = apr_pstrdup(p, o->scheme);
+    o->host = apr_pstrdup(p, o->host);
+    cors_pattern_fill(&APR_ARRAY_PUSH(arr, cors_pattern_t), o, public_suffix);
+    if (public_suffix && set->public_suffix == NULL) {
+        set->public_suffix = o->text;
+    }
+    if (remove) {
+        /* rare, and at configuration time: count again */
+        cors_set_recount(set);
+    }
+    else if (!cors_patterns_have_text(set->rm_patterns, o->text)) {
+        set->patterns_kept++;
+    }
+    return NULL;
+}
+
+const cors_problem_t *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
+                                          const char *value, int credentials,
+                                          const cors_problem_t **warning)
+{
+    cors_origin_conf_t o;
+    const cors_problem_t *pr = NULL;
+    int remove = *value == '-', public_suffix = 0;
+    const char *v = value + (*value == '+' || *value == '-');
+
+    *warning = NULL;
+    if (v == value && strcasecmp(v, "none") == 0) {
+        cors_origin_set_none(p, set);
+        return NULL;
+    }
+    set->replace |= v == value;
+    if (cors_origin_set_keyword(p, set, value, v, remove, credentials, &pr,
+                                warning)) {
+        return pr;
+    }
+    if ((pr = cors_origin_set_parse(p, set, value, v, &o)) != NULL
+        || (!remove
+            && (pr = cors_origin_conf_check(p, value, &o, &public_suffix))
+                   != NULL)) {
+        return pr;
+    }
+    if (public_suffix && !remove) {
+        cors_cred_facts_t f = {0};
+
+        f.public_suffix = o.text;
+        if (credentials) {
+            pr = cors_credentials_clash(p, &f);
+            ((cors_problem_t *)pr)->value = value;
+            return pr;
+        }
+        *warning = CORS_PROBLEM(CORS_WARN_PUBLIC_SUFFIX, NULL,
+                                apr_pstrdup(p, o.host));
+    }
+    if ((pr = cors_origin_set_keep(p, set, value, &o, remove,
+                                   public_suffix && !remove))
+        != NULL) {
+        return pr;
     }
     if (!remove && cors_origin_conf_is_insecure(&o)) {
         if (set->insecure == NULL) {
             set->insecure = o.text;
         }
         if (credentials && *warning == NULL) {
-            *warning = cors_insecure_warning(p, o.text);
-        }
-    }
-    if (!exact) {
-        apr_array_header_t *arr = remove ? set->rm_patterns : set->patterns;
-
-        cors_pattern_fill(&APR_ARRAY_PUSH(arr, cors_pattern_t), &o,
-                          public_suffix);
-        set->public_suffix |= public_suffix;
-        if (remove) {
-            /* rare, and at configuration time: count again */
-            cors_set_recount(set);
-        }
-        else if (!cors_patterns_have_text(set->rm_patterns, o.text)) {
-            set->patterns_kept++;
+            *warning = cors_problem_make(p, CORS_WARN_INSECURE, o.text, NULL,
+                                         NULL);
         }
     }
     return NULL;
 }
 
-const char *cors_origin_set_check_credentials(apr_pool_t *p,
-                                              const cors_origin_set_t *set)
+void cors_origin_set_cred_facts(const cors_origin_set_t *set,
+                                cors_cred_facts_t *f)
 {
-    int i;
+    memset(f, 0, sizeof(*f));
+    if (set != NULL) {
+        f->any = set->any;
+        f->null = set->null;
+        f->public_suffix = set->public_suffix;
+    }
+}
 
-    if (set == NULL) {
-        return NULL;
-    }
-    if (set->any) {
-        return "CORSAllowOrigin * is set in the same section: browsers "
-               "refuse 'Access-Control-Allow-Origin: *' on credentialed "
-               "requests; list the origins";
-    }
-    if (set->null) {
-        return "CORSAllowOrigin null is set in the same section: any "
-               "sandboxed iframe or file: page would get the user's "
-               "credentials";
-    }
-    for (i = 0; i < set->patterns->nelts; i++) {
-        const cors_pattern_t *pat = &APR_ARRAY_IDX(set->patterns, i,
-                                                   cors_pattern_t);
-
-        if (pat->public_suffix) {
-            return apr_psprintf(p,
-                                "CORSAllowOrigin '%s' in the same section "
-                                "is a wildcard directly over a public "
-                                "suffix; list the origins instead",
-                                pat->text);
-        }
-    }
-    return NULL;
+void cors_origins_cred_facts(const cors_origins_t *o, cors_cred_facts_t *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->any = cors_origins_allow_any(o);
+    f->null = cors_origins_allow_null(o);
+    f->public_suffix = cors_origins_public_suffix_wildcard(o);
 }
 
 static int cors_patterns_match(const apr_array_header_t *arr,
@@ -1231,9 +1337,17 @@ int cors_origins_excludes(const cors_origins_t *o)
     return o != NULL && (o->parent ? o->excludes : cors_set_excludes(o->own));
 }
 
+const char *cors_origins_public_suffix_wildcard(const cors_origins_t *o)
+{
+    if (o == NULL) {
+        return NULL;
+    }
+    return o->parent ? o->public_suffix : o->own->public_suffix;
+}
+
 int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o)
 {
-    return o != NULL && (o->parent ? o->public_suffix : o->own->public_suffix);
+    return cors_origins_public_suffix_wildcard(o) != NULL;
 }
 
 static apr_uint32_t cors_origins_exact_min(const cors_origins_t *o)
@@ -1337,7 +1451,8 @@ static void cors_origins_derive(cors_origins_t *o)
     o->null = !own->rm_null && (own->null || cors_origins_allow_null(base));
     o->excludes = cors_set_excludes(own) || cors_origins_excludes(base);
     o->public_suffix = own->public_suffix
-                       || cors_origins_has_public_suffix_wildcard(base);
+                           ? own->public_suffix
+                           : cors_origins_public_suffix_wildcard(base);
     o->exact_min = own->exact_kept;
     if (own->rm_patterns->nelts == 0 && base_min > removed
         && base_min - removed > o->exact_min) {
@@ -1634,70 +1749,81 @@ static const char *cors_regex_find_canary(apr_pool_t *p, const cors_regex_t *re)
 }
 
 /*
- * The pattern must say ^...$ itself, so that whoever reads the
- * configuration sees that it is anchored; it is also compiled with
- * PCRE2_ANCHORED | PCRE2_ENDANCHORED so that a top-level alternation such
- * as ^a|b$ cannot match a prefix or a suffix only.
+ * What is wrong with a pattern's text before PCRE2 sees it: no anchors, a
+ * control byte no Origin can hold, a dot between host characters.  *dots
+ * is what cors_regex_bare_dots() found.
  */
-const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
-                               cors_regex_t **out, const char **warning)
+static const cors_problem_t *cors_regex_check_text(apr_pool_t *p,
+                                                   const char *pattern,
+                                                   int *dots)
 {
     apr_size_t len = strlen(pattern), i;
     const char *escaped = NULL, *example = NULL;
-    cors_regex_t *re;
-    int errcode, dots;
-    PCRE2_SIZE erroffset;
+    cors_problem_t *pr;
 
-    *warning = NULL;
+    *dots = 0;
     if (len == 0 || pattern[0] != '^' || !cors_ends_with_anchor(pattern, len)) {
-        return apr_psprintf(p,
-                            "'%s' is not anchored: it must start with ^ "
-                            "and end with $, or a pattern like "
-                            "'https://example\\.com' would also match "
-                            "'https://example.com.evil.net'",
-                            pattern);
+        return cors_problem_make(p, CORS_ERR_REGEX_UNANCHORED, pattern, NULL,
+                                 NULL);
     }
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)pattern[i];
 
         if (c < 0x20 || c == 0x7f) {
-            return apr_psprintf(p,
-                                "the pattern has a control character (byte "
-                                "0x%02x at offset %lu), which no Origin can "
-                                "contain",
-                                c, (unsigned long)i);
+            pr = cors_problem_make(p, CORS_ERR_REGEX_CONTROL, pattern, NULL,
+                                   apr_psprintf(p, "0x%02x", c));
+            pr->offset = i;
+            return pr;
         }
     }
-    dots = cors_regex_bare_dots(p, pattern, &escaped, &example);
-    if (dots == 2) {
-        return apr_psprintf(p,
-                            "'%s' has a '.' between two host characters, "
-                            "which matches any character: %s, a domain "
-                            "anyone can register; write '%s' (a dot is "
-                            "'\\.' or '[.]'; for any one character on "
-                            "purpose, write a class such as '[a-z0-9-]')",
-                            pattern, example, escaped);
+    *dots = cors_regex_bare_dots(p, pattern, &escaped, &example);
+    if (*dots == 2) {
+        return cors_problem_make(p, CORS_ERR_REGEX_HOST_DOT, pattern, escaped,
+                                 example);
+    }
+    return NULL;
+}
+
+/*
+ * The pattern must say ^...$ itself, so that whoever reads the
+ * configuration sees that it is anchored; it is also compiled with
+ * PCRE2_ANCHORED | PCRE2_ENDANCHORED so that a top-level alternation such
+ * as ^a|b$ cannot match a prefix or a suffix only.
+ */
+const cors_problem_t *cors_regex_compile(apr_pool_t *p, const char *pattern,
+                                         cors_regex_t **out,
+                                         const cors_problem_t **warning)
+{
+    const cors_problem_t *pr;
+    cors_regex_t *re;
+    int errcode, dots;
+    PCRE2_SIZE erroffset;
+
+    *warning = NULL;
+    if ((pr = cors_regex_check_text(p, pattern, &dots)) != NULL) {
+        return pr;
     }
     re = apr_pcalloc(p, sizeof(*re));
     re->source = apr_pstrdup(p, pattern);
-    re->code = pcre2_compile((PCRE2_SPTR)pattern, len,
+    re->code = pcre2_compile((PCRE2_SPTR)pattern, strlen(pattern),
                              PCRE2_ANCHORED | PCRE2_ENDANCHORED
                                  | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_UTF,
                              &errcode, &erroffset, NULL);
     if (re->code == NULL) {
         PCRE2_UCHAR msg[256];
+        cors_problem_t *syntax;
 
         pcre2_get_error_message(errcode, msg, sizeof(msg));
-        return apr_psprintf(p,
-                            "'%s' is not a valid regular expression: %s "
-                            "at offset %lu",
-                            pattern, (const char *)msg,
-                            (unsigned long)erroffset);
+        syntax = cors_problem_make(p, CORS_ERR_REGEX_SYNTAX, re->source, NULL,
+                                   apr_pstrdup(p, (const char *)msg));
+        syntax->offset = erroffset;
+        return syntax;
     }
     re->limits = pcre2_match_context_create(NULL);
     apr_pool_cleanup_register(p, re, cors_regex_cleanup, apr_pool_cleanup_null);
     if (re->limits == NULL) {
-        return apr_psprintf(p, "'%s': out of memory", pattern);
+        return cors_problem_make(p, CORS_ERR_REGEX_MEMORY, re->source, NULL,
+                                 NULL);
     }
     pcre2_set_match_limit(re->limits, CORS_REGEX_MATCH_LIMIT);
     pcre2_set_depth_limit(re->limits, CORS_REGEX_DEPTH_LIMIT);
@@ -1705,13 +1831,8 @@ const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
     (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
     re->canary = cors_regex_find_canary(p, re);
     if (dots == 1) {
-        *warning = apr_psprintf(p,
-                                "'%s' has an unescaped '.', which matches "
-                                "any character (so 'example.com' also "
-                                "matches 'exampleXcom'); write '\\.' or "
-                                "'[.]' for a dot, '.*' or '.+' for any "
-                                "characters",
-                                pattern);
+        *warning = cors_problem_make(p, CORS_WARN_REGEX_DOT, re->source, NULL,
+                                     NULL);
     }
     *out = re;
     return NULL;

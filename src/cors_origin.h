@@ -49,7 +49,7 @@ cors_origin_status_e cors_origin_parse_request(const char *value,
 /** The default port of a scheme with one (http, https, ws, wss, ftp), or 0. */
 int cors_origin_default_port(const char *scheme, apr_size_t len);
 
-/** One section's own CORSAllowOrigin values: what it adds and removes. */
+/** One section's own origin-list values: what it adds and removes. */
 typedef struct cors_origin_set_t cors_origin_set_t;
 
 /** The effective origin list of a scope: a section's set over the inherited. */
@@ -59,32 +59,54 @@ typedef struct cors_origins_t cors_origins_t;
 cors_origin_set_t *cors_origin_set_make(apr_pool_t *p);
 
 /**
- * Add one CORSAllowOrigin value to a section's set: an origin, a wildcard
+ * Add one origin-list value to a section's set: an origin, a wildcard
  * pattern, "*", "null" or "none", optionally prefixed "+" (add to the
- * inherited list) or "-" (remove from it).  Returns NULL on success or a
- * message naming the value, what is wrong and, where one helps, the value
- * probably meant.  *warning, when not NULL on return, is a message to log at
- * start-up (the value is accepted).  credentials says whether
- * CORSAllowCredentials On is already in effect in the same section.
+ * inherited list) or "-" (remove from it).  Returns NULL on success or the
+ * problem (CORS_ERR_*; its hint is the value probably meant, where one
+ * helps).  *warning, when not NULL on return, is a problem to log at
+ * start-up (the value is accepted).  credentials says whether credentials
+ * are already on in the same section (then the rule of
+ * cors_credentials_clash() applies to the value).
  */
-const char *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
-                                const char *value, int credentials,
-                                const char **warning);
+const cors_problem_t *cors_origin_set_add(apr_pool_t *p, cors_origin_set_t *set,
+                                          const char *value, int credentials,
+                                          const cors_problem_t **warning);
+
+/** What credentials would meet in a value, a section or a scope. */
+typedef struct cors_cred_facts_t {
+    int any;                   /**< "*" */
+    int null;                  /**< "null" */
+    const char *public_suffix; /**< a wildcard over a public suffix, or NULL */
+    const char *catch_all;     /**< a pattern matching a canary, or NULL */
+    const char *canary;        /**< the canary it matches */
+    int expose_any;            /**< exposed headers "*" */
+} cors_cred_facts_t;
 
 /**
- * Errors that arise when credentials are turned on in a section whose own
- * set already holds values that cannot go with them ("*", "null", a
- * wildcard over a public suffix); NULL when there is none.
+ * The rule of credentials, stated once: they cannot go with "*", "null", a
+ * wildcard over a public suffix, an origin pattern that matches a canary
+ * origin (a catch-all), nor exposed headers "*".  The first clash as a
+ * problem (CORS_ERR_CRED_*, value: the entry, detail: the suffix or the
+ * canary), or NULL.  The glue words it for where it arose: one value, one section, or
+ * a scope merged from several.
  */
-const char *cors_origin_set_check_credentials(apr_pool_t *p,
-                                              const cors_origin_set_t *set);
+const cors_problem_t *cors_credentials_clash(apr_pool_t *p,
+                                             const cors_cred_facts_t *f);
+
+/** The facts of a section's own set (NULL: none); the others are 0. */
+void cors_origin_set_cred_facts(const cors_origin_set_t *set,
+                                cors_cred_facts_t *f);
+
+/** The facts of a scope's origin list; the others are 0. */
+void cors_origins_cred_facts(const cors_origins_t *o, cors_cred_facts_t *f);
 
 /**
- * A warning when the section's set allows an origin served over plain
- * http (off this machine), for when credentials are turned on; or NULL.
+ * A CORS_WARN_INSECURE problem when the section's set allows an origin
+ * served over plain http (off this machine), for when credentials are
+ * turned on; or NULL.
  */
-const char *cors_origin_set_insecure_warning(apr_pool_t *p,
-                                             const cors_origin_set_t *set);
+const cors_problem_t *cors_origin_set_insecure_warning(
+    apr_pool_t *p, const cors_origin_set_t *set);
 
 /** An origin of the scope served over plain http off this machine, or NULL. */
 const char *cors_origins_insecure(const cors_origins_t *o);
@@ -112,6 +134,9 @@ int cors_origins_allow_null(const cors_origins_t *o);
 
 /** Whether the scope holds a wildcard directly over a public suffix. */
 int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o);
+
+/** That wildcard's text, or NULL. */
+const char *cors_origins_public_suffix_wildcard(const cors_origins_t *o);
 
 /** Whether the scope holds an exclusion ("-" value other than "-*"). */
 int cors_origins_excludes(const cors_origins_t *o);
@@ -154,16 +179,19 @@ const char *cors_origins_find_host(apr_pool_t *p, const cors_origins_t *o,
 void cors_origins_describe(apr_pool_t *p, const cors_origins_t *o,
                            apr_array_header_t *arr);
 
-/** A compiled CORSAllowOriginMatch pattern. */
+/** A compiled regular expression for origins. */
 typedef struct cors_regex_t cors_regex_t;
 
 /**
- * Compile a CORSAllowOriginMatch pattern once (PCRE2, JIT when available).
- * Refuses a pattern not anchored with ^ and $.  The compiled code is freed
- * with the pool.  Returns NULL on success or a message.
+ * Compile an origin pattern once (PCRE2, JIT when available).  Refuses a
+ * pattern not anchored with ^ and $, and a "." between two host
+ * characters (CORS_ERR_REGEX_HOST_DOT, hint: the pattern escaped).  The
+ * compiled code is freed with the pool.  Returns NULL on success or the
+ * problem; *warning is set for another bare ".".
  */
-const char *cors_regex_compile(apr_pool_t *p, const char *pattern,
-                               cors_regex_t **out, const char **warning);
+const cors_problem_t *cors_regex_compile(apr_pool_t *p, const char *pattern,
+                                         cors_regex_t **out,
+                                         const cors_problem_t **warning);
 
 /** The pattern's source text. */
 const char *cors_regex_source(const cors_regex_t *re);

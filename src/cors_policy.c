@@ -18,8 +18,9 @@
 
 #include "cors_policy.h"
 
-#define CORS_DEFAULT_MAX_AGE 7200
+/* What Chromium keeps a preflight at most, and what mod_cors sends unset. */
 #define CORS_CHROMIUM_MAX_AGE 7200
+#define CORS_DEFAULT_MAX_AGE_STR "7200"
 
 static const char cors_vary_preflight[] =
     "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
@@ -32,7 +33,6 @@ cors_policy_t *cors_policy_make(apr_pool_t *p)
     cors_policy_t *pol = apr_pcalloc(p, sizeof(*pol));
 
     pol->credentials = CORS_UNSET;
-    pol->max_age = CORS_UNSET;
     pol->private_network = CORS_UNSET;
     pol->preflight = CORS_UNSET;
     pol->preflight_status = CORS_UNSET;
@@ -67,7 +67,6 @@ cors_policy_t *cors_policy_merge(apr_pool_t *p, const cors_policy_t *base,
     pol->allow_headers = CORS_MERGE_PTR(allow_headers);
     pol->expose_headers = CORS_MERGE_PTR(expose_headers);
     pol->credentials = CORS_MERGE_INT(credentials);
-    pol->max_age = CORS_MERGE_INT(max_age);
     pol->max_age_str = CORS_MERGE_PTR(max_age_str);
     pol->private_network = CORS_MERGE_INT(private_network);
     pol->preflight = CORS_MERGE_INT(preflight);
@@ -80,18 +79,19 @@ cors_policy_t *cors_policy_merge(apr_pool_t *p, const cors_policy_t *base,
     return pol;
 }
 
-const char *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
-                                   const char *value, const char **warning)
+const cors_problem_t *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
+                                             const char *value,
+                                             const cors_problem_t **warning)
 {
-    const char *err;
+    const cors_problem_t *pr;
 
     if (pol->own_origins == NULL) {
         pol->own_origins = cors_origin_set_make(p);
     }
-    err = cors_origin_set_add(p, pol->own_origins, value, pol->credentials == 1,
-                              warning);
-    if (err != NULL) {
-        return err;
+    pr = cors_origin_set_add(p, pol->own_origins, value, pol->credentials == 1,
+                             warning);
+    if (pr != NULL) {
+        return pr;
     }
     /* A list without prefix (and "none") replaces the inherited one, and
      * the inherited patterns go with it, unless this section gives its
@@ -108,15 +108,32 @@ const char *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
     return NULL;
 }
 
-const char *cors_policy_add_origin_regex(apr_pool_t *p, cors_policy_t *pol,
-                                         const char *pattern,
-                                         const char **warning)
+const cors_problem_t *cors_policy_add_origin_regex(
+    apr_pool_t *p, cors_policy_t *pol, const char *pattern,
+    const cors_problem_t **warning)
 {
     cors_regex_t *re;
-    const char *err = cors_regex_compile(p, pattern, &re, warning);
+    const cors_problem_t *pr = cors_regex_compile(p, pattern, &re, warning);
 
-    if (err != NULL) {
-        return err;
+    if (pr != NULL) {
+        return pr;
+    }
+    if (cors_regex_canary(re) != NULL) {
+        /* a catch-all: refused with credentials, else the warning that
+         * matters most (it hides a bare-dot one) */
+        cors_problem_t *w = cors_problem_make(p, CORS_WARN_REGEX_CATCH_ALL,
+                                              cors_regex_source(re), NULL,
+                                              cors_regex_canary(re));
+
+        if (pol->credentials == 1) {
+            cors_cred_facts_t f = {0};
+
+            f.catch_all = w->value;
+            f.canary = w->detail;
+            *warning = NULL;
+            return cors_credentials_clash(p, &f);
+        }
+        *warning = w;
     }
     if (pol->regexes == NULL) {
         pol->regexes = apr_array_make(p, 1, sizeof(cors_regex_t *));
@@ -139,33 +156,49 @@ void cors_policy_add_source(apr_pool_t *p, cors_policy_t *pol,
                                             src->name, NULL);
 }
 
-const char *cors_policy_set_credentials(apr_pool_t *p, cors_policy_t *pol,
-                                        int on)
+/* The facts besides the origin list: a catch-all pattern, exposed "*". */
+static void cors_policy_more_facts(const cors_policy_t *pol,
+                                   cors_cred_facts_t *f)
+{
+    const cors_regex_t *re = cors_policy_catch_all(pol);
+
+    f->catch_all = re != NULL ? cors_regex_source(re) : NULL;
+    f->canary = re != NULL ? cors_regex_canary(re) : NULL;
+    f->expose_any = pol->expose_headers != NULL && pol->expose_headers->any;
+}
+
+/* What credentials would meet in the section's own directives. */
+static void cors_policy_own_facts(const cors_policy_t *pol,
+                                  cors_cred_facts_t *f)
+{
+    cors_origin_set_cred_facts(pol->own_origins, f);
+    cors_policy_more_facts(pol, f);
+}
+
+const cors_problem_t *cors_policy_set_credentials(apr_pool_t *p,
+                                                  cors_policy_t *pol, int on)
 {
     if (on) {
-        const char *err = cors_origin_set_check_credentials(p,
-                                                            pol->own_origins);
+        cors_cred_facts_t f;
+        const cors_problem_t *pr;
 
-        if (err != NULL) {
-            return err;
-        }
-        if (pol->expose_headers != NULL && pol->expose_headers->any) {
-            return "CORSExposeHeaders * is set in the same section: with "
-                   "credentials, browsers read '*' as a header named '*'; "
-                   "list the headers to expose";
+        cors_policy_own_facts(pol, &f);
+        if ((pr = cors_credentials_clash(p, &f)) != NULL) {
+            return pr;
         }
     }
     pol->credentials = on ? 1 : 0;
     return NULL;
 }
 
-const char *cors_policy_add_method(apr_pool_t *p, cors_policy_t *pol,
-                                   const char *value, const char **warning)
+const cors_problem_t *cors_policy_add_method(apr_pool_t *p, cors_policy_t *pol,
+                                             const char *value,
+                                             const cors_problem_t **warning)
 {
-    const char *err = cors_method_check(p, value, warning);
+    const cors_problem_t *pr = cors_method_check(p, value, warning);
 
-    if (err != NULL) {
-        return err;
+    if (pr != NULL) {
+        return pr;
     }
     if (pol->methods == NULL) {
         pol->methods = cors_tokens_make(p, CORS_TOKENS_METHODS);
@@ -173,8 +206,9 @@ const char *cors_policy_add_method(apr_pool_t *p, cors_policy_t *pol,
     return cors_tokens_add(p, pol->methods, value);
 }
 
-const char *cors_policy_add_allow_header(apr_pool_t *p, cors_policy_t *pol,
-                                         const char *value)
+const cors_problem_t *cors_policy_add_allow_header(apr_pool_t *p,
+                                                   cors_policy_t *pol,
+                                                   const char *value)
 {
     if (pol->allow_headers == NULL) {
         pol->allow_headers = cors_tokens_make(p, CORS_TOKENS_HEADERS);
@@ -182,16 +216,15 @@ const char *cors_policy_add_allow_header(apr_pool_t *p, cors_policy_t *pol,
     return cors_tokens_add(p, pol->allow_headers, value);
 }
 
-const char *cors_policy_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
-                                          const char *value)
+const cors_problem_t *cors_policy_add_expose_header(apr_pool_t *p,
+                                                    cors_policy_t *pol,
+                                                    const char *value)
 {
     if (strcmp(value, "*") == 0 && pol->credentials == 1) {
-        return apr_psprintf(p,
-                            "'%s' cannot be combined with "
-                            "CORSAllowCredentials On: with credentials, "
-                            "browsers read '*' as a header named '*'; list "
-                            "the headers to expose",
-                            value);
+        cors_cred_facts_t f = {0};
+
+        f.expose_any = 1;
+        return cors_credentials_clash(p, &f);
     }
     if (pol->expose_headers == NULL) {
         pol->expose_headers = cors_tokens_make(p, CORS_TOKENS_HEADERS);
@@ -199,8 +232,9 @@ const char *cors_policy_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
     return cors_tokens_add(p, pol->expose_headers, value);
 }
 
-const char *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
-                                    const char *value, const char **warning)
+const cors_problem_t *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
+                                              const char *value,
+                                              const cors_problem_t **warning)
 {
     apr_size_t len = strlen(value);
     apr_int64_t n;
@@ -208,89 +242,106 @@ const char *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
     *warning = NULL;
     if (len == 0 || len > 6 || strspn(value, "0123456789") != len
         || (n = apr_atoi64(value)) > CORS_MAX_AGE_MAX) {
-        return apr_psprintf(p,
-                            "'%s' is not a number of seconds from 0 to "
-                            "%d (0 disables preflight caching)",
-                            value, CORS_MAX_AGE_MAX);
+        cors_problem_t *pr = cors_problem_make(p, CORS_ERR_MAX_AGE, value, NULL,
+                                               NULL);
+
+        pr->offset = CORS_MAX_AGE_MAX;
+        return pr;
     }
     if (n > CORS_CHROMIUM_MAX_AGE) {
-        *warning = apr_psprintf(p,
-                                "%s seconds is more than browsers keep a "
-                                "preflight: Chromium caps it at 7200, "
-                                "Firefox at 86400, Safari at 600",
-                                value);
+        *warning = cors_problem_make(p, CORS_WARN_MAX_AGE, value, NULL, NULL);
     }
-    pol->max_age = (int)n;
     pol->max_age_str = apr_itoa(p, (int)n);
     return NULL;
 }
 
-const char *cors_policy_set_list_check(apr_pool_t *p, cors_policy_t *pol,
-                                       const char *value)
+const cors_problem_t *cors_policy_set_list_check(apr_pool_t *p,
+                                                 cors_policy_t *pol,
+                                                 const char *value)
 {
     apr_size_t len = strlen(value);
     apr_int64_t n;
 
     if (len == 0 || len > 5 || strspn(value, "0123456789") != len
         || (n = apr_atoi64(value)) < 1 || n > CORS_MAX_AGE_MAX) {
-        return apr_psprintf(p, "'%s' is not a number of seconds from 1 to %d",
-                            value, CORS_MAX_AGE_MAX);
+        cors_problem_t *pr = cors_problem_make(p, CORS_ERR_INTERVAL, value,
+                                               NULL, NULL);
+
+        pr->offset = CORS_MAX_AGE_MAX;
+        return pr;
     }
     pol->list_check = (int)n;
     return NULL;
 }
 
-const char *cors_policy_set_preflight(apr_pool_t *p, cors_policy_t *pol,
-                                      const char *value)
+/*
+ * A value of a closed set: the index of the name that matches (case
+ * ignored unless exact), or -1 with *pr saying which names are accepted.
+ */
+static int cors_keyword(apr_pool_t *p, const char *value,
+                        const char *const names[], int n, int exact,
+                        const char *accepted, const cors_problem_t **pr)
 {
-    if (strcasecmp(value, "handle") == 0) {
-        pol->preflight = CORS_PREFLIGHT_HANDLE;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if (exact ? strcmp(value, names[i]) == 0
+                  : strcasecmp(value, names[i]) == 0) {
+            *pr = NULL;
+            return i;
+        }
     }
-    else if (strcasecmp(value, "continue") == 0) {
-        pol->preflight = CORS_PREFLIGHT_CONTINUE;
-    }
-    else {
-        return apr_psprintf(p,
-                            "'%s' is not one of: handle (answer "
-                            "preflights here), continue (pass them to the "
-                            "handler)",
-                            value);
-    }
-    return NULL;
+    *pr = cors_problem_make(p, CORS_ERR_KEYWORD, value, NULL, accepted);
+    return -1;
 }
 
-const char *cors_policy_set_preflight_status(apr_pool_t *p, cors_policy_t *pol,
-                                             const char *value)
+const cors_problem_t *cors_policy_set_preflight(apr_pool_t *p,
+                                                cors_policy_t *pol,
+                                                const char *value)
 {
-    if (strcmp(value, "204") == 0) {
-        pol->preflight_status = 204;
+    static const char *const names[] = {"handle", "continue"};
+    const cors_problem_t *pr;
+    int i = cors_keyword(p, value, names, 2, 0,
+                         "handle (answer preflights here), continue (pass "
+                         "them to the handler)",
+                         &pr);
+
+    if (i >= 0) {
+        pol->preflight = i == 0 ? CORS_PREFLIGHT_HANDLE
+                                : CORS_PREFLIGHT_CONTINUE;
     }
-    else if (strcmp(value, "200") == 0) {
-        pol->preflight_status = 200;
-    }
-    else {
-        return apr_psprintf(p, "'%s' is not one of: 204, 200", value);
-    }
-    return NULL;
+    return pr;
 }
 
-const char *cors_policy_set_upstream(apr_pool_t *p, cors_policy_t *pol,
-                                     const char *value)
+const cors_problem_t *cors_policy_set_preflight_status(apr_pool_t *p,
+                                                       cors_policy_t *pol,
+                                                       const char *value)
 {
-    if (strcasecmp(value, "replace") == 0) {
-        pol->upstream = CORS_UPSTREAM_REPLACE;
+    static const char *const names[] = {"204", "200"};
+    const cors_problem_t *pr;
+    int i = cors_keyword(p, value, names, 2, 1, "204, 200", &pr);
+
+    if (i >= 0) {
+        pol->preflight_status = i == 0 ? 204 : 200;
     }
-    else if (strcasecmp(value, "keep") == 0) {
-        pol->upstream = CORS_UPSTREAM_KEEP;
+    return pr;
+}
+
+const cors_problem_t *cors_policy_set_upstream(apr_pool_t *p,
+                                               cors_policy_t *pol,
+                                               const char *value)
+{
+    static const char *const names[] = {"replace", "keep"};
+    const cors_problem_t *pr;
+    int i = cors_keyword(p, value, names, 2, 0,
+                         "replace (mod_cors's headers win), keep (a "
+                         "response's own Access-Control-Allow-Origin wins)",
+                         &pr);
+
+    if (i >= 0) {
+        pol->upstream = i == 0 ? CORS_UPSTREAM_REPLACE : CORS_UPSTREAM_KEEP;
     }
-    else {
-        return apr_psprintf(p,
-                            "'%s' is not one of: replace (mod_cors's "
-                            "headers win), keep (a response's own "
-                            "Access-Control-Allow-Origin wins)",
-                            value);
-    }
-    return NULL;
+    return pr;
 }
 
 int cors_policy_enabled(const cors_policy_t *pol)
@@ -305,7 +356,7 @@ int cors_policy_is_empty(const cors_policy_t *pol)
     return pol->origins == NULL && pol->regexes == NULL && pol->sources == NULL
            && pol->methods == NULL && pol->allow_headers == NULL
            && pol->expose_headers == NULL && pol->credentials == CORS_UNSET
-           && pol->max_age == CORS_UNSET && pol->private_network == CORS_UNSET
+           && pol->max_age_str == NULL && pol->private_network == CORS_UNSET
            && pol->preflight == CORS_UNSET
            && pol->preflight_status == CORS_UNSET && pol->upstream == CORS_UNSET
            && pol->debug_header == CORS_UNSET && pol->shadow == CORS_UNSET
@@ -327,11 +378,10 @@ static const char *cors_tokens_text(const cors_tokens_t *t, const char *unset)
 }
 
 const char *cors_policy_describe(apr_pool_t *p, const cors_policy_t *pol,
-                                 const char *indent)
+                                 const char *indent, const char *conflict)
 {
     apr_array_header_t *origins = apr_array_make(p, 8, sizeof(const char *));
     apr_array_header_t *patterns = apr_array_make(p, 2, sizeof(const char *));
-    const char *conflict = cors_policy_conflict(p, pol);
     const char *sources = "";
     int i;
 
@@ -374,7 +424,9 @@ const char *cors_policy_describe(apr_pool_t *p, const cors_policy_t *pol,
                                          "GET, HEAD, POST (default)"),
                         indent, cors_tokens_text(pol->allow_headers, "none"),
                         indent, cors_tokens_text(pol->expose_headers, "none"),
-                        indent, pol->max_age_str ? pol->max_age_str : "7200",
+                        indent,
+                        pol->max_age_str ? pol->max_age_str
+                                         : CORS_DEFAULT_MAX_AGE_STR,
                         indent,
                         cors_policy_preflight_mode(pol) == CORS_PREFLIGHT_HANDLE
                             ? "handle"
@@ -436,39 +488,17 @@ int cors_policy_list_check(const cors_policy_t *pol)
     return pol->list_check == CORS_UNSET ? 5 : pol->list_check;
 }
 
-const char *cors_policy_conflict(apr_pool_t *p, const cors_policy_t *pol)
+const cors_problem_t *cors_policy_conflict(apr_pool_t *p,
+                                           const cors_policy_t *pol)
 {
-    const cors_regex_t *re;
+    cors_cred_facts_t f;
 
     if (!cors_policy_credentials(pol)) {
         return NULL;
     }
-    if (cors_origins_allow_any(pol->origins)) {
-        return "CORSAllowOrigin * and CORSAllowCredentials On meet in this "
-               "scope through inheritance; browsers refuse that combination";
-    }
-    if (cors_origins_allow_null(pol->origins)) {
-        return "CORSAllowOrigin null and CORSAllowCredentials On meet in "
-               "this scope through inheritance";
-    }
-    if (cors_origins_has_public_suffix_wildcard(pol->origins)) {
-        return "a wildcard over a public suffix and CORSAllowCredentials On "
-               "meet in this scope through inheritance";
-    }
-    if ((re = cors_policy_catch_all(pol)) != NULL) {
-        return apr_psprintf(p,
-                            "the origin pattern '%s' matches '%s', an "
-                            "origin nobody lists, and credentials are on in "
-                            "this scope through inheritance: it would let "
-                            "any site read responses with the user's "
-                            "credentials",
-                            cors_regex_source(re), cors_regex_canary(re));
-    }
-    if (pol->expose_headers != NULL && pol->expose_headers->any) {
-        return "CORSExposeHeaders * and CORSAllowCredentials On meet in this "
-               "scope through inheritance";
-    }
-    return NULL;
+    cors_origins_cred_facts(pol->origins, &f);
+    cors_policy_more_facts(pol, &f);
+    return cors_credentials_clash(p, &f);
 }
 
 const cors_regex_t *cors_policy_catch_all(const cors_policy_t *pol)
@@ -786,31 +816,32 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
             APR_ARRAY_PUSH(earned, const char *) = n;
         }
         else if (d->reason == CORS_REASON_NONE) {
-            const char *why = strcmp(n, "authorization") == 0 && ah != NULL
-                                      && ah->any
-                                  ? " (CORSAllowHeaders * never covers "
-                                    "Authorization: list it)"
-                                  : apr_pstrcat(p, "; configured: ",
-                                                ah != NULL && ah->joined
-                                                    ? ah->joined
-                                                    : "none",
-                                                NULL);
+            /* "*" never covers Authorization (Fetch): the glue says so
+             * in the words of the directive */
+            int star = strcmp(n, "authorization") == 0 && ah != NULL && ah->any;
 
             d->reason = CORS_REASON_HEADER_NOT_ALLOWED;
-            d->detail = apr_pstrcat(p, "header ", n, " not allowed", why, NULL);
+            d->star_not_authorization = star;
+            d->detail = apr_pstrcat(p, "header ", n, " not allowed",
+                                    star ? "" : "; configured: ",
+                                    star                       ? ""
+                                    : ah != NULL && ah->joined ? ah->joined
+                                                               : "none",
+                                    NULL);
         }
     }
     if (d->reason != CORS_REASON_NONE && !cors_policy_debug_header(pol)) {
         return;
     }
-    /* Allowed; or, with CORSDebugHeader On, failed only on the method or a
+    /* Allowed; or, with the debug header on, failed only on the method or a
      * header: then answer 204 with what was earned, so that the browser's
      * console names exactly what is missing. */
     d->allowed = d->reason == CORS_REASON_NONE;
     if (d->allowed) {
         d->env = "preflight-allowed";
         d->status = cors_policy_preflight_status(pol);
-        d->max_age = pol->max_age_str ? pol->max_age_str : "7200";
+        d->max_age = pol->max_age_str ? pol->max_age_str
+                                      : CORS_DEFAULT_MAX_AGE_STR;
     }
     else {
         d->status = 204;
@@ -838,7 +869,7 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
                         cors_decision_t *d)
 {
     int any = cors_origins_allow_any(pol->origins);
-    const char *conflict = cors_policy_conflict(p, pol);
+    const cors_problem_t *conflict = cors_policy_conflict(p, pol);
 
     memset(d, 0, sizeof(*d));
     if (req->origin == NULL) {
@@ -860,7 +891,7 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
             d->status = 403;
             d->env = "preflight-denied";
             d->reason = CORS_REASON_POLICY_CONFLICT;
-            d->detail = conflict;
+            d->conflict = conflict;
             return;
         }
         cors_decide_preflight(p, pol, req, ctx, d);
@@ -873,7 +904,7 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
     if (conflict != NULL) {
         d->vary = "Origin";
         d->reason = CORS_REASON_POLICY_CONFLICT;
-        d->detail = conflict;
+        d->conflict = conflict;
         return;
     }
     if (any && !cors_origins_excludes(pol->origins)) {

@@ -100,8 +100,7 @@ typedef struct cors_policy_t {
     cors_tokens_t *allow_headers;  /**< NULL: none */
     cors_tokens_t *expose_headers; /**< NULL: none */
     int credentials;
-    int max_age;
-    const char *max_age_str;
+    const char *max_age_str; /**< NULL: 7200 */
     int private_network;
     int preflight; /**< cors_preflight_mode_e */
     int preflight_status;
@@ -126,65 +125,74 @@ cors_policy_t *cors_policy_merge(apr_pool_t *p, const cors_policy_t *base,
                                  const cors_policy_t *add);
 
 /*
- * Setters used by the directive handlers.  Each returns NULL or a message
- * that names the offending value and says what is wrong (the caller
- * prefixes the directive's name); *warning is set to a message to log when
- * the value is accepted but risky.
+ * Setters used by the directive handlers.  Each returns NULL or the
+ * problem with the value (the glue words it, with the directive's name);
+ * *warning is set to a problem to log when the value is accepted but
+ * risky.
  */
-const char *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
-                                   const char *value, const char **warning);
-const char *cors_policy_add_origin_regex(apr_pool_t *p, cors_policy_t *pol,
-                                         const char *pattern,
-                                         const char **warning);
+const cors_problem_t *cors_policy_add_origin(apr_pool_t *p, cors_policy_t *pol,
+                                             const char *value,
+                                             const cors_problem_t **warning);
+const cors_problem_t *cors_policy_add_origin_regex(
+    apr_pool_t *p, cors_policy_t *pol, const char *pattern,
+    const cors_problem_t **warning);
 /**
  * Add an origin source to the section: its origins add up with the
- * section's CORSAllowOrigin values.  Sources are inherited as patterns
- * are: a section's own replace them, and so does a list without prefix.
+ * section's origin-list values.  Sources are inherited as patterns are: a
+ * section's own replace them, and so does a list without prefix.
  */
 void cors_policy_add_source(apr_pool_t *p, cors_policy_t *pol,
                             const cors_source_t *src);
-const char *cors_policy_set_credentials(apr_pool_t *p, cors_policy_t *pol,
-                                        int on);
-const char *cors_policy_add_method(apr_pool_t *p, cors_policy_t *pol,
-                                   const char *value, const char **warning);
-const char *cors_policy_add_allow_header(apr_pool_t *p, cors_policy_t *pol,
-                                         const char *value);
-const char *cors_policy_add_expose_header(apr_pool_t *p, cors_policy_t *pol,
-                                          const char *value);
-const char *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
-                                    const char *value, const char **warning);
-const char *cors_policy_set_preflight(apr_pool_t *p, cors_policy_t *pol,
-                                      const char *value);
-const char *cors_policy_set_preflight_status(apr_pool_t *p, cors_policy_t *pol,
-                                             const char *value);
-const char *cors_policy_set_upstream(apr_pool_t *p, cors_policy_t *pol,
-                                     const char *value);
+const cors_problem_t *cors_policy_set_credentials(apr_pool_t *p,
+                                                  cors_policy_t *pol, int on);
+const cors_problem_t *cors_policy_add_method(apr_pool_t *p, cors_policy_t *pol,
+                                             const char *value,
+                                             const cors_problem_t **warning);
+const cors_problem_t *cors_policy_add_allow_header(apr_pool_t *p,
+                                                   cors_policy_t *pol,
+                                                   const char *value);
+const cors_problem_t *cors_policy_add_expose_header(apr_pool_t *p,
+                                                    cors_policy_t *pol,
+                                                    const char *value);
+const cors_problem_t *cors_policy_set_max_age(apr_pool_t *p, cors_policy_t *pol,
+                                              const char *value,
+                                              const cors_problem_t **warning);
+const cors_problem_t *cors_policy_set_preflight(apr_pool_t *p,
+                                                cors_policy_t *pol,
+                                                const char *value);
+const cors_problem_t *cors_policy_set_preflight_status(apr_pool_t *p,
+                                                       cors_policy_t *pol,
+                                                       const char *value);
+const cors_problem_t *cors_policy_set_upstream(apr_pool_t *p,
+                                               cors_policy_t *pol,
+                                               const char *value);
 
 /** Seconds between two looks at a list file, 1-86400 (default 5). */
-const char *cors_policy_set_list_check(apr_pool_t *p, cors_policy_t *pol,
-                                       const char *value);
+const cors_problem_t *cors_policy_set_list_check(apr_pool_t *p,
+                                                 cors_policy_t *pol,
+                                                 const char *value);
 
 /** Whether no CORS directive at all was given for this scope. */
 int cors_policy_is_empty(const cors_policy_t *pol);
 
 /**
  * The effective policy in words, one "name: value" line per field, each
- * line started with indent; for -D DUMP_CORS.
+ * line started with indent; for -D DUMP_CORS.  conflict, when not NULL,
+ * is the worded cors_policy_conflict(): the scope fails closed.
  */
 const char *cors_policy_describe(apr_pool_t *p, const cors_policy_t *pol,
-                                 const char *indent);
+                                 const char *indent, const char *conflict);
 
 /** Whether CORS is on in this scope (at least one origin may be allowed). */
 int cors_policy_enabled(const cors_policy_t *pol);
 
 /**
  * A combination that only arose from merging and that no browser would
- * accept ("*" or "null" or ACEH "*" with credentials, a wildcard over a
- * public suffix with credentials) or that would hand any site the user's
- * credentials (a catch-all origin pattern with credentials): a message, or
+ * accept (cors_credentials_clash() over the merged scope): the problem, or
  * NULL.  The scope then fails closed.
  */
-const char *cors_policy_conflict(apr_pool_t *p, const cors_policy_t *pol);
+const cors_problem_t *cors_policy_conflict(apr_pool_t *p,
+                                           const cors_policy_t *pol);
 
 /**
  * The first of the scope's origin patterns that matches a canary origin
@@ -240,6 +248,10 @@ typedef struct cors_decision_t {
     cors_kind_e kind;
     int allowed; /**< origin (and preflight) accepted */
     cors_reason_e reason;
+    /** Authorization refused although "*" allows every other header */
+    int star_not_authorization;
+    /** CORS_REASON_POLICY_CONFLICT: the clash (the glue words it) */
+    const cors_problem_t *conflict;
     /** The reason in words with what the policy configures, or NULL
      * (then cors_reason_text(); for a refused origin, which is refused
      * often, no string is built: the Origin itself says it). */
@@ -257,7 +269,7 @@ typedef struct cors_decision_t {
     const char *allow_headers;
     const char *max_age;
     const char *allow_private_network;
-    /** Timing-Allow-Origin (CORSTimingAllowOrigin On): an allowed actual
+    /** Timing-Allow-Origin (when turned on): an allowed actual
      * response's Access-Control-Allow-Origin value, or NULL. */
     const char *timing_allow_origin;
     const char *vary; /**< tokens to merge into Vary, or NULL */

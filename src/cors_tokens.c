@@ -86,10 +86,13 @@ static char *cors_lowercase(apr_pool_t *p, const char *s, apr_size_t len)
     return out;
 }
 
-const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t, const char *value)
+const cors_problem_t *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t,
+                                      const char *value)
 {
     apr_size_t len = strlen(value);
     const char *key;
+    const char *what = t->kind == CORS_TOKENS_METHODS ? "method"
+                                                      : "header name";
 
     if (len == 1 && value[0] == '*') {
         t->any = 1;
@@ -97,20 +100,11 @@ const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t, const char *value)
         return NULL;
     }
     if (!cors_is_token(value, len)) {
-        if (memchr(value, ',', len) != NULL) {
-            return apr_psprintf(p,
-                                "'%s' is not a single %s; list the "
-                                "values separated by spaces, not commas",
-                                value,
-                                t->kind == CORS_TOKENS_METHODS ? "method"
-                                                               : "header name");
-        }
-        return apr_psprintf(p,
-                            "'%s' is not a valid %s (an RFC 9110 token: "
-                            "letters, digits and !#$%%&'*+-.^_`|~)",
-                            value,
-                            t->kind == CORS_TOKENS_METHODS ? "method"
-                                                           : "header name");
+        return cors_problem_make(p,
+                                 memchr(value, ',', len) != NULL
+                                     ? CORS_ERR_COMMA
+                                     : CORS_ERR_TOKEN,
+                                 value, NULL, what);
     }
     /* Header names compare case-insensitively, so the set is keyed on
      * lowercase; the administrator's spelling is what gets sent. */
@@ -344,19 +338,16 @@ static int cors_name_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
-const char *cors_method_check(apr_pool_t *p, const char *value,
-                              const char **warning)
+const cors_problem_t *cors_method_check(apr_pool_t *p, const char *value,
+                                        const cors_problem_t **warning)
 {
     const char *upper = cors_method_fetch_normalized(value);
+    const char *near = NULL;
     apr_size_t i;
 
     *warning = NULL;
     if (upper != NULL && strcmp(upper, value) != 0) {
-        return apr_psprintf(p,
-                            "'%s' can never match: fetch() sends this method "
-                            "as '%s' (it uppercases DELETE, GET, HEAD, "
-                            "OPTIONS, POST and PUT, and no other); write '%s'",
-                            value, upper, upper);
+        return cors_problem_make(p, CORS_ERR_METHOD_CASE, value, upper, NULL);
     }
     if (strcmp(value, "*") == 0 || !cors_is_token(value, strlen(value))) {
         return NULL;
@@ -365,21 +356,12 @@ const char *cors_method_check(apr_pool_t *p, const char *value,
         if (strcasecmp(value, cors_known_methods[i]) == 0) {
             return NULL;
         }
-    }
-    for (i = 0; i < CORS_NELTS(cors_known_methods); i++) {
-        if (cors_name_distance(value, cors_known_methods[i]) == 1) {
-            *warning = apr_psprintf(p,
-                                    "'%s' is no method that httpd or the "
-                                    "HTTP method registry knows; did you "
-                                    "mean '%s'?",
-                                    value, cors_known_methods[i]);
-            return NULL;
+        if (near == NULL
+            && cors_name_distance(value, cors_known_methods[i]) == 1) {
+            near = cors_known_methods[i];
         }
     }
-    *warning = apr_psprintf(p,
-                            "'%s' is no method that httpd or the HTTP method "
-                            "registry knows: a typo? (methods are "
-                            "case-sensitive)",
-                            value);
+    *warning = cors_problem_make(p, CORS_WARN_METHOD_UNKNOWN, value, near,
+                                 NULL);
     return NULL;
 }

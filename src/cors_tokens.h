@@ -41,9 +41,11 @@ cors_tokens_t *cors_tokens_make(apr_pool_t *p, cors_tokens_kind_e kind);
 
 /**
  * Add one configured value (a token or "*") to the list.  Returns NULL or
- * a message naming the value and what is wrong with it.
+ * the problem: CORS_ERR_COMMA or CORS_ERR_TOKEN, detail "method" or
+ * "header name".
  */
-const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t, const char *value);
+const cors_problem_t *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t,
+                                      const char *value);
 
 /**
  * The uppercase name when m is, in any case, one of the six methods that
@@ -52,14 +54,15 @@ const char *cors_tokens_add(apr_pool_t *p, cors_tokens_t *t, const char *value);
 const char *cors_method_fetch_normalized(const char *m);
 
 /**
- * What is wrong with a configured method beyond its syntax: NULL or an
- * error for a spelling no browser can send ("put": fetch() sends "PUT");
- * *warning, when set, says the name is in no registry (a typo such as
- * "PSOT", with the registered name it is one edit away from).  Names that
+ * What is wrong with a configured method beyond its syntax: NULL or
+ * CORS_ERR_METHOD_CASE for a spelling no browser can send ("put": fetch()
+ * sends "PUT"; hint: the uppercase name).  *warning, when set, is
+ * CORS_WARN_METHOD_UNKNOWN: the name is in no registry (a typo such as
+ * "PSOT"; hint: the registered name one edit away, or NULL).  Names that
  * httpd or a module registers are the caller's to exempt.
  */
-const char *cors_method_check(apr_pool_t *p, const char *value,
-                              const char **warning);
+const cors_problem_t *cors_method_check(apr_pool_t *p, const char *value,
+                                        const cors_problem_t **warning);
 
 /** Whether s (RFC 9110 token, len bytes) is in the list; "*" not applied. */
 int cors_tokens_has(const cors_tokens_t *t, const char *s, apr_size_t len);

@@ -24,7 +24,10 @@
 #include <apr_general.h>
 #include <apr_pools.h>
 #include <apr_strings.h>
+
 #include <apr_tables.h>
+
+#include "cors.h"
 
 #if defined(__GNUC__)
 #define FUZZ_UNUSED __attribute__((unused))
@@ -140,6 +143,27 @@ static void fuzz_check_message(const char *m)
     if (m != NULL) {
         FUZZ_ASSERT(strlen(m) < 1024 * 1024, "message length");
     }
+}
+
+/*
+ * A problem the engine returned: a kind it declares, the value it names
+ * set (the glue quotes it), and errors and warnings where each belongs.
+ */
+FUZZ_UNUSED
+static void fuzz_check_problem(const cors_problem_t *pr, int warning)
+{
+    if (pr == NULL) {
+        return;
+    }
+    FUZZ_ASSERT(strcmp(cors_problem_name(pr->kind), "unknown") != 0
+                    && pr->kind != CORS_PROBLEM_NONE,
+                "a declared kind");
+    FUZZ_ASSERT(pr->value != NULL, "the value is named");
+    FUZZ_ASSERT(cors_problem_is_warning(pr->kind) == warning,
+                "errors and warnings returned where each belongs");
+    fuzz_check_message(pr->value);
+    fuzz_check_message(pr->hint);
+    fuzz_check_message(pr->detail);
 }
 
 #endif /* CORS_FUZZ_COMMON_H */

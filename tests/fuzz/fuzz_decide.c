@@ -188,5 +188,5 @@ static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
         /* mod_cors.c asks for a hint when it logs a refusal */
         fuzz_check_message(cors_policy_hint(p, pol, req.origin));
     }
-    fuzz_check_message(cors_policy_describe(p, pol, ""));
+    fuzz_check_message(cors_policy_describe(p, pol, "", NULL));
 }

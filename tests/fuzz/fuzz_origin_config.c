@@ -27,6 +27,8 @@ static cors_origin_set_t *fuzz_section(apr_pool_t *p, const char *line)
     cors_origin_set_t *set = cors_origin_set_make(p);
     int credentials = 0;
     char *copy, *last, *v;
+    cors_cred_facts_t f;
+    const cors_problem_t *clash;
 
     if (line == NULL) {
         return set;
@@ -38,13 +40,21 @@ static cors_origin_set_t *fuzz_section(apr_pool_t *p, const char *line)
     copy = apr_pstrdup(p, line);
     for (v = apr_strtok(copy, " ", &last); v != NULL;
          v = apr_strtok(NULL, " ", &last)) {
-        const char *warning = NULL;
-        const char *err = cors_origin_set_add(p, set, v, credentials, &warning);
+        const cors_problem_t *warning = NULL;
+        const cors_problem_t *err = cors_origin_set_add(p, set, v, credentials,
+                                                        &warning);
 
-        fuzz_check_message(err);
-        fuzz_check_message(warning);
+        fuzz_check_problem(err, 0);
+        fuzz_check_problem(warning, 1);
+        if (err != NULL) {
+            FUZZ_ASSERT(strcmp(err->value, v) == 0, "the value as given");
+        }
     }
-    fuzz_check_message(cors_origin_set_check_credentials(p, set));
+    cors_origin_set_cred_facts(set, &f);
+    clash = cors_credentials_clash(p, &f);
+    fuzz_check_problem(clash, 0);
+    FUZZ_ASSERT(!credentials || clash == NULL,
+                "values clashing with credentials are refused as added");
     return set;
 }
 

@@ -24,20 +24,23 @@
 /* Regexes longer than this are not compiled: see fuzz_regex.c. */
 #define FUZZ_POLICY_MAX_REGEX 256
 
-/* One line into pol; returns the setter's message or NULL. */
+/* One line into pol; returns the setter's problem or NULL. */
 FUZZ_UNUSED
-static const char *fuzz_policy_line(apr_pool_t *p, cors_policy_t *pol,
-                                    const char *line)
+static const cors_problem_t *fuzz_policy_line(apr_pool_t *p,
+                                              cors_policy_t *pol,
+                                              const char *line)
 {
-    const char *err, *warning;
+    const cors_problem_t *err, *warning;
 
     if (!strncmp(line, "regex ", 6)
         && strlen(line + 6) > FUZZ_POLICY_MAX_REGEX) {
-        return "regex too long for the harness";
+        return &policy_lines_bad;
     }
     err = policy_line(p, pol, line, &warning);
-    fuzz_check_message(err);
-    fuzz_check_message(warning);
+    if (err != &policy_lines_bad) {
+        fuzz_check_problem(err, 0);
+    }
+    fuzz_check_problem(warning, 1);
     return err;
 }
 
@@ -46,7 +49,8 @@ FUZZ_UNUSED
 static cors_policy_t *fuzz_policy_build(apr_pool_t *p, const char *const *lines,
                                         int n)
 {
-    const char *refused, *why;
+    const char *refused;
+    const cors_problem_t *why;
 
     return policy_lines_build(p, lines, n, fuzz_policy_line, &refused, &why);
 }

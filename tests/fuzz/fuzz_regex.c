@@ -32,7 +32,7 @@ static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
     const char *lines[FUZZ_MAX_LINES] = {NULL};
     int n = fuzz_lines(p, data, size, lines, FUZZ_MAX_LINES);
     cors_regex_t *re = NULL;
-    const char *warning = NULL, *err;
+    const cors_problem_t *warning = NULL, *err;
     apr_size_t plen;
     int i;
 
@@ -40,8 +40,8 @@ static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
         return;
     }
     err = cors_regex_compile(p, lines[0], &re, &warning);
-    fuzz_check_message(err);
-    fuzz_check_message(warning);
+    fuzz_check_problem(err, 0);
+    fuzz_check_problem(warning, 1);
     if (err != NULL) {
         return;
     }

@@ -45,11 +45,11 @@ static cors_tokens_t *fuzz_list(apr_pool_t *p, cors_tokens_kind_e kind,
     copy = apr_pstrdup(p, line);
     for (v = apr_strtok(copy, " ", &last); v != NULL;
          v = apr_strtok(NULL, " ", &last)) {
-        const char *err = cors_tokens_add(p, t, v);
+        const cors_problem_t *err = cors_tokens_add(p, t, v);
         int star = strcmp(v, "*") == 0;
         int token = cors_is_token(v, strlen(v));
 
-        fuzz_check_message(err);
+        fuzz_check_problem(err, 0);
         FUZZ_ASSERT((err == NULL) == (token || star),
                     "accepted exactly when a token or *");
         if (err == NULL && !star) {

@@ -153,6 +153,12 @@ static void origin_seeds(void)
         }
         seed("fuzz_regex", b.data, b.len);
     }
+    for (i = 0; i < N_ELEMS(cors_regex_dot_cases); i++) {
+        struct buf b = {.len = 0};
+
+        line(&b, cors_regex_dot_cases[i].pattern);
+        seed("fuzz_regex", b.data, b.len);
+    }
     {
         struct buf b = {.len = 0};
 

@@ -39,7 +39,7 @@ int main(void)
         "https://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-.example.org";
     apr_pool_t *p;
     cors_regex_t *re;
-    const char *warning, *err;
+    const cors_problem_t *warning, *err;
     struct timespec t0, t1;
     double ms;
     int matched;
@@ -48,7 +48,8 @@ int main(void)
     apr_pool_create(&p, NULL);
     err = cors_regex_compile(p, pattern, &re, &warning);
     if (err != NULL) {
-        fprintf(stderr, "refused at configuration time: %s\n", err);
+        fprintf(stderr, "refused at configuration time: %s\n",
+                cors_problem_name(err->kind));
         return 0;
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);

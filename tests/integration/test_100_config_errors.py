@@ -85,9 +85,24 @@ ORIGIN_ERRORS = [
     # a wildcard over a bare top-level label
     ("bare-tld", "CORSAllowOrigin https://*.com",
      ["CORSAllowOrigin", "https://*.com"], [], []),
-    # no scheme at all
+    # no scheme at all: https:// is proposed
     ("no-scheme", "CORSAllowOrigin app.example.com",
-     ["CORSAllowOrigin", "app.example.com"], [], []),
+     ["CORSAllowOrigin: 'app.example.com' is not an origin: it has no "
+      "scheme; did you mean 'https://app.example.com'?"], [], []),
+    # a wildcard without its scheme
+    ("no-scheme-wildcard", "CORSAllowOrigin *.example.com",
+     ["CORSAllowOrigin: '*.example.com' is not an origin: it has no scheme; "
+      "did you mean 'https://*.example.com'?"],
+     ["https://*.example.com"], []),
+    # values separated by commas: the message CORSAllowHeaders gives
+    ("comma", "CORSAllowOrigin https://a.example.com, https://b.example.com",
+     ["CORSAllowOrigin: 'https://a.example.com,' is not a single origin; "
+      "list the values separated by spaces, not commas"], [], []),
+    ("comma-no-space",
+     "CORSAllowOrigin https://a.example.com,https://b.example.com",
+     ["CORSAllowOrigin: 'https://a.example.com,https://b.example.com' is not "
+      "a single origin; list the values separated by spaces, not commas"],
+     [], []),
     # port out of range
     ("port-65536", "CORSAllowOrigin https://a.example:65536",
      ["CORSAllowOrigin", "https://a.example:65536"], [], []),
@@ -279,6 +294,9 @@ VALUE_ERRORS = [
      ["CORSAllowMethods", "BAD METHOD"], []),
     ("methods-several", 'CORSAllowMethods GET "A B" PUT,PATCH',
      ["CORSAllowMethods", "A B", "PUT,PATCH"], []),
+    ("header-comma", "CORSAllowHeaders Content-Type, X-Foo",
+     ["CORSAllowHeaders: 'Content-Type,' is not a single header name; list "
+      "the values separated by spaces, not commas"], []),
     ("header-colon", "CORSAllowHeaders X-Ok X-Bad:",
      ["CORSAllowHeaders", "X-Bad:"], []),
     ("header-space", 'CORSAllowHeaders "X Bad"',

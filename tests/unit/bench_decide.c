@@ -61,9 +61,10 @@ static double now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static void die(const char *what, const char *err)
+static void die(const char *what, const cors_problem_t *err)
 {
-    fprintf(stderr, "bench_decide: %s: %s\n", what, err ? err : "failed");
+    fprintf(stderr, "bench_decide: %s: %s\n", what,
+            err ? cors_problem_name(err->kind) : "failed");
     exit(1);
 }
 
@@ -71,7 +72,7 @@ static void die(const char *what, const char *err)
 static cors_policy_t *exact_policy(apr_pool_t *p, int n)
 {
     cors_policy_t *pol = cors_policy_make(p);
-    const char *warning = NULL, *err;
+    const cors_problem_t *warning = NULL, *err;
     int i;
 
     for (i = 0; i < n; i++) {
@@ -123,7 +124,7 @@ static cors_policy_t *one_policy(apr_pool_t *p, const char *origin,
                                  const char *regex)
 {
     cors_policy_t *pol = cors_policy_make(p);
-    const char *warning = NULL, *err;
+    const cors_problem_t *warning = NULL, *err;
 
     if (origin != NULL) {
         err = cors_policy_add_origin(p, pol, origin, &warning);
@@ -132,7 +133,8 @@ static cors_policy_t *one_policy(apr_pool_t *p, const char *origin,
         err = cors_policy_add_origin_regex(p, pol, regex, &warning);
     }
     else {
-        err = "neither an origin nor a pattern";
+        err = NULL;
+        die("setup", NULL);
     }
     if (err != NULL) {
         die(origin ? origin : regex, err);

@@ -717,8 +717,9 @@ static const struct cors_decide_case cors_decide_cases[] = {
 struct cors_setter_case {
     const char *desc;
     const char *const *lines; /**< all but the last must succeed */
-    int ok;                   /**< whether the last line succeeds */
-    const char *contains;     /**< the error names this */
+    int kind;          /**< the last line's problem: CORS_PROBLEM_NONE or a
+                        *   CORS_ERR_* */
+    const char *value; /**< the value the problem names (NOCHECK: any) */
 };
 
 static cors_setup_t S_MA0 = {"maxage 0", NULL};
@@ -760,44 +761,63 @@ static cors_setup_t S_HEADER_BAD = {"headers x(foo)", NULL};
 static cors_setup_t S_EXPOSE_BAD = {"expose x-foo:", NULL};
 static cors_setup_t S_REGEX_BAD = {"regex example\\.com", NULL};
 static cors_setup_t S_REGEX_OK = {"regex ^https://a\\.example$", NULL};
+static cors_setup_t S_METHOD_CASE = {"methods PUT put", NULL};
+static cors_setup_t S_CATCH_CRED = {"credentials on", "regex ^https://[^/]+$",
+                                    NULL};
+static cors_setup_t S_CATCH_THEN_CRED = {"regex ^https://[^/]+$",
+                                         "credentials on", NULL};
+static cors_setup_t S_ORIGIN_COMMA = {"origin https://a.example,", NULL};
+static cors_setup_t S_ORIGIN_NOSCHEME = {"origin *.example.com", NULL};
+static cors_setup_t S_REGEX_DOT = {"regex ^https://a.example$", NULL};
 
 static const struct cors_setter_case cors_setter_cases[] = {
-    {"max age 0", S_MA0, 1, NULL},
-    {"max age 86400", S_MA86400, 1, NULL},
-    {"max age 86401", S_MA86401, 0, "86401"},
-    {"max age -1", S_MAM1, 0, "-1"},
-    {"max age abc", S_MAABC, 0, "abc"},
-    {"reading: max age with trailing space", S_MASP, 0, "7200"},
-    {"max age empty", S_MAEMPTY, 0, NULL},
-    {"reading: max age with plus sign", S_MAPLUS, 0, "+5"},
-    {"max age overflowing", S_MABIG, 0, "99999999999999999999"},
-    {"preflight handle", S_PFH, 1, NULL},
-    {"preflight continue", S_PFC, 1, NULL},
-    {"preflight foo", S_PFX, 0, "foo"},
-    {"status 204", S_ST204, 1, NULL},
-    {"status 200", S_ST200, 1, NULL},
-    {"status 201", S_ST201, 0, "201"},
-    {"status abc", S_STX, 0, "abc"},
-    {"upstream replace", S_UPR, 1, NULL},
-    {"upstream keep", S_UPK, 1, NULL},
-    {"upstream foo", S_UPX, 0, "foo"},
-    {"star then credentials", S_STAR_CRED, 0, NULL},
-    {"credentials then star", S_CRED_STAR, 0, NULL},
-    {"star then credentials off", S_STAR_NOCRED, 1, NULL},
-    {"null then credentials", S_NULL_CRED, 0, NULL},
-    {"credentials then null", S_CRED_NULL, 0, NULL},
-    {"public suffix wildcard then credentials", S_PSW_CRED, 0, NULL},
-    {"credentials then public suffix wildcard", S_CRED_PSW, 0,
-     "https://*.co.uk"},
-    {"reading: expose * then credentials", S_ACEH_CRED, 0, NULL},
-    {"credentials then expose *", S_CRED_ACEH, 0, NULL},
-    {"credentials then an origin", S_CRED_A, 1, NULL},
-    {"origin with slash", S_ORIGIN_BAD, 0, "https://a.example/"},
-    {"method list", S_METHOD_BAD, 0, "GET,POST"},
-    {"header with parentheses", S_HEADER_BAD, 0, "x(foo)"},
-    {"expose with colon", S_EXPOSE_BAD, 0, "x-foo:"},
-    {"unanchored regex", S_REGEX_BAD, 0, NULL},
-    {"anchored regex", S_REGEX_OK, 1, NULL},
+    {"max age 0", S_MA0, CORS_PROBLEM_NONE, NULL},
+    {"max age 86400", S_MA86400, CORS_PROBLEM_NONE, NULL},
+    {"max age 86401", S_MA86401, CORS_ERR_MAX_AGE, "86401"},
+    {"max age -1", S_MAM1, CORS_ERR_MAX_AGE, "-1"},
+    {"max age abc", S_MAABC, CORS_ERR_MAX_AGE, "abc"},
+    {"reading: max age with trailing space", S_MASP, CORS_ERR_MAX_AGE, NOCHECK},
+    {"max age empty", S_MAEMPTY, CORS_ERR_MAX_AGE, ""},
+    {"reading: max age with plus sign", S_MAPLUS, CORS_ERR_MAX_AGE, "+5"},
+    {"max age overflowing", S_MABIG, CORS_ERR_MAX_AGE, "99999999999999999999"},
+    {"preflight handle", S_PFH, CORS_PROBLEM_NONE, NULL},
+    {"preflight continue", S_PFC, CORS_PROBLEM_NONE, NULL},
+    {"preflight foo", S_PFX, CORS_ERR_KEYWORD, "foo"},
+    {"status 204", S_ST204, CORS_PROBLEM_NONE, NULL},
+    {"status 200", S_ST200, CORS_PROBLEM_NONE, NULL},
+    {"status 201", S_ST201, CORS_ERR_KEYWORD, "201"},
+    {"status abc", S_STX, CORS_ERR_KEYWORD, "abc"},
+    {"upstream replace", S_UPR, CORS_PROBLEM_NONE, NULL},
+    {"upstream keep", S_UPK, CORS_PROBLEM_NONE, NULL},
+    {"upstream foo", S_UPX, CORS_ERR_KEYWORD, "foo"},
+    {"star then credentials", S_STAR_CRED, CORS_ERR_CRED_ANY, "*"},
+    {"credentials then star", S_CRED_STAR, CORS_ERR_CRED_ANY, "*"},
+    {"star then credentials off", S_STAR_NOCRED, CORS_PROBLEM_NONE, NULL},
+    {"null then credentials", S_NULL_CRED, CORS_ERR_CRED_NULL, "null"},
+    {"credentials then null", S_CRED_NULL, CORS_ERR_CRED_NULL, "null"},
+    {"public suffix wildcard then credentials", S_PSW_CRED, CORS_ERR_CRED_PUBLIC_SUFFIX, "https://*.co.uk"},
+    {"credentials then public suffix wildcard", S_CRED_PSW, CORS_ERR_CRED_PUBLIC_SUFFIX, "https://*.co.uk"},
+    {"reading: expose * then credentials", S_ACEH_CRED, CORS_ERR_CRED_EXPOSE_ANY, "*"},
+    {"credentials then expose *", S_CRED_ACEH, CORS_ERR_CRED_EXPOSE_ANY, "*"},
+    {"credentials then an origin", S_CRED_A, CORS_PROBLEM_NONE, NULL},
+    {"origin with slash", S_ORIGIN_BAD, CORS_ERR_ORIGIN_TRAILING_SLASH, "https://a.example/"},
+    {"method list", S_METHOD_BAD, CORS_ERR_COMMA, "GET,POST"},
+    {"header with parentheses", S_HEADER_BAD, CORS_ERR_TOKEN, "x(foo)"},
+    {"expose with colon", S_EXPOSE_BAD, CORS_ERR_TOKEN, "x-foo:"},
+    {"unanchored regex", S_REGEX_BAD, CORS_ERR_REGEX_UNANCHORED, "example\\.com"},
+    {"anchored regex", S_REGEX_OK, CORS_PROBLEM_NONE, NULL},
+    {"credentials then a catch-all pattern", S_CATCH_CRED,
+     CORS_ERR_CRED_CATCH_ALL, "^https://[^/]+$"},
+    {"a catch-all pattern then credentials", S_CATCH_THEN_CRED,
+     CORS_ERR_CRED_CATCH_ALL, "^https://[^/]+$"},
+    {"methods put: fetch() sends PUT", S_METHOD_CASE, CORS_ERR_METHOD_CASE,
+     "put"},
+    {"origins joined by a comma", S_ORIGIN_COMMA, CORS_ERR_COMMA,
+     "https://a.example,"},
+    {"origin without a scheme", S_ORIGIN_NOSCHEME, CORS_ERR_ORIGIN_NO_SCHEME,
+     "*.example.com"},
+    {"regex with a dot between host characters", S_REGEX_DOT,
+     CORS_ERR_REGEX_HOST_DOT, "^https://a.example$"},
 };
 
 /* ---- cors_policy_enabled / cors_policy_conflict ----------------------- */
@@ -806,7 +826,7 @@ struct cors_policy_flag_case {
     const char *desc;
     const char *const *setup;
     int enabled;
-    int conflict; /**< cors_policy_conflict non-NULL */
+    int conflict; /**< cors_policy_conflict's kind, or CORS_PROBLEM_NONE */
 };
 
 static cors_setup_t E_NONE = {"origin none", NULL};
@@ -840,16 +860,19 @@ static const struct cors_policy_flag_case cors_policy_flag_cases[] = {
     {"the only origin removed", E_MINUS, 0, 0},
     {"plus over none", E_NONE_THEN, 1, 0},
     {"credentials inherited, + origin", P_INHERIT, 1, 0},
-    {"credentials inherited, star", P_X_STAR, 1, 1},
-    {"credentials inherited, + null", P_X_NULL, 1, 1},
-    {"credentials inherited, expose *", P_X_ACEH, 1, 1},
-    {"credentials inherited, public suffix wildcard", P_X_PSW, 1, 1},
-    {"star inherited, credentials", P_X_CRED, 1, 1},
-    {"catch-all pattern under inherited credentials", E_CATCHALL_CRED, 1, 1},
+    {"credentials inherited, star", P_X_STAR, 1, CORS_ERR_CRED_ANY},
+    {"credentials inherited, + null", P_X_NULL, 1, CORS_ERR_CRED_NULL},
+    {"credentials inherited, expose *", P_X_ACEH, 1, CORS_ERR_CRED_EXPOSE_ANY},
+    {"credentials inherited, public suffix wildcard", P_X_PSW, 1, CORS_ERR_CRED_PUBLIC_SUFFIX},
+    {"star inherited, credentials", P_X_CRED, 1, CORS_ERR_CRED_ANY},
+    {"catch-all pattern under inherited credentials", E_CATCHALL_CRED, 1,
+     CORS_ERR_CRED_CATCH_ALL},
     {"credentials over an inherited catch-all pattern", E_CATCHALL_CRED2, 1,
-     1},
-    {"catch-all pattern without credentials", E_CATCHALL, 1, 0},
-    {"real pattern under inherited credentials", E_PREVIEW_CRED, 1, 0},
+     CORS_ERR_CRED_CATCH_ALL},
+    {"catch-all pattern without credentials", E_CATCHALL, 1,
+     CORS_PROBLEM_NONE},
+    {"real pattern under inherited credentials", E_PREVIEW_CRED, 1,
+     CORS_PROBLEM_NONE},
 };
 
 #undef OA

@@ -201,26 +201,26 @@ struct cors_method_check_case {
     const char *desc;
     const char *value;
     int outcome;         /**< M_* */
-    const char *suggest; /**< a name the message must propose, or NULL */
+    const char *suggest; /**< the name proposed (the hint), or NULL */
 };
 
 static const struct cors_method_check_case cors_method_check_cases[] = {
     {"uppercase fetch method", "PUT", M_OK, NULL},
-    {"lowercase put: fetch() sends PUT", "put", M_REFUSED, "'PUT'"},
-    {"lowercase get", "get", M_REFUSED, "'GET'"},
-    {"mixed-case Delete", "Delete", M_REFUSED, "'DELETE'"},
-    {"lowercase options", "options", M_REFUSED, "'OPTIONS'"},
-    {"lowercase head", "head", M_REFUSED, "'HEAD'"},
-    {"lowercase post", "post", M_REFUSED, "'POST'"},
+    {"lowercase put: fetch() sends PUT", "put", M_REFUSED, "PUT"},
+    {"lowercase get", "get", M_REFUSED, "GET"},
+    {"mixed-case Delete", "Delete", M_REFUSED, "DELETE"},
+    {"lowercase options", "options", M_REFUSED, "OPTIONS"},
+    {"lowercase head", "head", M_REFUSED, "HEAD"},
+    {"lowercase post", "post", M_REFUSED, "POST"},
     {"PATCH", "PATCH", M_OK, NULL},
     {"patch stays patch in fetch(): accepted", "patch", M_OK, NULL},
     {"WebDAV PROPFIND", "PROPFIND", M_OK, NULL},
     {"WebDAV MKCOL", "MKCOL", M_OK, NULL},
     {"QUERY", "QUERY", M_OK, NULL},
     {"star", "*", M_OK, NULL},
-    {"typo PSOT: warns, proposes POST", "PSOT", M_WARNS, "'POST'"},
-    {"typo PACTH: warns, proposes PATCH", "PACTH", M_WARNS, "'PATCH'"},
-    {"typo DELET: warns, proposes DELETE", "DELET", M_WARNS, "'DELETE'"},
+    {"typo PSOT: warns, proposes POST", "PSOT", M_WARNS, "POST"},
+    {"typo PACTH: warns, proposes PATCH", "PACTH", M_WARNS, "PATCH"},
+    {"typo DELET: warns, proposes DELETE", "DELET", M_WARNS, "DELETE"},
     {"unknown name far from any: warns", "FROBNICATE", M_WARNS, NULL},
     {"long unknown name: warns",
      "A-VERY-LONG-METHOD-NAME-THAT-NOBODY-REGISTERED", M_WARNS, NULL},

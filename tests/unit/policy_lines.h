@@ -46,8 +46,15 @@
 
 /* How a harness applies one line to a section: policy_line(), with its
  * own checks around it; returns NULL or why the line was refused. */
-typedef const char *(*policy_line_fn)(apr_pool_t *p, cors_policy_t *pol,
-                                      const char *line);
+typedef const cors_problem_t *(*policy_line_fn)(apr_pool_t *p,
+                                                cors_policy_t *pol,
+                                                const char *line);
+
+/* What policy_line returns for a line the language does not have: the
+ * line itself is not repeated, so that a fuzzer's bytes never reach it. */
+static const cors_problem_t policy_lines_bad = {CORS_ERR_KEYWORD,
+                                                "test table: no such line",
+                                                NULL, NULL, 0};
 
 POLICY_LINES_UNUSED
 static int policy_lines_on(const char *v)
@@ -56,22 +63,23 @@ static int policy_lines_on(const char *v)
 }
 
 /*
- * Apply one line to pol.  Returns NULL, the setter's message when it
- * refuses the value (the first refused value of a list), or a fixed
- * message for a line the language does not have ("test table: ...": the
- * line itself is not repeated, so that a fuzzer's bytes never reach a
- * message).  *warning gets the last setter warning, or NULL.
+ * Apply one line to pol.  Returns NULL, the setter's problem when it
+ * refuses the value (the first refused value of a list), or
+ * &policy_lines_bad for a line the language does not have.  *warning gets
+ * the last setter warning, or NULL.
  */
 POLICY_LINES_UNUSED
-static const char *policy_line(apr_pool_t *p, cors_policy_t *pol,
-                               const char *line, const char **warning)
+static const cors_problem_t *policy_line(apr_pool_t *p, cors_policy_t *pol,
+                                         const char *line,
+                                         const cors_problem_t **warning)
 {
     const char *sp = strchr(line, ' ');
-    const char *name, *rest, *err = NULL;
+    const char *name, *rest;
+    const cors_problem_t *err = NULL;
 
     *warning = NULL;
     if (sp == NULL) {
-        return "test table: a line is a name and a value";
+        return &policy_lines_bad;
     }
     name = apr_pstrmemdup(p, line, sp - line);
     rest = sp + 1;
@@ -130,7 +138,7 @@ static const char *policy_line(apr_pool_t *p, cors_policy_t *pol,
         pol->timing_allow_origin = policy_lines_on(rest);
         return NULL;
     }
-    return "test table: no such directive";
+    return &policy_lines_bad;
 }
 
 /*
@@ -138,21 +146,23 @@ static const char *policy_line(apr_pool_t *p, cors_policy_t *pol,
  * "--" ends a section, which is merged over the ones before it; a single
  * section is used unmerged, as httpd uses a server's own per-directory
  * configuration.  A NULL line is skipped, and so is a refused one, as if
- * httpd had never read it; the first refused line and its message go to
+ * httpd had never read it; the first refused line and its problem go to
  * *refused and *why (both NULL when every line was accepted).
  */
 POLICY_LINES_UNUSED
 static cors_policy_t *policy_lines_build(apr_pool_t *p,
                                          const char *const *lines, int n,
                                          policy_line_fn apply,
-                                         const char **refused, const char **why)
+                                         const char **refused,
+                                         const cors_problem_t **why)
 {
     cors_policy_t *eff = NULL, *sec = cors_policy_make(p);
     int i;
 
-    *refused = *why = NULL;
+    *refused = NULL;
+    *why = NULL;
     for (i = 0; i < n; i++) {
-        const char *err;
+        const cors_problem_t *err;
 
         if (lines[i] == NULL) {
             continue;

@@ -29,6 +29,8 @@
 #include <apr_pools.h>
 #include <apr_strings.h>
 
+#include "cors.h"
+
 #if defined(__GNUC__)
 #define UNIT_UNUSED __attribute__((unused))
 #else
@@ -153,6 +155,45 @@ static int unit_check_int(const char *desc, const char *field, int want,
     }
     unit_fail(desc, field, "expected %d, got %d", want, got);
     return 0;
+}
+
+/* A problem as "KIND 'value' (hint 'h')", or "NULL", for messages. */
+UNIT_UNUSED
+static const char *unit_problem(apr_pool_t *p, const cors_problem_t *pr)
+{
+    if (pr == NULL) {
+        return "NULL";
+    }
+    return apr_psprintf(p, "%s %s (hint %s)", cors_problem_name(pr->kind),
+                        unit_show(p, pr->value), unit_show(p, pr->hint));
+}
+
+/*
+ * Compare an engine problem (NULL: none) with the kind expected
+ * (CORS_PROBLEM_NONE: none), the value it must name (NOCHECK: any) and its
+ * hint (NOCHECK: any; NULL: none).  Returns 1 when all agree.
+ */
+UNIT_UNUSED
+static int unit_check_problem(apr_pool_t *p, const char *desc,
+                              const char *field, int kind, const char *value,
+                              const char *hint, const cors_problem_t *got)
+{
+    int got_kind = got != NULL ? (int)got->kind : CORS_PROBLEM_NONE;
+
+    if (kind != got_kind) {
+        unit_fail(desc, field, "expected %s, got %s (value %s)",
+                  cors_problem_name((cors_problem_e)kind),
+                  cors_problem_name((cors_problem_e)got_kind),
+                  unit_show(p, got != NULL ? got->value : NULL));
+        return 0;
+    }
+    if (got == NULL) {
+        return 1;
+    }
+    return unit_check_str(p, desc, apr_pstrcat(p, field, ".value", NULL),
+                          value, got->value)
+           && unit_check_str(p, desc, apr_pstrcat(p, field, ".hint", NULL),
+                             hint, got->hint);
 }
 
 /* Whether msg contains needle, ignoring ASCII case. */
