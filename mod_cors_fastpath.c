@@ -79,7 +79,6 @@ struct cors_fast_plan_t {
     const char *docroot;        /**< DocumentRoot without a trailing '/' */
 };
 
-
 /*
  * The policy of the <Location> sections that match uri, merged as the
  * location walk merges them (the matching sections over each other, the
@@ -123,7 +122,6 @@ static const cors_policy_t *cors_locations_policy(apr_pool_t *p,
     }
     return cors_policy_merge(p, base, merged);
 }
-
 
 static void cors_plan_server(apr_pool_t *p, const cors_scope_t *scope)
 {
