@@ -284,8 +284,9 @@ test:
 
 demo:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory build
-	PORT=$(PORT) MOD_CORS_SO=$(CURDIR)/$(MODULE) scripts/demo.sh
+	@$(MAKE) --no-print-directory build cors-check
+	PORT=$(PORT) MOD_CORS_SO=$(CURDIR)/$(MODULE) \
+	    CORS_CHECK=$(CURDIR)/$(CORS_CHECK) scripts/demo.sh
 
 # apxs warns "dlname not found ... Assuming installing a .so": harmless, the
 # .so is what we mean to install (given mod_cors.la, libtool warns instead).

@@ -13,6 +13,8 @@
 #   PORT=8080           the API's port (make demo PORT=9000)
 #   MOD_CORS_SO=path    the module to load (default: .libs/mod_cors.so)
 #   APACHE2=path        the httpd binary (default: apache2 from Debian)
+#   CORS_CHECK=path     cors-check, shown in the printed commands
+#                       (default: build/cors-check, which make demo builds)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +24,7 @@ refused_port=$((port + 2))
 module=${MOD_CORS_SO:-$repo/.libs/mod_cors.so}
 apache2=${APACHE2:-$(command -v apache2 || echo /usr/sbin/apache2)}
 modules_dir=${MODULES_DIR:-/usr/lib/apache2/modules}
+cors_check=${CORS_CHECK:-$repo/build/cors-check}
 
 die() {
     echo "demo: $*" >&2
@@ -171,6 +174,14 @@ Try it with curl:
   # a preflight from the refused origin: 403
   curl -i -X OPTIONS -H 'Origin: $refused' \\
        -H 'Access-Control-Request-Method: PUT' $api/api/items/42
+
+What the browser makes of it, without a browser (cors-check):
+  # the PUT with a JSON body and cookies that the page sends: readable
+  $cors_check $api/api/items/42 --origin $page \\
+       -X PUT -H 'Content-Type: application/json' -d '{"n": 1}' --credentials
+
+  # the refused origin: blocked, with the browsers' messages and a fix
+  $cors_check $api/api/hello.json --origin $refused
 
 Logs:
   tail -f $root/logs/api_access.log    (CORS=... is mod_cors' verdict)

@@ -31,7 +31,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "cors-check"))
 
 import checksite  # noqa: E402
-from harness.env import CorsTestEnv  # noqa: E402
 
 PROBE_JS = r"""
 const url = %s, init = %s;
@@ -55,18 +54,8 @@ AGREEMENT = {"chromium": {}, "firefox": {}}
 
 @pytest.fixture(scope="session")
 def check_site():
-    if not os.path.isfile(checksite.CORS_CHECK):
-        pytest.fail("%s not built (make cors-check)" % checksite.CORS_CHECK,
-                    pytrace=False)
-    env = CorsTestEnv(gen_dir=os.environ.get("CORS_TEST_GEN_DIR"))
-    env.require_module().setup()
-    s = checksite.Site(env)
-    try:
-        s.start()
+    with checksite.serving() as s:
         yield s
-    finally:
-        s.stop()
-    env.finish()
 
 
 _cors_check_runs = {}

@@ -10,8 +10,7 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import checksite  # noqa: E402  (puts tests/integration on sys.path)
-from harness.env import CorsTestEnv  # noqa: E402
+import checksite  # noqa: E402
 
 
 def pytest_report_header(config):
@@ -22,15 +21,5 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session")
 def site():
-    if not os.path.isfile(checksite.CORS_CHECK):
-        pytest.fail("%s not built (make cors-check)" % checksite.CORS_CHECK,
-                    pytrace=False)
-    env = CorsTestEnv(gen_dir=os.environ.get("CORS_TEST_GEN_DIR"))
-    env.require_module().setup()
-    s = checksite.Site(env)
-    try:
-        s.start()
+    with checksite.serving() as s:
         yield s
-    finally:
-        s.stop()
-    env.finish()

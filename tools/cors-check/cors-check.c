@@ -246,11 +246,22 @@ static void cc_drop_body_headers(apr_array_header_t *h)
     cc_headers_remove(h, "Content-Type");
 }
 
+/* Headers about the protocol rather than the resource: never worth
+ * telling someone that JavaScript cannot read them. */
+static int cc_protocol_header(const char *name)
+{
+    return strncmp(name, "access-control-", 15) == 0
+           || strcmp(name, "vary") == 0 || strcmp(name, "connection") == 0
+           || strcmp(name, "keep-alive") == 0
+           || strcmp(name, "transfer-encoding") == 0;
+}
+
 static void cc_readable(apr_pool_t *p, cc_run_t *run, int cors, int credentials)
 {
     const apr_array_header_t *hd = run->final->headers;
     const cc_header_t *h = (const cc_header_t *)hd->elts;
-    const char *bad = NULL;
+    apr_array_header_t *exposed;
+    const char *bad = NULL, *aceh;
     int i;
 
     run->readable_names = cc_readable_names(p, hd, cors, credentials, &bad);
@@ -262,7 +273,8 @@ static void cc_readable(apr_pool_t *p, cc_run_t *run, int cors, int credentials)
             *q = (char)apr_tolower(*q);
         }
         if (!cc_list_has(run->readable_names, n, 0)
-            && !cc_list_has(run->hidden_names, n, 0)) {
+            && !cc_list_has(run->hidden_names, n, 0)
+            && !cc_protocol_header(n)) {
             APR_ARRAY_PUSH(run->hidden_names, const char *) = n;
         }
     }
@@ -273,11 +285,10 @@ static void cc_readable(apr_pool_t *p, cc_run_t *run, int cors, int credentials)
                              "is not a header name",
                              bad));
     }
-    if (cors && credentials
-        && cc_list_has(run->hidden_names, "access-control-expose-headers", 0)
-        && cc_vary_has(p,
-                       cc_headers_get(p, hd, "Access-Control-Expose-Headers"),
-                       "*")) {
+    aceh = cc_headers_get(p, hd, "Access-Control-Expose-Headers");
+    exposed = apr_array_make(p, 4, sizeof(const char *));
+    if (cors && credentials && cc_list_parse(p, aceh, 0, exposed, &bad) == 0
+        && cc_list_has(exposed, "*", 0)) {
         cc_warn(p, run,
                 "Access-Control-Expose-Headers: * exposes nothing with "
                 "credentials (it is then the header name '*'): list the "
