@@ -165,8 +165,9 @@ static cors_source_answer_e cors_file_lookup(
         cors_count_event(s, CORS_COUNT_LIST_RELOADS);
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                      CORS_LOGNO(0010) "reloaded %s: %" APR_SIZE_T_FMT
-                                      " origins",
-                     src->name, ev.count);
+                                      " origins, read in %" APR_TIME_T_FMT
+                                      " ms",
+                     src->name, ev.count, apr_time_as_msec(ev.took));
     }
     else if (ev.failed) {
         cors_count_event(s, CORS_COUNT_LIST_FAILURES);

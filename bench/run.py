@@ -859,6 +859,54 @@ def verdicts(rows, med, mem, extras):
     return out
 
 
+def print_sources(res):
+    """The origin sources' rows (bench/sources.py), and their targets."""
+    curves, big, db = res["curves"], res["big"], res["db"]
+    ns = sorted(curves["config"])
+    print()
+    print("origin sources: server CPU per allowed GET, us (requests/s), "
+          "allowed origin last of n")
+    print("  %-30s" % "n" + "".join("%18s" % "{:,}".format(n) for n in ns))
+    for key, label in (("none", "no CORS (ceiling)"),
+                       ("recipe", "mod_headers recipe"),
+                       ("config", "mod_cors CORSAllowOrigin"),
+                       ("file", "mod_cors CORSAllowOriginFile"),
+                       ("db", "mod_cors database, cached")):
+        cells = []
+        for n in ns:
+            v = curves[key].get(n)
+            cells.append("%18s" % ("%.1f (%s)" % (v[1], fmt_rate(v[0]))
+                                   if v else "-"))
+        print("  %-30s" % label + "".join(cells))
+    print("100,000 origins in a file: %s req/s, %.1f us CPU per request; "
+          "reload %s ms per child; Pss %d KiB before, %d peak during, %d "
+          "after the reload" % (fmt_rate(big["rate"]), big["cpu"],
+                                big["reload_ms"], big["pss_before"],
+                                big["pss_during"], big["pss_after"]))
+    print("database miss path: %.2f ms for a first request (one query), "
+          "%.2f ms for the same origin again (cached); %d queries for 40 "
+          "origins" % (db["miss_ms"], db["hit_ms"], db["miss_queries"]))
+    print("database flood: %d distinct unknown origins in %.1f s: %d queries "
+          "sent (bound %d), %d refused without a query; allowed origin "
+          "%s req/s vs %s without the flood (%.2fx)"
+          % (db["flood_sent"], db["elapsed"], db["queries"], db["bound"],
+             db["over"], fmt_rate(db["flood_rate"]),
+             fmt_rate(db["base_rate"]), db["ratio"]))
+    n = 10000
+    cfg, dbc = curves["config"][n], curves["db"][n]
+    delta = 100.0 * (dbc[1] - cfg[1]) / cfg[1]
+    print("targets (origin sources):")
+    for name, fig, ok in (
+            ("database, warm cache, CPU/request vs configuration",
+             "%+.1f %%" % delta, delta <= 5.0),
+            ("flood: queries within CORSAllowOriginDBDRate",
+             "%d <= %d" % (db["queries"], db["bound"]),
+             db["queries"] <= db["bound"]),
+            ("flood: allowed-origin rate kept",
+             "%.2fx" % db["ratio"], db["ratio"] >= 0.9)):
+        print("  %-4s %-55s %s" % ("ok" if ok else "MISS", name, fig))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     g = ap.add_mutually_exclusive_group()
@@ -868,6 +916,8 @@ def main():
                     help="tests/unit/bench_decide, built (make bench-decide)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the generated ServerRoots")
+    ap.add_argument("--sources-only", action="store_true",
+                    help="only the origin sources' rows (bench/sources.py)")
     args = ap.parse_args()
     mode = "quick" if args.quick else "smoke" if args.smoke else "full"
     # Killed (a CI timeout): unwind through the finally blocks that stop
@@ -895,6 +945,15 @@ def main():
           % (WRK_THREADS, WRK_CONNECTIONS, cfg["duration"], cfg["rounds"],
              cfg["warmup"] or "nothing"))
     extras = {}
+    if args.sources_only:
+        try:
+            import sources
+            res = sources.run(base, mode, log)
+        finally:
+            if not args.keep:
+                shutil.rmtree(base, ignore_errors=True)
+        print_sources(res)
+        return 0
     try:
         rows, med, rates, mem, servers, load = load_table(base, mode, cfg,
                                                           log)
@@ -915,6 +974,9 @@ def main():
                              {"Origin": one.allowed[0][1]}, "allowed"),
                     Workload("GET refused", "GET", {"Origin": REFUSED},
                              "refused")]))
+        if mode != "smoke":
+            import sources
+            extras["sources"] = sources.run(base, mode, log)
         if args.decide:
             out, drows = decide_rows(args.decide,
                                      200 if mode == "full" else 50)
@@ -1001,6 +1063,8 @@ def main():
         print()
         print("engine decision (tests/unit/bench_decide):")
         print(extras["decide_out"].rstrip())
+    if "sources" in extras:
+        print_sources(extras["sources"])
     print()
     if mode == "smoke":
         print("targets (a smoke run is too short to judge them):")

@@ -451,6 +451,7 @@ apr_status_t cors_list_cache_get(cors_list_cache_t *c, const char *path,
 /* The calling thread looks at the file for every thread of the process. */
 static void cors_list_refresh(cors_list_t *l, cors_list_event_t *ev)
 {
+    apr_time_t now = apr_time_now();
     cors_list_sig_t sig;
     cors_list_gen_t *gen = NULL, *old = NULL;
     apr_pool_t *scratch;
@@ -477,6 +478,7 @@ static void cors_list_refresh(cors_list_t *l, cors_list_event_t *ev)
         l->reloads++;
         ev->reloaded = 1;
         ev->count = gen->count;
+        ev->took = gen->loaded - now;
     }
     else if (rv != APR_EAGAIN) {
         /* Remembered, so that this version of the file is reported once. */

@@ -119,10 +119,11 @@ apr_status_t cors_list_cache_get(cors_list_cache_t *c, const char *path,
 
 /** What a lookup did besides looking up, for the caller to log and count. */
 typedef struct cors_list_event_t {
-    int reloaded;          /**< the file changed and its new list is in use */
-    int failed;            /**< the file changed and could not be used */
-    apr_size_t count;      /**< reloaded: origins in the new list */
-    cors_list_error_t err; /**< failed: why */
+    int reloaded;     /**< the file changed and its new list is in use */
+    int failed;       /**< the file changed and could not be used */
+    apr_size_t count; /**< reloaded: origins in the new list */
+    apr_interval_time_t took; /**< reloaded: reading and parsing it */
+    cors_list_error_t err;    /**< failed: why */
 } cors_list_event_t;
 
 /**
