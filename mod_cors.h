@@ -223,6 +223,8 @@ const cors_policy_t *cors_policy_so_far(request_rec *r, int mapped);
 const char *cors_config_error(cmd_parms *cmd, const char *err);
 /** NULL, or the engine's problem in words after the directive's name. */
 const char *cors_config_problem(cmd_parms *cmd, const cors_problem_t *pr);
+/** Note where a directive set its field of pol (for cors-policy). */
+void cors_note_source(cmd_parms *cmd, cors_policy_t *pol);
 
 /* mod_cors_sources.c */
 const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg);

@@ -468,6 +468,8 @@ static const struct {
     {"CORSDebugHeader", CORS_FIELD_DEBUG_HEADER},
     {"CORSShadow", CORS_FIELD_SHADOW},
     {"CORSTimingAllowOrigin", CORS_FIELD_TIMING_ALLOW_ORIGIN},
+    {"CORSAllowOriginFile", CORS_FIELD_ORIGIN_SOURCES},
+    {"CORSAllowOriginDBDQuery", CORS_FIELD_ORIGIN_SOURCES},
 };
 
 /*
@@ -497,7 +499,7 @@ static const char *cors_directive_source(cmd_parms *cmd)
                         where);
 }
 
-static void cors_note_source(cmd_parms *cmd, cors_policy_t *pol)
+void cors_note_source(cmd_parms *cmd, cors_policy_t *pol)
 {
     apr_size_t i;
 
@@ -635,6 +637,10 @@ static const char *set_cors_origins(cmd_parms *cmd, void *dconf,
      * patterns too: this line is where "none" comes from. */
     if (pol->regexes != NULL && pol->regexes->nelts == 0) {
         pol->set_at[CORS_FIELD_ORIGIN_PATTERNS] =
+            pol->set_at[CORS_FIELD_ORIGINS];
+    }
+    if (pol->sources != NULL && pol->sources->nelts == 0) {
+        pol->set_at[CORS_FIELD_ORIGIN_SOURCES] =
             pol->set_at[CORS_FIELD_ORIGINS];
     }
     return err;

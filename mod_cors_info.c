@@ -159,6 +159,7 @@ static const struct {
     {"private network", CORS_FIELD_PRIVATE_NETWORK, -1},
     {"debug header", CORS_FIELD_DEBUG_HEADER, -1},
     {"shadow", CORS_FIELD_SHADOW, -1},
+    {"origin source", CORS_FIELD_ORIGIN_SOURCES, -1},
 };
 
 static const char *cors_info_source(apr_pool_t *p, const cors_policy_t *pol,

@@ -227,6 +227,7 @@ const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg)
     src->describe = cors_file_describe;
     src->data = l;
     cors_policy_add_source(cmd->pool, dconf, src);
+    cors_note_source(cmd, dconf);
     return NULL;
 }
 
@@ -550,6 +551,7 @@ const char *cors_set_origin_dbd_query(cmd_parms *cmd, void *dconf,
     src->describe = cors_db_describe;
     src->data = q;
     cors_policy_add_source(cmd->pool, dconf, src);
+    cors_note_source(cmd, dconf);
     return NULL;
 }
 

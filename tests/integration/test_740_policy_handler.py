@@ -9,6 +9,7 @@ The configuration is the one of the merge and .htaccess tests
 test_600_htaccess.py), plus an <If> and a server-level RewriteRule."""
 
 import json
+import os
 import re
 from urllib.parse import quote
 
@@ -82,7 +83,12 @@ class TestPolicyHandler:
             "    CORSMaxAge 77",
             "</If>",
         ])
-        for d in ("order/x.txt", "order/ht/x.txt", "order/ht/special.txt",
+        # an origin list file (test_735_origin_file.py)
+        listed = cors_env.write_file(
+            os.path.join(cors_env.conf_dir, "origins740.txt"),
+            "https://listed.example\n")
+        conf.location("/lst/", ["CORSAllowOriginFile %s" % listed])
+        for d in ("lst/x.txt", "order/x.txt", "order/ht/x.txt", "order/ht/special.txt",
                   "order/loc/x.txt", "fc/star/x.txt", "ht740/none/x.txt",
                   "iff/x.txt"):
             conf.doc(d, "x\n")
@@ -225,3 +231,16 @@ class TestPolicyHandler:
         r = request(cors_env.port, "GET", "/cors-policy")
         assert r.status == 200
         assert b"?url=" in r.body, r.body
+
+    # an origin list file: its line says where the list comes from, and
+    # a listed origin is allowed
+    def test_cors_740_12(self, cors_env):
+        doc = as_json(cors_env, "/lst/x.txt", origin="https://listed.example")
+        src = field(doc, "origin source")
+        assert "origins740.txt" in src["value"], src
+        assert src["source"] == '%s:%d (<Location "/lst/">)' % (
+            self.test_conf, self.line_of("CORSAllowOriginFile %s"
+                                         % os.path.join(cors_env.conf_dir,
+                                                        "origins740.txt"))), \
+            src
+        assert doc["decisions"][0]["allowed"] is True, doc
