@@ -29,7 +29,7 @@ import pytest
 from harness.client import get, request
 from harness.conf import CorsConf
 from harness.dump import section
-from harness.env import APACHE_MODULES
+from harness.env import APACHE_BIN, APACHE_MODULES
 from harness.logs import cors_warnings
 from harness.status import server_status
 
@@ -499,8 +499,9 @@ class TestDemoStop:
         with open(log_path, "w+b") as log:
             # what make runs for `make demo`: the recipe's shell
             proc = subprocess.Popen(
-                ["sh", "-c", "PORT=%d MOD_CORS_SO=%s scripts/demo.sh"
-                 % (port, cors_env.mod_cors_so)],
+                ["sh", "-c", "PORT=%d MOD_CORS_SO=%s APACHE2=%s "
+                 "scripts/demo.sh" % (port, cors_env.mod_cors_so,
+                                      APACHE_BIN)],
                 cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
             try:
