@@ -112,6 +112,13 @@ class TestPreflightGuards:
         assert r.status == 200 and r.body == b"handler ran GET\n", \
             "php-fpm not reachable: %r\n%s" % (r, php_fpm.read(php_fpm.log))
 
+    @pytest.fixture(autouse=True)
+    def _fresh_traces(self, backend):
+        """Each test sees only what its own requests made run (the
+        backend serves every MPM's Apache in turn)."""
+        for log in (self.log, backend.log):
+            open(log, "w").close()
+
     def handler_ran(self, path, backend, method="OPTIONS"):
         """Whether the CGI, the PHP script or the backend ran a request
         with this method for path."""
