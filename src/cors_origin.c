@@ -31,9 +31,8 @@ typedef struct cors_pattern_t {
     apr_size_t scheme_len;
     const char *host; /**< the suffix after "*." when subdomains */
     apr_size_t host_len;
-    int port;          /**< 0: scheme default, -1: any port */
-    int subdomains;    /**< "*." prefix: strict subdomains only */
-    int public_suffix; /**< "*." directly over a public suffix */
+    int port;       /**< 0: scheme default, -1: any port */
+    int subdomains; /**< "*." prefix: strict subdomains only */
 } cors_pattern_t;
 
 /*
@@ -865,8 +864,7 @@ static const cors_problem_t *cors_origin_conf_check(apr_pool_t *p,
     return NULL;
 }
 
-static void cors_pattern_fill(cors_pattern_t *pat, const cors_origin_conf_t *o,
-                              int public_suffix)
+static void cors_pattern_fill(cors_pattern_t *pat, const cors_origin_conf_t *o)
 {
     pat->text = o->text;
     pat->scheme = o->scheme;
@@ -875,7 +873,6 @@ static void cors_pattern_fill(cors_pattern_t *pat, const cors_origin_conf_t *o,
     pat->host_len = strlen(o->host);
     pat->port = o->port;
     pat->subdomains = o->subdomains;
-    pat->public_suffix = public_suffix;
 }
 
 /*
@@ -1138,7 +1135,7 @@ static const cors_problem_t *cors_origin_set_keep(apr_pool_t *p,
     o->text = apr_pstrdup(p, o->text);
     o->scheme = apr_pstrdup(p, o->scheme);
     o->host = apr_pstrdup(p, o->host);
-    cors_pattern_fill(&APR_ARRAY_PUSH(arr, cors_pattern_t), o, public_suffix);
+    cors_pattern_fill(&APR_ARRAY_PUSH(arr, cors_pattern_t), o);
     if (public_suffix && set->public_suffix == NULL) {
         set->public_suffix = o->text;
     }
@@ -1345,10 +1342,6 @@ const char *cors_origins_public_suffix_wildcard(const cors_origins_t *o)
     return o->parent ? o->public_suffix : o->own->public_suffix;
 }
 
-int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o)
-{
-    return cors_origins_public_suffix_wildcard(o) != NULL;
-}
 
 static apr_uint32_t cors_origins_exact_min(const cors_origins_t *o)
 {

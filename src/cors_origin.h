@@ -132,10 +132,7 @@ int cors_origins_allow_any(const cors_origins_t *o);
 /** Whether the scope holds "null". */
 int cors_origins_allow_null(const cors_origins_t *o);
 
-/** Whether the scope holds a wildcard directly over a public suffix. */
-int cors_origins_has_public_suffix_wildcard(const cors_origins_t *o);
-
-/** That wildcard's text, or NULL. */
+/** A wildcard of the scope directly over a public suffix, or NULL. */
 const char *cors_origins_public_suffix_wildcard(const cors_origins_t *o);
 
 /** Whether the scope holds an exclusion ("-" value other than "-*"). */

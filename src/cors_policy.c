@@ -772,15 +772,85 @@ static int cors_header_allowed(const cors_tokens_t *ah, const char *n)
  * method against Access-Control-Allow-Methods, then each requested header
  * against Access-Control-Allow-Headers; the first failure is the reason.
  */
+/*
+ * The requested headers the policy allows, in request order; the first
+ * one it does not allow is the refusal's reason, unless an earlier check
+ * gave one.
+ */
+static apr_array_header_t *cors_preflight_headers(
+    apr_pool_t *p, const cors_policy_t *pol, const apr_array_header_t *names,
+    cors_decision_t *d)
+{
+    const cors_tokens_t *ah = pol->allow_headers;
+    apr_array_header_t *earned = apr_array_make(p, names->nelts,
+                                                sizeof(const char *));
+    int i;
+
+    for (i = 0; i < names->nelts; i++) {
+        const char *n = APR_ARRAY_IDX(names, i, const char *);
+
+        if (cors_header_allowed(ah, n)) {
+            APR_ARRAY_PUSH(earned, const char *) = n;
+        }
+        else if (d->reason == CORS_REASON_NONE) {
+            /* "*" never covers Authorization (Fetch): the glue says so
+             * in the words of the directive */
+            int star = strcmp(n, "authorization") == 0 && ah != NULL && ah->any;
+
+            d->reason = CORS_REASON_HEADER_NOT_ALLOWED;
+            d->star_not_authorization = star;
+            d->detail = apr_pstrcat(p, "header ", n, " not allowed",
+                                    star ? "" : "; configured: ",
+                                    star                       ? ""
+                                    : ah != NULL && ah->joined ? ah->joined
+                                                               : "none",
+                                    NULL);
+        }
+    }
+    return earned;
+}
+
+/*
+ * The answer's headers: allowed; or, with the debug header on, failed only
+ * on the method or a header: then 204 with what was earned, so that the
+ * browser's console names exactly what is missing.
+ */
+static void cors_preflight_answer(apr_pool_t *p, const cors_policy_t *pol,
+                                  const cors_request_t *req, int method_ok,
+                                  const apr_array_header_t *earned,
+                                  cors_decision_t *d)
+{
+    d->allowed = d->reason == CORS_REASON_NONE;
+    if (d->allowed) {
+        d->env = "preflight-allowed";
+        d->status = cors_policy_preflight_status(pol);
+        d->max_age = pol->max_age_str ? pol->max_age_str
+                                      : CORS_DEFAULT_MAX_AGE_STR;
+    }
+    else {
+        d->status = 204;
+    }
+    d->allow_origin = cors_origins_allow_any(pol->origins)
+                              && !cors_policy_credentials(pol)
+                          ? "*"
+                          : req->origin;
+    d->allow_credentials = cors_policy_credentials(pol) ? "true" : NULL;
+    d->allow_methods = method_ok ? req->acrm : NULL;
+    d->allow_headers = earned->nelts > 0 ? cors_list_join(p, earned) : NULL;
+    if (cors_policy_private_network(pol) && req->acrpn != NULL
+        && strcmp(req->acrpn, "true") == 0) {
+        d->allow_private_network = "true";
+    }
+}
+
 static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
                                   const cors_request_t *req, void *ctx,
                                   cors_decision_t *d)
 {
     cors_origin_t origin;
     cors_origin_status_e st = cors_origin_parse_request(req->origin, &origin);
-    const cors_tokens_t *ah = pol->allow_headers;
     apr_array_header_t *names, *earned;
-    int i, method_ok;
+    int method_ok;
 
     d->status = 403;
     d->env = "preflight-denied";
@@ -808,54 +878,95 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_policy_t *pol,
                                 cors_method_hint(p, pol->methods, req->acrm),
                                 NULL);
     }
-    earned = apr_array_make(p, names->nelts, sizeof(const char *));
-    for (i = 0; i < names->nelts; i++) {
-        const char *n = APR_ARRAY_IDX(names, i, const char *);
-
-        if (cors_header_allowed(ah, n)) {
-            APR_ARRAY_PUSH(earned, const char *) = n;
-        }
-        else if (d->reason == CORS_REASON_NONE) {
-            /* "*" never covers Authorization (Fetch): the glue says so
-             * in the words of the directive */
-            int star = strcmp(n, "authorization") == 0 && ah != NULL && ah->any;
-
-            d->reason = CORS_REASON_HEADER_NOT_ALLOWED;
-            d->star_not_authorization = star;
-            d->detail = apr_pstrcat(p, "header ", n, " not allowed",
-                                    star ? "" : "; configured: ",
-                                    star                       ? ""
-                                    : ah != NULL && ah->joined ? ah->joined
-                                                               : "none",
-                                    NULL);
-        }
-    }
+    earned = cors_preflight_headers(p, pol, names, d);
     if (d->reason != CORS_REASON_NONE && !cors_policy_debug_header(pol)) {
         return;
     }
-    /* Allowed; or, with the debug header on, failed only on the method or a
-     * header: then answer 204 with what was earned, so that the browser's
-     * console names exactly what is missing. */
-    d->allowed = d->reason == CORS_REASON_NONE;
-    if (d->allowed) {
-        d->env = "preflight-allowed";
-        d->status = cors_policy_preflight_status(pol);
-        d->max_age = pol->max_age_str ? pol->max_age_str
-                                      : CORS_DEFAULT_MAX_AGE_STR;
+    cors_preflight_answer(p, pol, req, method_ok, earned, d);
+}
+
+/* Fetch: a preflight is OPTIONS with Origin and ACRM; any other request
+ * with Origin is a CORS request. */
+static void cors_decide_kind(const cors_request_t *req, cors_decision_t *d)
+{
+    if (req->origin == NULL) {
+        d->kind = CORS_KIND_NO_ORIGIN;
+        d->env = "no-origin";
+    }
+    else if (req->acrm != NULL && strcmp(req->method, "OPTIONS") == 0) {
+        d->kind = CORS_KIND_PREFLIGHT;
     }
     else {
-        d->status = 204;
+        d->kind = CORS_KIND_ACTUAL;
+        d->env = "denied";
     }
-    d->allow_origin = cors_origins_allow_any(pol->origins)
-                              && !cors_policy_credentials(pol)
-                          ? "*"
-                          : req->origin;
-    d->allow_credentials = cors_policy_credentials(pol) ? "true" : NULL;
-    d->allow_methods = method_ok ? req->acrm : NULL;
-    d->allow_headers = earned->nelts > 0 ? cors_list_join(p, earned) : NULL;
-    if (cors_policy_private_network(pol) && req->acrpn != NULL
-        && strcmp(req->acrpn, "true") == 0) {
-        d->allow_private_network = "true";
+}
+
+/* A request (not a preflight) under "*", with or without exclusions. */
+static void cors_decide_any(const cors_policy_t *pol, const cors_request_t *req,
+                            cors_decision_t *d)
+{
+    cors_origin_t origin;
+    cors_origin_status_e st;
+
+    if (!cors_origins_excludes(pol->origins)) {
+        d->allowed = 1;
+        if (d->kind == CORS_KIND_ACTUAL) {
+            d->env = "allowed";
+        }
+        d->allow_origin = "*";
+        /* "*" answers everyone alike, unless the response carries
+         * something that depends on the Origin after all: a generator's
+         * own CORS headers, kept (a backend may reflect the Origin, and
+         * sends no Vary), or CORS-Debug, which says what it saw.  A cache
+         * must then keep one copy per Origin (docs/behaviour.md §1, §3). */
+        if (cors_policy_upstream_mode(pol) == CORS_UPSTREAM_KEEP
+            || cors_policy_debug_header(pol)) {
+            d->vary = "Origin";
+        }
+        return;
+    }
+    /* "*" with exclusions: "*" for every origin but the excluded ones (a
+     * malformed Origin included, as under plain "*"), and the answer
+     * depends on the Origin. */
+    d->vary = "Origin";
+    if (d->kind != CORS_KIND_ACTUAL) {
+        d->allowed = 1;
+        d->allow_origin = "*";
+        return;
+    }
+    st = cors_origin_parse_request(req->origin, &origin);
+    if (st != CORS_ORIGIN_MALFORMED
+        && cors_origins_lookup(pol->origins, req->origin,
+                               st == CORS_ORIGIN_OPAQUE ? NULL : &origin)
+               == CORS_MATCH_EXCLUDED) {
+        d->reason = CORS_REASON_ORIGIN_EXCLUDED;
+        return;
+    }
+    d->allowed = 1;
+    d->env = "allowed";
+    d->allow_origin = "*";
+}
+
+/* A request (not a preflight) under a list of origins: echo it if listed. */
+static void cors_decide_listed(apr_pool_t *p, const cors_policy_t *pol,
+                               const cors_request_t *req, void *ctx,
+                               cors_decision_t *d)
+{
+    cors_origin_t origin;
+    cors_origin_status_e st;
+
+    d->vary = "Origin";
+    if (d->kind != CORS_KIND_ACTUAL) {
+        return;
+    }
+    st = cors_origin_parse_request(req->origin, &origin);
+    if (cors_origin_allowed(p, pol, req->origin, st, &origin, ctx, &d->reason,
+                            &d->source_detail)) {
+        d->allowed = 1;
+        d->env = "allowed";
+        d->allow_origin = req->origin;
+        d->allow_credentials = cors_policy_credentials(pol) ? "true" : NULL;
     }
 }
 
@@ -868,22 +979,10 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
                         const cors_request_t *req, void *ctx,
                         cors_decision_t *d)
 {
-    int any = cors_origins_allow_any(pol->origins);
     const cors_problem_t *conflict = cors_policy_conflict(p, pol);
 
     memset(d, 0, sizeof(*d));
-    if (req->origin == NULL) {
-        d->kind = CORS_KIND_NO_ORIGIN;
-        d->env = "no-origin";
-    }
-    else if (req->acrm != NULL && strcmp(req->method, "OPTIONS") == 0) {
-        d->kind = CORS_KIND_PREFLIGHT;
-    }
-    else {
-        d->kind = CORS_KIND_ACTUAL;
-        d->env = "denied";
-    }
-
+    cors_decide_kind(req, d);
     if (d->kind == CORS_KIND_PREFLIGHT) {
         d->vary = cors_policy_private_network(pol) ? cors_vary_preflight_pna
                                                    : cors_vary_preflight;
@@ -907,65 +1006,11 @@ void cors_policy_decide(apr_pool_t *p, const cors_policy_t *pol,
         d->conflict = conflict;
         return;
     }
-    if (any && !cors_origins_excludes(pol->origins)) {
-        d->allowed = 1;
-        if (d->kind == CORS_KIND_ACTUAL) {
-            d->env = "allowed";
-        }
-        d->allow_origin = "*";
-        /* "*" answers everyone alike, unless the response carries
-         * something that depends on the Origin after all: a generator's
-         * own CORS headers, kept (a backend may reflect the Origin, and
-         * sends no Vary), or CORS-Debug, which says what it saw.  A cache
-         * must then keep one copy per Origin (docs/behaviour.md §1, §3). */
-        if (cors_policy_upstream_mode(pol) == CORS_UPSTREAM_KEEP
-            || cors_policy_debug_header(pol)) {
-            d->vary = "Origin";
-        }
-    }
-    else if (any) {
-        /* "*" with exclusions: "*" for every origin but the excluded ones
-         * (a malformed Origin included, as under plain "*"), and the
-         * answer depends on the Origin. */
-        d->vary = "Origin";
-        if (d->kind == CORS_KIND_ACTUAL) {
-            cors_origin_t origin;
-            cors_origin_status_e st;
-
-            st = cors_origin_parse_request(req->origin, &origin);
-            if (st != CORS_ORIGIN_MALFORMED
-                && cors_origins_lookup(pol->origins, req->origin,
-                                       st == CORS_ORIGIN_OPAQUE ? NULL
-                                                                : &origin)
-                       == CORS_MATCH_EXCLUDED) {
-                d->reason = CORS_REASON_ORIGIN_EXCLUDED;
-            }
-            else {
-                d->allowed = 1;
-                d->env = "allowed";
-            }
-        }
-        else {
-            d->allowed = 1;
-        }
-        d->allow_origin = d->allowed ? "*" : NULL;
+    if (cors_origins_allow_any(pol->origins)) {
+        cors_decide_any(pol, req, d);
     }
     else {
-        d->vary = "Origin";
-        if (d->kind == CORS_KIND_ACTUAL) {
-            cors_origin_t origin;
-            cors_origin_status_e st;
-
-            st = cors_origin_parse_request(req->origin, &origin);
-            if (cors_origin_allowed(p, pol, req->origin, st, &origin, ctx,
-                                    &d->reason, &d->source_detail)) {
-                d->allowed = 1;
-                d->env = "allowed";
-                d->allow_origin = req->origin;
-                d->allow_credentials = cors_policy_credentials(pol) ? "true"
-                                                                    : NULL;
-            }
-        }
+        cors_decide_listed(p, pol, req, ctx, d);
     }
     if (d->allow_origin != NULL && pol->expose_headers != NULL) {
         d->expose_headers = pol->expose_headers->joined;

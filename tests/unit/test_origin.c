@@ -418,7 +418,7 @@ static void test_flags_table(void **state)
                        cors_origins_allow_null(o) != 0);
         unit_check_int(c->desc, "has_public_suffix_wildcard",
                        c->public_suffix_wildcard,
-                       cors_origins_has_public_suffix_wildcard(o) != 0);
+                       (cors_origins_public_suffix_wildcard(o) != NULL) != 0);
     }
     UNIT_END("cors_origin_flags_cases");
 }
@@ -820,6 +820,29 @@ static void test_regex_details(void **state)
     UNIT_END("regex details");
 }
 
+/* Every kind has a name (the tests print them) and is an error or a
+ * warning as its prefix says. */
+static void test_problem_kinds(void **state)
+{
+    apr_pool_t *p = *state;
+    int k;
+
+    UNIT_BEGIN();
+    for (k = CORS_PROBLEM_NONE; k <= CORS_WARN_MAX_AGE; k++) {
+        const char *name = cors_problem_name((cors_problem_e)k);
+
+        if (strcmp(name, "unknown") == 0) {
+            unit_fail("problem kinds", "name", "kind %d has no name", k);
+            continue;
+        }
+        unit_check_int(name, "is_warning", strncmp(name, "CORS_WARN_", 10) == 0,
+                       cors_problem_is_warning((cors_problem_e)k));
+    }
+    unit_check_str(p, "past the last kind", "name", "unknown",
+                   cors_problem_name((cors_problem_e)(CORS_WARN_MAX_AGE + 1)));
+    UNIT_END("problem kinds");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -841,6 +864,7 @@ int main(void)
         cmocka_unit_test(test_large_set),
         cmocka_unit_test(test_regex_table),
         cmocka_unit_test(test_regex_dots),
+        cmocka_unit_test(test_problem_kinds),
         cmocka_unit_test(test_regex_details),
     };
 
