@@ -5,6 +5,7 @@ real Chromium and Firefox), then the command line itself: exit statuses,
 the exact preflight it sends, text output, --spec, usage and network
 errors."""
 
+import json
 import os
 import re
 import subprocess
@@ -205,3 +206,40 @@ def test_version_and_man_page():
     assert p.returncode == 0
     assert b"EXIT STATUS" in re.sub(rb".\x08", b"", p.stdout)
     assert p.stderr == b"", p.stderr
+
+
+# TLS as in curl: a self-signed certificate fails (exit 2, no verdict)
+# unless -k or --cacert names it
+def test_tls_options(site, tmp_path):
+    from wrongserver import WrongServer
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tls = WrongServer(site.page, site.base("o"), tls=(cert, key)).start()
+    try:
+        url = tls.origin + "/w/ok?t=tls"
+        args = [CORS_CHECK, url, "--origin", site.page, "--json"]
+        rc, doc, out = run_cors_check(args)
+        assert rc == 2 and doc["verdict"] == "error", out
+        assert "certificate" in doc["verdicts"]["chromium"]["error"], out
+        rc, doc, out = run_cors_check(args + ["-k"])
+        assert rc == 0 and doc["verdict"] == "readable", out
+        rc, doc, out = run_cors_check(args + ["--cacert", cert])
+        assert rc == 0 and doc["verdict"] == "readable", out
+    finally:
+        tls.stop()
+
+
+# whatever the bytes, --json is valid UTF-8: a byte that is not is U+FFFD
+def test_json_is_utf8(site):
+    url = site.base("mc") + "/mc/basic/data.json?t=utf8"
+    p = subprocess.run([CORS_CHECK.encode(), url.encode(), b"--origin",
+                        site.page.encode(), b"--json",
+                        b"-H", b"Accept: caf\xe9 \xc3\xa9"],
+                       stdout=subprocess.PIPE, timeout=60)
+    doc = json.loads(p.stdout.decode("utf-8"))
+    (x,) = doc["exchanges"]
+    assert ["Accept", "caf\ufffd \u00e9"] in x["sent"], x

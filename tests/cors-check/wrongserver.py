@@ -1,5 +1,5 @@
 """A deliberately wrong CORS server: Python's http.server on 127.0.0.1 and
-a free port, in a thread of the test process.  Each path is one mistake
+a free port (plain or over TLS), in a thread of the test process.  Each path is one mistake
 seen in the wild (or, for /w/ok, none); the query string is ignored, so
 every caller can make its URL unique.
 
@@ -14,7 +14,7 @@ SAFE_BODY = b'{"from": "wrong server"}\n'
 
 class WrongServer:
 
-    def __init__(self, page_origin, other_base):
+    def __init__(self, page_origin, other_base, tls=None):
         self.page = page_origin
         self.other = other_base
         # (method, path with query, {header: value}) of every request
@@ -55,7 +55,16 @@ class WrongServer:
                                                      Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.origin = "http://127.0.0.1:%d" % self.port
+        scheme = "http"
+        if tls is not None:
+            # tls: (certificate file, key file)
+            import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket,
+                                                server_side=True)
+            scheme = "https"
+        self.origin = "%s://127.0.0.1:%d" % (scheme, self.port)
         self.thread = threading.Thread(target=self.httpd.serve_forever,
                                        daemon=True)
 

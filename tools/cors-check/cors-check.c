@@ -494,11 +494,36 @@ static void cc_run(cc_app_t *a, cc_run_t *run)
 
 /* ---- output ---------------------------------------------------------------- */
 
-/* s as a JSON string (NULL: null).  Bytes >= 0x80 pass through: header
- * values are Latin-1 at worst, and --json readers take them as UTF-8. */
+/* The length of the valid UTF-8 sequence at s, or 0. */
+static int cc_utf8_len(const unsigned char *s)
+{
+    int n, i;
+
+    if (s[0] < 0xc2 || s[0] > 0xf4) {
+        return 0;
+    }
+    n = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    /* No overlong forms, surrogates or code points past U+10FFFF. */
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f)
+        || (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f)) {
+        return 0;
+    }
+    return n;
+}
+
+/*
+ * s as a JSON string (NULL: null).  A server's bytes need not be UTF-8:
+ * a byte that does not start a valid sequence becomes U+FFFD, so that the
+ * output is always valid JSON.
+ */
 static const char *cc_json_str(apr_pool_t *p, const char *s)
 {
-    apr_size_t n = 0;
+    const unsigned char *q = (const unsigned char *)s;
     char *out, *o;
 
     if (s == NULL) {
@@ -506,18 +531,28 @@ static const char *cc_json_str(apr_pool_t *p, const char *s)
     }
     out = o = apr_palloc(p, strlen(s) * 6 + 3);
     *o++ = '"';
-    for (; *s; s++, n++) {
-        unsigned char c = (unsigned char)*s;
+    while (*q) {
+        int n;
 
-        if (c == '"' || c == '\\') {
+        if (*q == '"' || *q == '\\') {
             *o++ = '\\';
-            *o++ = (char)c;
+            *o++ = (char)*q++;
         }
-        else if (c < 0x20 || c == 0x7f) {
-            o += sprintf(o, "\\u%04x", c);
+        else if (*q < 0x20 || *q == 0x7f) {
+            o += sprintf(o, "\\u%04x", *q++);
+        }
+        else if (*q < 0x80) {
+            *o++ = (char)*q++;
+        }
+        else if ((n = cc_utf8_len(q)) > 0) {
+            memcpy(o, q, (size_t)n);
+            o += n;
+            q += n;
         }
         else {
-            *o++ = (char)c;
+            memcpy(o, "\xef\xbf\xbd", 3);
+            o += 3;
+            q++;
         }
     }
     *o++ = '"';
@@ -938,6 +973,34 @@ static int cc_parse_args(cc_app_t *a, int argc, char **argv)
     return -1;
 }
 
+/*
+ * An https page calling plain http is mixed content: browsers refuse it
+ * before CORS has a say, except for loopback hosts, which count as
+ * potentially trustworthy.  Not modelled as a verdict (see LIMITS in
+ * cors-check.1), only said.
+ */
+static void cc_mixed_content_note(apr_pool_t *p, const cc_app_t *a)
+{
+    const char *host = a->target.origin + strlen("http://");
+    const char *colon = host[0] == '[' ? NULL : strchr(host, ':');
+    apr_size_t len;
+
+    host = colon ? apr_pstrmemdup(p, host, (apr_size_t)(colon - host)) : host;
+    len = strlen(host);
+    if (strncmp(a->origin, "https://", 8) != 0
+        || strcmp(a->target.scheme, "http") != 0
+        || strncmp(host, "127.", 4) == 0 || strncmp(host, "[::1]", 5) == 0
+        || strcmp(host, "localhost") == 0
+        || (len > 10 && strcmp(host + len - 10, ".localhost") == 0)) {
+        return;
+    }
+    fprintf(stderr,
+            "cors-check: note: a page on %s calling %s is mixed content, "
+            "which browsers block before CORS applies; the verdict below is "
+            "CORS's alone\n",
+            a->origin, a->target.url);
+}
+
 int main(int argc, char **argv)
 {
     apr_pool_t *pool;
@@ -965,6 +1028,7 @@ int main(int argc, char **argv)
         return CC_EXIT_ERROR;
     }
     memset(runs, 0, sizeof(runs));
+    cc_mixed_content_note(pool, &app);
     for (i = 0; i < CC_NPROFILES; i++) {
         runs[i].pr = (cc_profile_e)i;
         cc_run(&app, &runs[i]);
