@@ -82,7 +82,7 @@ TEST_STEPS := lint unit unit-asan integration cors-check-test \
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .PHONY: all build deps unit unit-asan integration examples lint lint-format \
-        lint-cppcheck lint-build format test demo install clean help \
+        lint-cppcheck lint-build lint-engine format test demo install clean help \
         bench-decide browser docs package test-package bench bench-smoke \
         fuzz fuzz-smoke soak soak-smoke integration-asan valgrind \
         cors-check cors-check-test install-cors-check
@@ -240,7 +240,17 @@ examples: $(MODULE)
 	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) -m pytest tests/integration \
 	    -q -k examples
 
-lint: lint-format lint-cppcheck lint-build
+lint: lint-format lint-cppcheck lint-build lint-engine
+
+# The engine knows nothing of httpd: no httpd header, no request_rec, and no
+# directive name, not even in a comment (the glue words its problems).
+lint-engine:
+	@bad=$$(grep -nE 'CORS[A-Z][a-z][A-Za-z]*|request_rec|#include *[<"](httpd|http_)' \
+	          $(ENGINE_SRC) $(wildcard src/*.h)); \
+	if [ -n "$$bad" ]; then \
+	    echo "lint: src/ must not name httpd or a directive:"; \
+	    echo "$$bad"; exit 1; fi
+	@echo "lint: src/ names no directive and no httpd structure"
 
 lint-format:
 	$(CLANG_FORMAT) --dry-run --Werror $(LINT_FILES)
