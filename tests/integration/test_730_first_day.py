@@ -529,3 +529,19 @@ class TestDemoStop:
         for p in (port, port + 1, port + 2):
             with socket.socket() as s:
                 assert s.connect_ex(("127.0.0.1", p)) != 0, (p, out)
+
+    # what users read says `apache2ctl -t -D DUMP_CORS`: Debian's
+    # `apache2 -t` fails without the variables /etc/apache2/envvars defines
+    def test_cors_730_41(self):
+        files = ["README.md", "CHANGELOG.md", "SECURITY.md",
+                 os.path.join("docs", "mod_cors.xml")]
+        files += [os.path.join("docs", n)
+                  for n in os.listdir(os.path.join(REPO, "docs"))
+                  if n.endswith(".md")]
+        files += [os.path.join("conf-examples", n)
+                  for n in os.listdir(EXAMPLES_DIR)]
+        for name in files:
+            with open(os.path.join(REPO, name), encoding="utf-8") as f:
+                for n, ln in enumerate(f, 1):
+                    assert not re.search(r"\bapache2 -t -D DUMP_CORS", ln), \
+                        "%s:%d: %s" % (name, n, ln.strip())
