@@ -530,6 +530,9 @@ class TestDemoStop:
             with socket.socket() as s:
                 assert s.connect_ex(("127.0.0.1", p)) != 0, (p, out)
 
+
+class TestDocsSayApache2ctl:
+
     # what users read says `apache2ctl -t -D DUMP_CORS`: Debian's
     # `apache2 -t` fails without the variables /etc/apache2/envvars defines
     def test_cors_730_41(self):
