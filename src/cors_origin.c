@@ -751,7 +751,7 @@ static const cors_problem_t *cors_conf_port(apr_pool_t *p, const char *value,
                                             cors_origin_conf_t *o)
 {
     const char *port = hostend + 1;
-    apr_size_t len = strlen(port);
+    apr_size_t len;
     apr_int64_t n;
 
     if (*hostend == '\0') {
@@ -760,6 +760,8 @@ static const cors_problem_t *cors_conf_port(apr_pool_t *p, const char *value,
     if (*hostend != ':') {
         return CORS_PROBLEM(CORS_ERR_ORIGIN_AFTER_HOST, NULL, NULL);
     }
+    /* only now: without a port, hostend + 1 is past the value's end */
+    len = strlen(port);
     if (strcmp(port, "*") == 0) {
         o->port = -1;
         return NULL;
