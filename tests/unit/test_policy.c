@@ -275,6 +275,36 @@ static void test_merge_fields(void **state)
     UNIT_END("merge fields");
 }
 
+/* Where each field was set travels with its value through the merge: the
+ * more specific scope's when it set the field, the inherited one's
+ * otherwise; the inputs are left as they were. */
+static void test_merge_set_at(void **state)
+{
+    apr_pool_t *p = *state;
+    cors_policy_t *base = cors_policy_make(p);
+    cors_policy_t *add = cors_policy_make(p);
+    const cors_policy_t *m;
+    int f;
+
+    for (f = 0; f < CORS_FIELDS; f++) {
+        assert_null(base->set_at[f]);
+    }
+    base->set_at[CORS_FIELD_METHODS] = "base.conf:1";
+    base->set_at[CORS_FIELD_MAX_AGE] = "base.conf:2";
+    add->set_at[CORS_FIELD_MAX_AGE] = "add.conf:7";
+    add->set_at[CORS_FIELD_CREDENTIALS] = "add.conf:8";
+    m = cors_policy_merge(p, base, add);
+    assert_string_equal(m->set_at[CORS_FIELD_METHODS], "base.conf:1");
+    assert_string_equal(m->set_at[CORS_FIELD_MAX_AGE], "add.conf:7");
+    assert_string_equal(m->set_at[CORS_FIELD_CREDENTIALS], "add.conf:8");
+    assert_null(m->set_at[CORS_FIELD_ORIGINS]);
+    assert_string_equal(base->set_at[CORS_FIELD_MAX_AGE], "base.conf:2");
+    assert_null(base->set_at[CORS_FIELD_CREDENTIALS]);
+    /* and once more over the result, as nested sections merge */
+    m = cors_policy_merge(p, m, cors_policy_make(p));
+    assert_string_equal(m->set_at[CORS_FIELD_MAX_AGE], "add.conf:7");
+}
+
 static void test_enabled_conflict_table(void **state)
 {
     apr_pool_t *p = *state;
@@ -773,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_setters_table),
         cmocka_unit_test(test_setter_values),
         cmocka_unit_test(test_merge_fields),
+        cmocka_unit_test(test_merge_set_at),
         cmocka_unit_test(test_enabled_conflict_table),
         cmocka_unit_test(test_is_empty),
         cmocka_unit_test(test_describe),
