@@ -14,7 +14,9 @@ Firefox, and cors-check.  For each engine the test asserts that
   (Headers iteration) and the same body;
 - on the wrong server, which records every request: the browser sent as
   many requests as cors-check, with the same methods and the same
-  Access-Control-Request-Method and -Headers.
+  Access-Control-Request-Method and -Headers;
+- when Chromium blocks: its console message gives the same reason, word
+  for word, as cors-check's Chromium message.
 
 Where the engines disagree with each other or with the Fetch Standard, the
 scenario says so (engines=, spec=) and cors-check reports it
@@ -24,6 +26,7 @@ the end of the run (conftest.py, pytest_terminal_summary)."""
 import json
 import os
 import sys
+import time
 
 import pytest
 
@@ -71,6 +74,26 @@ def cors_check(site, sc):
     return _cors_check_runs[sc.sid]
 
 
+POLICY = "has been blocked by CORS policy: "
+
+
+def console_reasons(browser, tag, wait=2.0):
+    """Chromium's console: the reasons of the CORS messages about this
+    tag's URL (Selenium hands over the browser log, level SEVERE, and
+    empties it).  Firefox's console is not reachable over WebDriver BiDi's
+    log module, so only Chromium's wording is compared."""
+    deadline = time.time() + wait
+    found = []
+    while not found and time.time() < deadline:
+        found = [e["message"].split(POLICY, 1)[1]
+                 for e in browser.driver.get_log("browser")
+                 if POLICY in e["message"]
+                 and ("t=%s'" % tag) in e["message"]]
+        if not found:
+            time.sleep(0.1)
+    return found
+
+
 def wrong_requests(site, tag):
     """(method, ACRM, ACRH) of every request the wrong server got for a
     tag, in order."""
@@ -85,6 +108,8 @@ def test_cors_check_as_browser(check_site, browser, sc):
     site = check_site
     tag = "%s-%s" % (browser.name, sc.sid)
     browser.open(site.origin(sc.page) + "/index.html")
+    if browser.name == "chromium":
+        browser.driver.get_log("browser")  # what earlier pages left
     seen = browser.run(PROBE_JS % (json.dumps(sc.url(site, tag)),
                                    json.dumps(sc.fetch_init())))
     got = "readable" if seen["outcome"] == "response" else "blocked"
@@ -104,6 +129,12 @@ def test_cors_check_as_browser(check_site, browser, sc):
             sc.comparable(mine["readable_headers"]), (seen, out)
         if not sc.path.endswith(".cgi"):
             assert seen["body"] == doc["body"], (seen, out)
+    # blocked in Chromium: its console gives cors-check's words
+    if got == "blocked" and browser.name == "chromium":
+        console = console_reasons(browser, tag)
+        assert console == [mine["message"].split(POLICY, 1)[1]], (
+            "Chromium's console: %s\ncors-check: %s"
+            % (console, mine["message"]))
     # what cors-check reports where the engines part, or the Standard
     assert doc["browsers_disagree"] == (
         sc.expect_for("chromium") != sc.expect_for("firefox"))

@@ -108,6 +108,9 @@ class WrongServer:
         if name == "acao-list":
             return actual([("Access-Control-Allow-Origin",
                             page + ", " + self.other)] + vary)
+        if name == "acao-space-list":
+            return actual([("Access-Control-Allow-Origin",
+                            page + " " + self.other)] + vary)
         if name == "slash":
             return actual([("Access-Control-Allow-Origin", page + "/")]
                           + vary)

@@ -550,8 +550,11 @@ cc_fail_e cc_cors_check(apr_pool_t *p, const apr_array_header_t *headers,
     if (acao == NULL) {
         return f->code = CC_ACAO_MISSING;
     }
-    /* Several fields are combined into "a, b", which no origin equals. */
-    if (cc_headers_count(headers, "Access-Control-Allow-Origin") > 1) {
+    /* Several fields are combined into "a, b", which no origin equals;
+     * Chromium words one field holding a list (a comma or a space) the
+     * same way. */
+    if (cc_headers_count(headers, "Access-Control-Allow-Origin") > 1
+        || strpbrk(acao, " ,") != NULL) {
         return f->code = CC_ACAO_MULTIPLE;
     }
     if (strcmp(acao, "*") == 0) {
@@ -690,6 +693,8 @@ cc_fail_e cc_preflight_check(apr_pool_t *p, cc_profile_e pr, int status,
     }
     info->max_age = cc_max_age(p, headers);
     info->max_age_cap = q->max_age_cap;
+    /* What fails after this is the request's, not the preflight's. */
+    f->preflight = 0;
     return f->code = CC_OK;
 }
 
@@ -774,7 +779,11 @@ int cc_vary_has(apr_pool_t *p, const char *vary, const char *name)
 
 /* ---- messages ------------------------------------------------------------ */
 
-/* Chromium's reason, after "has been blocked by CORS policy: ". */
+/*
+ * Chromium's reason, after "has been blocked by CORS policy: ", word for
+ * word as Chromium 156 logs it to the console (tests/browser compares
+ * them scenario by scenario).
+ */
 static const char *cc_chromium_reason(apr_pool_t *p, const cc_failure_t *f)
 {
     const char *v = f->value ? f->value : "";
@@ -787,13 +796,15 @@ static const char *cc_chromium_reason(apr_pool_t *p, const cc_failure_t *f)
         return apr_psprintf(p,
                             "The 'Access-Control-Allow-Origin' header "
                             "contains multiple values '%s', but only one is "
-                            "allowed.",
+                            "allowed. Have the server send the header with "
+                            "a valid value.",
                             v);
     case CC_ACAO_MISMATCH:
         return apr_psprintf(p,
                             "The 'Access-Control-Allow-Origin' header has a "
                             "value '%s' that is not equal to the supplied "
-                            "origin.",
+                            "origin. Have the server send the header with a "
+                            "valid value.",
                             v);
     case CC_ACAO_STAR_CRED:
         return "The value of the 'Access-Control-Allow-Origin' header in the "
@@ -915,12 +926,22 @@ static const char *cc_firefox_reason(apr_pool_t *p, const cc_failure_t *f)
     return "";
 }
 
+/*
+ * Chromium puts "Response to preflight request doesn't pass access control
+ * check: " before the preflight's failures of origin, credentials, status
+ * and redirect, not before those of its method and header lists.
+ */
 const char *cc_failure_reason(apr_pool_t *p, const cc_failure_t *f)
 {
+    int prefix = f->preflight && f->code != CC_ACAM_INVALID
+                 && f->code != CC_ACAH_INVALID
+                 && f->code != CC_METHOD_NOT_ALLOWED
+                 && f->code != CC_HEADER_NOT_ALLOWED;
+
     return apr_pstrcat(p,
-                       f->preflight ? "Response to preflight request doesn't "
-                                      "pass access control check: "
-                                    : "",
+                       prefix ? "Response to preflight request doesn't pass "
+                                "access control check: "
+                              : "",
                        cc_chromium_reason(p, f), NULL);
 }
 
@@ -936,17 +957,13 @@ const char *cc_failure_message(apr_pool_t *p, cc_profile_e pr,
                             "%s. (Reason: %s",
                             url, cc_firefox_reason(p, f));
     }
-    return apr_psprintf(
-        p,
-        "Access to fetch at '%s'%s%s%s from origin '%s' has been blocked "
-        "by CORS policy: %s%s",
-        url, f->from_url ? " (redirected from '" : "",
-        f->from_url ? f->from_url : "", f->from_url ? "'" : "",
-        f->origin ? f->origin : "", cc_failure_reason(p, f),
-        f->code == CC_ACAO_MISSING && !f->preflight
-            ? " If an opaque response serves your needs, set the request's "
-              "mode to 'no-cors' to fetch the resource with CORS disabled."
-            : "");
+    return apr_psprintf(p,
+                        "Access to fetch at '%s'%s%s%s from origin '%s' has "
+                        "been blocked "
+                        "by CORS policy: %s",
+                        url, f->from_url ? " (redirected from '" : "",
+                        f->from_url ? f->from_url : "", f->from_url ? "')" : "",
+                        f->origin ? f->origin : "", cc_failure_reason(p, f));
 }
 
 const char *cc_failure_hint(apr_pool_t *p, const cc_failure_t *f,
