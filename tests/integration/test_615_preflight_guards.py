@@ -41,7 +41,8 @@ HANDLERS = {"cgi": "run.cgi", "php": "run.php", "proxy": "run"}
 CGI = """#!/bin/sh
 cat > /dev/null
 echo "$REQUEST_METHOD $SCRIPT_NAME" >> "{log}"
-printf 'Content-Type: text/plain\\r\\n\\r\\nhandler ran %s\\n' "$REQUEST_METHOD"
+printf 'Content-Type: text/plain\\r\\n\\r\\n'
+printf 'handler ran %s\\n' "$REQUEST_METHOD"
 """
 
 PHP = """<?php

@@ -11,7 +11,6 @@ with what it did).  Zero differences, and the fast path is taken wherever
 this file's own model of the plan says it must be."""
 
 import collections
-import fnmatch
 import os
 import random
 import re
@@ -365,3 +364,52 @@ class TestFastPathCorpus:
               % (corpus["hosts"], same, full, len(corpus["expected"])))
         assert len(corpus["expected"]) >= 500
         assert same >= 1000, (same, full)
+
+
+class TestFastPathTaken:
+    """Without the debugging switch: the README's first example (a policy
+    in <Location "/api/">) on a server with an AllowOverride All directory
+    elsewhere answers its preflights before the directory walk.  The walk
+    would refuse a directory that www-data cannot search (403): the fast
+    path, which never touches the file system, answers 204 there; the
+    same URL under the .htaccess directory takes the full walk."""
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        conf = CorsConf(cors_env)
+        conf.location("/api/", ["CORSAllowOrigin %s" % APP,
+                                "CORSAllowMethods PUT"])
+        conf.location("/wp/", ["CORSAllowOrigin %s" % APP,
+                               "CORSAllowMethods PUT"])
+        conf.directory("wp", ["AllowOverride All"])
+        for d in ("api/locked", "wp/locked"):
+            conf.doc(d + "/x.txt", "x\n")
+        conf.start()
+        for d in ("api/locked", "wp/locked"):
+            os.chmod(os.path.join(cors_env.htdocs, d), 0o700)
+        yield
+        for d in ("api/locked", "wp/locked"):
+            os.chmod(os.path.join(cors_env.htdocs, d), 0o755)
+
+    @staticmethod
+    def pf(env, path):
+        return request(env.port, "OPTIONS", path, [
+            ("Origin", APP), ("Access-Control-Request-Method", "PUT")])
+
+    # answered before the walk: 204, where the walk would say 403
+    def test_cors_725_10(self, cors_env):
+        r = self.pf(cors_env, "/api/locked/x.txt")
+        assert r.status == 204, r
+        assert r.get_all("Access-Control-Allow-Origin") == [APP], r.headers
+        # the actual request walks the directories and is refused
+        r = request(cors_env.port, "GET", "/api/locked/x.txt",
+                    [("Origin", APP)])
+        assert r.status == 403, r
+        assert r.get_all("Access-Control-Allow-Origin") == [APP], r.headers
+
+    # under the AllowOverride All directory the full walk runs (and meets
+    # the directory it cannot search)
+    def test_cors_725_11(self, cors_env):
+        r = self.pf(cors_env, "/wp/locked/x.txt")
+        assert r.status == 403, r
+        assert r.get_all("Access-Control-Allow-Origin") == [APP], r.headers
