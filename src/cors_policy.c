@@ -694,6 +694,11 @@ const char *cors_policy_hint(apr_pool_t *p, const cors_policy_t *pol,
         }
         return NULL;
     }
+    if (cors_origins_lookup(pol->origins, value, &o) == CORS_MATCH_EXCLUDED) {
+        /* excluded on purpose: another spelling being allowed (the other
+         * scheme under "*") is no mistake to point at */
+        return NULL;
+    }
     scheme = apr_pstrmemdup(p, o.scheme, o.scheme_len);
     host = apr_pstrmemdup(p, o.host, o.host_len);
     port = o.port ? apr_psprintf(p, ":%d", o.port) : "";

@@ -715,6 +715,32 @@ static void test_decide_pure(void **state)
     UNIT_END("decide is pure");
 }
 
+/*
+ * Hints point at a near miss (the other scheme, "www.", the port); an
+ * origin excluded on purpose is no near miss, even where its other
+ * spelling is allowed (the other scheme under "*").
+ */
+static void test_hint_excluded(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char *const star_minus[] = {"origin *", "--",
+                                             "origin -https://evil.example.net",
+                                             NULL};
+    static const char *const one[] = {"origin https://a.example", NULL};
+    cors_policy_t *pol;
+
+    UNIT_BEGIN();
+    if ((pol = build_policy(p, "star minus evil", star_minus)) != NULL) {
+        unit_check_str(p, "star minus evil", "hint", NULL,
+                       cors_policy_hint(p, pol, "https://evil.example.net"));
+    }
+    if ((pol = build_policy(p, "one origin", one)) != NULL
+        && cors_policy_hint(p, pol, "http://a.example") == NULL) {
+        unit_fail("one origin", "hint", "no hint for the other scheme");
+    }
+    UNIT_END("hints");
+}
+
 static void test_reason_text(void **state)
 {
     apr_pool_t *p = *state;
@@ -810,6 +836,7 @@ int main(void)
         cmocka_unit_test(test_decide_table),
         cmocka_unit_test(test_decide_adversarial),
         cmocka_unit_test(test_decide_pure),
+        cmocka_unit_test(test_hint_excluded),
         cmocka_unit_test(test_reason_text),
         cmocka_unit_test(test_timing_allow_origin),
     };
