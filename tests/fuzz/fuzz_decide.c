@@ -113,9 +113,20 @@ static void fuzz_check_decision(apr_pool_t *p, const cors_policy_t *pol,
     if (d->allow_origin == NULL) {
         FUZZ_ASSERT(d->expose_headers == NULL, "ACEH only with ACAO");
     }
-    if (!any || d->kind == CORS_KIND_PREFLIGHT) {
+    if (!any || d->kind == CORS_KIND_PREFLIGHT
+        || cors_origins_excludes(pol->origins)
+        || cors_policy_upstream_mode(pol) == CORS_UPSTREAM_KEEP || debug) {
         FUZZ_ASSERT(d->vary != NULL && strstr(d->vary, "Origin") != NULL,
                     "Vary: Origin when the answer depends on Origin");
+    }
+    /* docs/behaviour.md §1: an exclusion wins over "*", wildcards and
+     * patterns alike */
+    if ((st == CORS_ORIGIN_VALID || st == CORS_ORIGIN_OPAQUE)
+        && cors_origins_lookup(pol->origins, req->origin,
+                               st == CORS_ORIGIN_OPAQUE ? NULL : &o)
+               == CORS_MATCH_EXCLUDED) {
+        FUZZ_ASSERT(!d->allowed && d->allow_origin == NULL,
+                    "an excluded origin is never allowed");
     }
     if (d->kind == CORS_KIND_PREFLIGHT) {
         FUZZ_ASSERT(d->status == 200 || d->status == 204 || d->status == 403,
