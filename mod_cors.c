@@ -223,22 +223,21 @@ static void cors_fast_compare(request_rec *r, const cors_req_t *answered)
 {
     cors_req_t *st = r->main == NULL && r->prev == NULL ? cors_req_get(r, 0)
                                                         : NULL;
-    const char *full;
+    const char *full, *same = NULL;
 
     if (st == NULL || st->fast_answer == NULL) {
         return;
     }
     if (*st->fast_answer == '\0') {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      CORS_LOGNO(0031) "fast path: full walk for %s%s",
-                      r->hostname ? r->hostname : "",
-                      cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX));
+        same = "full walk";
     }
     else if (answered != NULL
-             && strcmp(full = cors_answer_text(r, answered), st->fast_answer)
-                    == 0) {
+             && strcmp(cors_answer_text(r, answered), st->fast_answer) == 0) {
+        same = "same answer";
+    }
+    if (same != NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      CORS_LOGNO(0031) "fast path: same answer for %s%s",
+                      CORS_LOGNO(0031) "fast path: %s for %s%s", same,
                       r->hostname ? r->hostname : "",
                       cors_log_clip(r->pool, r->uri, CORS_LOG_TEXT_MAX));
     }

@@ -136,6 +136,12 @@ typedef enum {
     CORS_CLASH_MERGED   /**< sections merged (fails closed) */
 } cors_clash_e;
 
+/**
+ * The log tag of a start-up warning of kind (CORS_WARN_*), "CORSnnnn: ":
+ * one number per kind, never given to another message.
+ */
+const char *cors_warning_logno(cors_problem_e kind);
+
 /** An engine problem in words, without the directive's name. */
 const char *cors_problem_words(apr_pool_t *p, const cors_problem_t *pr);
 

@@ -367,6 +367,33 @@ static const char *cors_value_words(apr_pool_t *p, const cors_problem_t *pr)
     }
 }
 
+/*
+ * The log number of each start-up warning of a value, one per kind.  A
+ * number is given to one message only and never given again: CORS0001,
+ * which every start-up warning carried before, is retired.  The README's
+ * log tags and the manual list every number, and
+ * tests/integration/test_742_log_tags.py holds this table to them and to
+ * the warnings' kinds.
+ */
+const char *cors_warning_logno(cors_problem_e kind)
+{
+    static const char *const lognos[] = {
+        [CORS_WARN_NULL] = CORS_LOGNO(0040),
+        [CORS_WARN_PUBLIC_SUFFIX] = CORS_LOGNO(0041),
+        [CORS_WARN_INSECURE] = CORS_LOGNO(0042),
+        [CORS_WARN_REGEX_DOT] = CORS_LOGNO(0043),
+        [CORS_WARN_REGEX_CATCH_ALL] = CORS_LOGNO(0044),
+        [CORS_WARN_METHOD_UNKNOWN] = CORS_LOGNO(0045),
+        [CORS_WARN_MAX_AGE] = CORS_LOGNO(0046),
+    };
+
+    if ((unsigned)kind < sizeof(lognos) / sizeof(lognos[0])
+        && lognos[kind] != NULL) {
+        return lognos[kind];
+    }
+    return "";
+}
+
 const char *cors_problem_words(apr_pool_t *p, const cors_problem_t *pr)
 {
     const char *w;
@@ -408,21 +435,18 @@ typedef struct cors_warning_t {
 static void cors_config_warning(cmd_parms *cmd, const cors_problem_t *pr)
 {
     apr_pool_t *pconf = cmd->server->process->pconf;
-    const char *warning = cors_problem_words(cmd->pool, pr);
     const char *text;
     apr_array_header_t *kept = NULL;
 
-    if (cmd->pool != pconf) {
-        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, cmd->server,
-                     CORS_LOGNO(0001) "%s: %s (%s:%d)", cmd->cmd->name, warning,
-                     cmd->directive ? cmd->directive->filename : "?",
-                     cmd->directive ? cmd->directive->line_num : 0);
-        return;
-    }
-    text = apr_psprintf(cmd->pool, CORS_LOGNO(0001) "%s: %s (%s:%d)",
-                        cmd->cmd->name, warning,
+    text = apr_psprintf(cmd->pool, "%s%s: %s (%s:%d)",
+                        cors_warning_logno(pr->kind), cmd->cmd->name,
+                        cors_problem_words(cmd->pool, pr),
                         cmd->directive ? cmd->directive->filename : "?",
                         cmd->directive ? cmd->directive->line_num : 0);
+    if (cmd->pool != pconf) {
+        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, cmd->server, "%s", text);
+        return;
+    }
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, NULL, "%s", text);
         return;

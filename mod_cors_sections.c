@@ -335,7 +335,7 @@ static void cors_check_scope(apr_pool_t *p, const cors_scope_t *scope,
     }
     if ((conflict = cors_policy_conflict(p, pol)) != NULL) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, log_s,
-                     CORS_LOGNO(0001) "%s%s%s: %s; CORS fails closed there "
+                     CORS_LOGNO(0047) "%s%s%s: %s; CORS fails closed there "
                                       "(no CORS headers); to fix: %s",
                      where, scope->nested_in ? ", merged with " : "",
                      scope->nested_in ? scope->nested_in : "",
@@ -346,7 +346,7 @@ static void cors_check_scope(apr_pool_t *p, const cors_scope_t *scope,
     if (cors_policy_credentials(pol) && scope->own->credentials != 1
         && (insecure = cors_origins_insecure(pol->origins)) != NULL) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, log_s,
-                     CORS_LOGNO(0001) "%s: '%s' is served over plain http "
+                     CORS_LOGNO(0048) "%s: '%s' is served over plain http "
                                       "and inherits CORSAllowCredentials On: "
                                       "anyone on that page's network can "
                                       "act with the user's credentials",

@@ -15,8 +15,9 @@ import sys
 import textwrap
 import xml.etree.ElementTree as ET
 
-INLINE = {"code": "code", "var": "var", "em": "em", "strong": "strong"}
-BLOCK = {"p", "ul", "li"}
+INLINE = {"code": "code", "var": "var", "em": "em", "strong": "strong",
+          "th": "th", "td": "td"}
+BLOCK = {"p", "ul", "li", "tr"}
 
 CSS = """
 body { font-family: sans-serif; max-width: 60em; margin: 1em auto;
@@ -37,6 +38,9 @@ pre.output { background: #f7f7f0; border: 1px dashed #aaa;
 code.directive { font-weight: bold; }
 div.note { background: #fff8dc; border: 1px solid #dda; padding: 0.5em 1em; }
 ul.index { columns: 2; }
+table.list { border-collapse: collapse; margin: 1em 0; }
+table.list th, table.list td { border: 1px solid #aaa; padding: 0.2em 0.5em;
+       text-align: left; vertical-align: top; }
 """.strip("\n")
 
 
@@ -70,6 +74,8 @@ def render(el):
                                         inline(el))
     if tag in BLOCK:
         return "<%s>%s</%s>\n" % (tag, inline(el).strip(), tag)
+    if tag == "table":
+        return '<table class="list">\n%s</table>\n' % blocks(el)
     if tag == "example":
         return ('<pre class="example"><code>%s</code></pre>\n'
                 % preformatted(el))

@@ -9,7 +9,7 @@ import pytest
 
 from harness.client import get
 from harness.conf import CorsConf
-from harness.logs import cors_warnings
+from harness.logs import cors_warnings, warning_family
 
 APP = "https://app.example.com"
 
@@ -17,8 +17,8 @@ APP = "https://app.example.com"
 # ---- 6 + 8. dangerous policies ---------------------------------------------
 
 class TestDangerousPolicies:
-    """Refused with a clear apache2 -t error, or accepted with a CORS0001
-    start-up warning."""
+    """Refused with a clear apache2 -t error, or accepted with a start-up
+    warning whose log tag names its family (CORS0040 and up)."""
 
     def _check(self, env, lines):
         return env.check_config("\n".join(lines) + "\n")
@@ -50,6 +50,7 @@ class TestDangerousPolicies:
         assert rc == 0, out
         w = cors_warnings(out)
         assert len(w) == 1, out
+        assert warning_family(w[0]) == "public-suffix", w
         assert "'%s' is a wildcard directly over the public suffix '%s'" % (
             pattern, suffix) in w[0], w
 
@@ -81,6 +82,7 @@ class TestDangerousPolicies:
         assert rc == 0, out
         w = cors_warnings(out)
         assert len(w) == 1, out
+        assert warning_family(w[0]) == "null", w
         assert "CORSAllowOrigin" in w[0] and "'null' is allowed" in w[0], w
         assert "sandboxed" in w[0], w
 
@@ -95,6 +97,7 @@ class TestDangerousPolicies:
         assert rc == 0, out
         w = cors_warnings(out)
         assert len(w) == 1, out
+        assert warning_family(w[0]) == "insecure", w
         assert "'http://app.example.com' is served over plain http" in w[0]
 
     # ... but not for loopback development origins, nor without credentials
@@ -117,7 +120,7 @@ class TestDangerousPolicies:
             "CORSAllowOrigin http://app.example.com",
             "</Location>"])
         assert rc == 0, out
-        w = cors_warnings(out)
+        w = cors_warnings(out, "inherited-insecure")
         assert any("http://app.example.com" in ln and "plain http" in ln
                    for ln in w), out
 
@@ -136,6 +139,7 @@ class TestDangerousPolicies:
         w = cors_warnings(out)
         if warns:
             assert len(w) == 1, out
+            assert warning_family(w[0]) == "regex-dot", w
             assert "unescaped '.'" in w[0], w
             assert "CORSAllowOriginMatch" in w[0], w
         else:
@@ -149,6 +153,7 @@ class TestDangerousPolicies:
         assert rc == 0, out
         w = cors_warnings(out)
         assert len(w) == 1, out
+        assert warning_family(w[0]) == "max-age", w
         for text in ("CORSMaxAge", value, "Chromium", "7200", "Firefox",
                      "86400", "Safari", "600"):
             assert text in w[0], (text, w)
@@ -178,9 +183,11 @@ class TestDangerousPolicies:
         conf.start()
         text = cors_env.last_start_output + cors_env.read_log(
             cors_env.log_mark)
-        w = cors_warnings(text)
-        assert any("'null' is allowed" in ln for ln in w), text
-        assert any("github.io" in ln for ln in w), text
-        assert any("Chromium" in ln for ln in w), text
+        assert any("'null' is allowed" in ln
+                   for ln in cors_warnings(text, "null")), text
+        assert any("github.io" in ln
+                   for ln in cors_warnings(text, "public-suffix")), text
+        assert any("Chromium" in ln
+                   for ln in cors_warnings(text, "max-age")), text
         r = get(cors_env, "/alive.json")
         assert r.status == 200

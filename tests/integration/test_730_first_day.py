@@ -1,7 +1,7 @@
 """docs/behaviour.md §5, §6: what an administrator meets on a first day
 with a Debian-style configuration.
 
-- Start-up warnings (CORS0001) reach `apache2 -t` and the error log
+- Start-up warnings (CORS0040 and up) reach `apache2 -t` and the error log
   wherever the directive stands: the main server, a <VirtualHost> in a
   sites-available file, a section inside it; also the warnings that only
   merging reveals (credentials from the virtual host, `*` in a section).
@@ -73,12 +73,12 @@ SITE_BODY = [
     "    CORSMaxAge 10000",
     "</Location>",
 ]
-# (line in the site file, what the warning says)
+# (line in the site file, the warning's family, what it says)
 SITE_WARNINGS = [
-    (4, "CORSMaxAge: 9000"),
-    (6, "'null' is allowed"),
-    (6, "public suffix 'github.io'"),
-    (7, "CORSMaxAge: 10000"),
+    (4, "max-age", "CORSMaxAge: 9000"),
+    (6, "null", "'null' is allowed"),
+    (6, "public-suffix", "public suffix 'github.io'"),
+    (7, "max-age", "CORSMaxAge: 10000"),
 ]
 
 
@@ -100,12 +100,11 @@ class TestVhostWarnings:
                                                           SITE_BODY))
         rc, out = cors_env.check_config(include_sites(cors_env))
         assert rc == 0, out
-        w = cors_warnings(out)
-        for line, what in SITE_WARNINGS:
-            hits = [ln for ln in w if what in ln
+        for line, family, what in SITE_WARNINGS:
+            hits = [ln for ln in cors_warnings(out, family) if what in ln
                     and ("(%s:%d)" % (path, line)) in ln]
             assert len(hits) == 1, (what, line, out)
-        assert len(w) == len(SITE_WARNINGS), out
+        assert len(cors_warnings(out)) == len(SITE_WARNINGS), out
 
     # after a start, the error log has each of them once
     def test_cors_730_02(self, cors_env):
@@ -114,9 +113,8 @@ class TestVhostWarnings:
         mark = cors_env.log_size()
         CorsConf(cors_env, include_sites(cors_env)).start()
         log = cors_env.read_log(mark)
-        w = cors_warnings(log)
-        for line, what in SITE_WARNINGS:
-            hits = [ln for ln in w if what in ln
+        for line, family, what in SITE_WARNINGS:
+            hits = [ln for ln in cors_warnings(log, family) if what in ln
                     and ("(%s:%d)" % (path, line)) in ln]
             assert len(hits) == 1, (what, line, log)
 
@@ -130,7 +128,7 @@ class TestVhostWarnings:
         CorsConf(cors_env, include_sites(cors_env)).start()
         with open(vlog) as f:
             w = cors_warnings(f.read())
-        for line, what in SITE_WARNINGS:
+        for line, _, what in SITE_WARNINGS:
             assert any(what in ln and ("(%s:%d)" % (path, line + 1)) in ln
                        for ln in w), (what, w)
 
@@ -148,7 +146,7 @@ class TestVhostWarnings:
         ]))
         rc, out = cors_env.check_config(include_sites(cors_env))
         assert rc == 0, out
-        hits = [ln for ln in cors_warnings(out)
+        hits = [ln for ln in cors_warnings(out, "inherited-insecure")
                 if "http://old.example.com" in ln and "plain http" in ln]
         assert hits, out
         assert any("/legacy/" in ln for ln in hits), out
@@ -158,6 +156,7 @@ class TestVhostWarnings:
         rc, out = cors_env.check_config("CORSMaxAge 10000\n")
         assert rc == 0, out
         assert len(cors_warnings(out)) == 1, out
+        assert len(cors_warnings(out, "max-age")) == 1, out
 
 
 # ---- 10. server-status names ---------------------------------------------
@@ -280,8 +279,9 @@ class TestNestedSections:
     def test_cors_730_20(self, cors_env):
         rc, out = cors_env.check_config(include_sites(cors_env))
         assert rc == 0, out
-        w = [ln for ln in cors_warnings(out) if "fails closed" in ln]
+        w = cors_warnings(out, "merged-conflict")
         assert len(w) == 1, out
+        assert "fails closed" in w[0], w
         assert '<Location "/api2/public/">' in w[0], w
         assert 'merged with <Location "/api2/">' in w[0], w
         assert "to fix:" in w[0] and "CORSAllowCredentials Off" in w[0], w
@@ -341,8 +341,9 @@ class TestNestedSections:
         child = section(out.splitlines(), '<Directory "%s/pub/">' % d)
         assert 'merged with <Directory "%s/">' % d in child[0], child
         assert "credentials: on" in child, child
-        w = [ln for ln in cors_warnings(err) if "fails closed" in ln]
+        w = cors_warnings(err, "merged-conflict")
         assert len(w) == 1 and "remove null" in w[0], err
+        assert "fails closed" in w[0], err
 
     # a wider section written after a narrower one overrides it there, as
     # httpd's location walk applies sections in the order written

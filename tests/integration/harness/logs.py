@@ -35,9 +35,38 @@ def no_line(env, tag, settle=0.3):
     assert lines == [], "\n".join(lines)
 
 
-def cors_warnings(text):
-    """mod_cors's start-up warnings in the output of `apache2 -t`."""
-    return [ln for ln in text.splitlines() if "CORS0001" in ln]
+# The start-up warnings' log tags, one per message family, as the README's
+# log tags list them: a value's warnings (per kind of problem), then the
+# two that only merging sections reveals.  CORS0001, which they all carried
+# before, is retired.
+STARTUP_WARNINGS = {
+    "null": "CORS0040",
+    "public-suffix": "CORS0041",
+    "insecure": "CORS0042",
+    "regex-dot": "CORS0043",
+    "regex-catch-all": "CORS0044",
+    "method-unknown": "CORS0045",
+    "max-age": "CORS0046",
+    "merged-conflict": "CORS0047",
+    "inherited-insecure": "CORS0048",
+}
+
+
+def warning_family(line):
+    """The family of a start-up warning line (a key of STARTUP_WARNINGS),
+    or None."""
+    for family, tag in STARTUP_WARNINGS.items():
+        if tag + ": " in line:
+            return family
+    return None
+
+
+def cors_warnings(text, family=None):
+    """mod_cors's start-up warnings in the output of `apache2 -t` (or a
+    log), all of them or those of one family."""
+    return [ln for ln in text.splitlines()
+            if warning_family(ln) is not None
+            and (family is None or warning_family(ln) == family)]
 
 
 class OwnAccessLog:
