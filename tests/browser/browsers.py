@@ -79,6 +79,11 @@ class Browser:
     def version(self):
         raise NotImplementedError
 
+    def console(self):
+        """The texts of the console messages logged since the last call
+        (errors at least: CORS refusals are among them), oldest first."""
+        raise NotImplementedError
+
     def _navigate(self, url):
         raise NotImplementedError
 
@@ -130,6 +135,12 @@ class Chromium(Browser):
 
     def version(self):
         return self.driver.capabilities.get("browserVersion", "?")
+
+    def console(self):
+        # chromedriver's browser log (level SEVERE by default); each entry
+        # is "<page URL> - <message>"; reading it empties it
+        return [e["message"].split(" - ", 1)[-1]
+                for e in self.driver.get_log("browser")]
 
     def _navigate(self, url):
         self.driver.get(url)
@@ -213,6 +224,9 @@ class Firefox(Browser):
             self._connect()
             self.caps = self._cmd("session.new",
                                   {"capabilities": {}})["capabilities"]
+            # console messages (CORS refusals among them) come as events
+            self._log = []
+            self._cmd("session.subscribe", {"events": ["log.entryAdded"]})
             tree = self._cmd("browsingContext.getTree", {})
             self.context = tree["contexts"][0]["context"]
         except Exception as e:
@@ -257,7 +271,10 @@ class Firefox(Browser):
             while True:
                 msg = json.loads(self.ws.recv())
                 if msg.get("id") != cid:
-                    continue  # an event: none subscribed, but be safe
+                    if msg.get("method") == "log.entryAdded":
+                        self._log = self._log[-999:] + [
+                            msg["params"].get("text", "")]
+                    continue
                 if msg.get("type") == "error" or "error" in msg:
                     raise BrowserError("%s: %s: %s" % (
                         method, msg.get("error"), msg.get("message")))
@@ -265,6 +282,13 @@ class Firefox(Browser):
 
     def version(self):
         return self.caps.get("browserVersion", "?")
+
+    def console(self):
+        # events arrive between command answers: one cheap command first,
+        # so that those already sent are read
+        self._cmd("browsingContext.getTree", {"maxDepth": 0})
+        out, self._log = self._log, []
+        return out
 
     def _navigate(self, url):
         self._cmd("browsingContext.navigate",

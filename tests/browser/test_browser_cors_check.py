@@ -15,8 +15,9 @@ Firefox, and cors-check.  For each engine the test asserts that
 - on the wrong server, which records every request: the browser sent as
   many requests as cors-check, with the same methods and the same
   Access-Control-Request-Method and -Headers;
-- when Chromium blocks: its console message gives the same reason, word
-  for word, as cors-check's Chromium message.
+- when the engine blocks: its console message (Chromium: Selenium's
+  browser log; Firefox: WebDriver BiDi's log.entryAdded) gives the same
+  reason, word for word, as cors-check's message for that engine.
 
 Where the engines disagree with each other or with the Fetch Standard, the
 scenario says so (engines=, spec=) and cors-check reports it
@@ -74,24 +75,24 @@ def cors_check(site, sc):
     return _cors_check_runs[sc.sid]
 
 
-POLICY = "has been blocked by CORS policy: "
+# Where each engine's console message gives its reason.
+REASON_AFTER = {"chromium": "has been blocked by CORS policy: ",
+                "firefox": ". (Reason: "}
 
 
-def console_reasons(browser, tag, wait=2.0):
-    """Chromium's console: the reasons of the CORS messages about this
-    tag's URL (Selenium hands over the browser log, level SEVERE, and
-    empties it).  Firefox's console is not reachable over WebDriver BiDi's
-    log module, so only Chromium's wording is compared."""
+def console_reasons(browser, wait=2.0):
+    """The reasons of the CORS messages the engine's console got since the
+    last call (the console is emptied before each fetch).  Firefox logs a
+    second, general line after a failed preflight ("CORS request did not
+    succeed"): only the first message is the reason."""
+    mark = REASON_AFTER[browser.name]
     deadline = time.time() + wait
     found = []
     while not found and time.time() < deadline:
-        found = [e["message"].split(POLICY, 1)[1]
-                 for e in browser.driver.get_log("browser")
-                 if POLICY in e["message"]
-                 and ("t=%s'" % tag) in e["message"]]
+        found = [m.split(mark, 1)[1] for m in browser.console() if mark in m]
         if not found:
             time.sleep(0.1)
-    return found
+    return found[:1]
 
 
 def wrong_requests(site, tag):
@@ -108,8 +109,7 @@ def test_cors_check_as_browser(check_site, browser, sc):
     site = check_site
     tag = "%s-%s" % (browser.name, sc.sid)
     browser.open(site.origin(sc.page) + "/index.html")
-    if browser.name == "chromium":
-        browser.driver.get_log("browser")  # what earlier pages left
+    browser.console()  # what earlier scenarios left
     seen = browser.run(PROBE_JS % (json.dumps(sc.url(site, tag)),
                                    json.dumps(sc.fetch_init())))
     got = "readable" if seen["outcome"] == "response" else "blocked"
@@ -129,12 +129,13 @@ def test_cors_check_as_browser(check_site, browser, sc):
             sc.comparable(mine["readable_headers"]), (seen, out)
         if not sc.path.endswith(".cgi"):
             assert seen["body"] == doc["body"], (seen, out)
-    # blocked in Chromium: its console gives cors-check's words
-    if got == "blocked" and browser.name == "chromium":
-        console = console_reasons(browser, tag)
-        assert console == [mine["message"].split(POLICY, 1)[1]], (
-            "Chromium's console: %s\ncors-check: %s"
-            % (console, mine["message"]))
+    # blocked: the engine's console gives cors-check's words for it
+    if got == "blocked":
+        console = console_reasons(browser)
+        assert console == [
+            mine["message"].split(REASON_AFTER[browser.name], 1)[1]], (
+            "%s's console: %s\ncors-check: %s"
+            % (browser.name, console, mine["message"]))
     # what cors-check reports where the engines part, or the Standard
     assert doc["browsers_disagree"] == (
         sc.expect_for("chromium") != sc.expect_for("firefox"))

@@ -144,7 +144,7 @@ static void fuzz_one(apr_pool_t *p, const uint8_t *data, size_t size)
     }
 
     /* Request headers: the unsafe names are a sorted set of tokens. */
-    unsafe = cc_unsafe_names(p, pr, req, NULL);
+    unsafe = cc_unsafe_names(p, req, NULL);
     fuzz_check_name_set(unsafe, 1);
     FUZZ_ASSERT(strchr(cc_join(p, unsafe, ","), ' ') == NULL,
                 "Access-Control-Request-Headers has no space");

@@ -356,12 +356,11 @@ static int cc_simple_range(const char *v)
     return *end == '\0' && first <= last;
 }
 
-int cc_header_safelisted(apr_pool_t *p, cc_profile_e pr, const char *name,
-                         const char *value, const char **why)
+int cc_header_safelisted(apr_pool_t *p, const char *name, const char *value,
+                         const char **why)
 {
     const char *dummy = NULL;
 
-    (void)pr;
     why = why ? why : &dummy;
     *why = NULL;
     if (strlen(value) > CC_SAFELISTED_VALUE_MAX) {
@@ -452,7 +451,7 @@ static apr_array_header_t *cc_sorted_set(apr_pool_t *p,
 }
 
 /* "CORS-unsafe request-header names", sorted and lowercased. */
-apr_array_header_t *cc_unsafe_names(apr_pool_t *p, cc_profile_e pr,
+apr_array_header_t *cc_unsafe_names(apr_pool_t *p,
                                     const apr_array_header_t *headers,
                                     apr_array_header_t *why)
 {
@@ -467,7 +466,7 @@ apr_array_header_t *cc_unsafe_names(apr_pool_t *p, cc_profile_e pr,
         char *name = apr_pstrdup(p, h[i].name);
 
         cc_lower(name);
-        if (cc_header_safelisted(p, pr, h[i].name, h[i].value, &reason)) {
+        if (cc_header_safelisted(p, h[i].name, h[i].value, &reason)) {
             APR_ARRAY_PUSH(maybe, int) = i;
             total += strlen(h[i].value);
             continue;
@@ -522,20 +521,17 @@ typedef struct cc_quirks_t {
     int star_covers_authorization;
     /** cap on a preflight result's max-age, 0 when none */
     long max_age_cap;
-    /** a preflight's status is judged before its origin (the reason the
-     *  console names, not the verdict) */
-    int status_first;
 } cc_quirks_t;
 
 static const cc_quirks_t cc_quirks[CC_NPROFILES] = {
     /* the Standard: "*" never covers Authorization ("CORS non-wildcard
      * request-header name"), no cap */
-    {0, 0, 0},
+    {0, 0},
     /* Chromium: a console deprecation warning instead of the failure;
      * max-age capped at two hours */
-    {1, 7200, 0},
+    {1, 7200},
     /* Firefox: max-age capped at 24 hours */
-    {1, 86400, 1},
+    {1, 86400},
 };
 
 cc_fail_e cc_cors_check(apr_pool_t *p, const apr_array_header_t *headers,
@@ -550,11 +546,8 @@ cc_fail_e cc_cors_check(apr_pool_t *p, const apr_array_header_t *headers,
     if (acao == NULL) {
         return f->code = CC_ACAO_MISSING;
     }
-    /* Several fields are combined into "a, b", which no origin equals;
-     * Chromium words one field holding a list (a comma or a space) the
-     * same way. */
-    if (cc_headers_count(headers, "Access-Control-Allow-Origin") > 1
-        || strpbrk(acao, " ,") != NULL) {
+    /* Several fields are combined into "a, b", which no origin equals. */
+    if (cc_headers_count(headers, "Access-Control-Allow-Origin") > 1) {
         return f->code = CC_ACAO_MULTIPLE;
     }
     if (strcmp(acao, "*") == 0) {
@@ -630,9 +623,6 @@ cc_fail_e cc_preflight_check(apr_pool_t *p, cc_profile_e pr, int status,
     if (cc_status_redirect(status)) {
         f->value = cc_headers_get(p, headers, "Location");
         return f->code = CC_PREFLIGHT_REDIRECT;
-    }
-    if (q->status_first && !cc_status_ok(status)) {
-        return f->code = CC_PREFLIGHT_STATUS;
     }
     if (cc_cors_check(p, headers, origin, credentials, f) != CC_OK) {
         return f->code;
@@ -800,6 +790,12 @@ static const char *cc_chromium_reason(apr_pool_t *p, const cc_failure_t *f)
                             "a valid value.",
                             v);
     case CC_ACAO_MISMATCH:
+        /* One field holding a list (a comma or a space) is "multiple
+         * values" to Chromium; Firefox says "does not match". */
+        if (strpbrk(v, " ,") != NULL) {
+            f = &(cc_failure_t){.code = CC_ACAO_MULTIPLE, .value = v};
+            return cc_chromium_reason(p, f);
+        }
         return apr_psprintf(p,
                             "The 'Access-Control-Allow-Origin' header has a "
                             "value '%s' that is not equal to the supplied "
@@ -889,7 +885,6 @@ static const char *cc_firefox_reason(apr_pool_t *p, const cc_failure_t *f)
     case CC_ACAC_NOT_TRUE:
         return "expected " LQ "true" RQ " in CORS header " LQ
                "Access-Control-Allow-Credentials" RQ ").";
-    case CC_PREFLIGHT_REDIRECT:
     case CC_PREFLIGHT_STATUS:
         return apr_psprintf(p,
                             "CORS preflight response did not succeed). "
@@ -914,6 +909,7 @@ static const char *cc_firefox_reason(apr_pool_t *p, const cc_failure_t *f)
                             "to header " LQ "Access-Control-Allow-Headers" RQ
                             " from CORS preflight response).",
                             v);
+    case CC_PREFLIGHT_REDIRECT:
     case CC_REDIRECT_SCHEME:
     case CC_REDIRECT_USERINFO:
     case CC_REDIRECT_BAD_URL:

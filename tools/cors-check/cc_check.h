@@ -112,11 +112,12 @@ int cc_method_safelisted(const char *method);
 int cc_header_forbidden(const char *name, const char *value);
 
 /**
- * Whether (name, value) is a CORS-safelisted request-header for pr; when
- * not, *why (if given) says why in a few words.
+ * Whether (name, value) is a CORS-safelisted request-header (both engines
+ * follow the Standard here, Range included); when not, *why (if given)
+ * says why in a few words.
  */
-int cc_header_safelisted(apr_pool_t *p, cc_profile_e pr, const char *name,
-                         const char *value, const char **why);
+int cc_header_safelisted(apr_pool_t *p, const char *name, const char *value,
+                         const char **why);
 
 /**
  * The CORS-unsafe request-header names of headers (cc_header_t): lowercase,
@@ -124,7 +125,7 @@ int cc_header_safelisted(apr_pool_t *p, cc_profile_e pr, const char *name,
  * Access-Control-Request-Headers.  why, when given, gets one line per
  * name saying why it is unsafe.
  */
-apr_array_header_t *cc_unsafe_names(apr_pool_t *p, cc_profile_e pr,
+apr_array_header_t *cc_unsafe_names(apr_pool_t *p,
                                     const apr_array_header_t *headers,
                                     apr_array_header_t *why);
 

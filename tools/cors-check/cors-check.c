@@ -361,7 +361,7 @@ static void cc_run(cc_app_t *a, cc_run_t *run)
         if (cors) {
             apr_array_header_t *why = apr_array_make(p, 4,
                                                      sizeof(const char *));
-            apr_array_header_t *unsafe = cc_unsafe_names(p, run->pr, hdrs, why);
+            apr_array_header_t *unsafe = cc_unsafe_names(p, hdrs, why);
             int safe_method = cc_method_safelisted(method);
             int i;
 
