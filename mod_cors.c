@@ -492,8 +492,9 @@ AP_DECLARE_MODULE(cors) = {
     cors_create_dir_config,    /* create per-directory config */
     cors_merge_dir_config,     /* merge per-directory configs */
     cors_create_server_config, /* create per-server config */
-    NULL,                      /* merge per-server configs */
+    cors_merge_server_config,  /* merge per-server configs */
     cors_cmds,                 /* directives */
     register_hooks,            /* register hooks */
-    AP_MODULE_FLAG_NONE        /* flags */
+    /* every virtual host its own state, also one with no CORS directive */
+    AP_MODULE_FLAG_ALWAYS_MERGE /* flags */
 };

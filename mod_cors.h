@@ -125,6 +125,7 @@ extern const command_rec cors_cmds[];
 void *cors_create_dir_config(apr_pool_t *p, char *dir);
 void *cors_merge_dir_config(apr_pool_t *p, void *basev, void *addv);
 void *cors_create_server_config(apr_pool_t *p, server_rec *s);
+void *cors_merge_server_config(apr_pool_t *p, void *basev, void *addv);
 /** Log, once the error logs are open, the warnings kept while the
  * configuration was read. */
 void cors_config_log_warnings(apr_pool_t *pconf);

@@ -48,6 +48,20 @@ void *cors_create_server_config(apr_pool_t *p, server_rec *s)
     return apr_pcalloc(p, sizeof(cors_server_conf_t));
 }
 
+/*
+ * Nothing of a server's state is inherited: its counters, its fast-path
+ * plan and its once-only notes are its own, made at post_config.  Without
+ * a merge (and AP_MODULE_FLAG_ALWAYS_MERGE), httpd hands a virtual host
+ * that sets no mod_cors directive the main server's state itself, and the
+ * two would share one plan and one set of counters.
+ */
+void *cors_merge_server_config(apr_pool_t *p, void *basev, void *addv)
+{
+    (void)p;
+    (void)basev;
+    return addv;
+}
+
 /* --------------------------------------------------------------------- */
 /* The engine's problems in words                                         */
 

@@ -356,6 +356,48 @@ static server_rec *cors_vhost_of(server_rec *s, const ap_directive_t *node)
     return NULL;
 }
 
+/* One directive of the configuration, if cors_foreign[] names it. */
+static void cors_plan_directive(apr_pool_t *p, server_rec *s,
+                                const ap_directive_t *node, server_rec *scope,
+                                int in_section)
+{
+    const char *at;
+    apr_size_t i;
+
+    for (i = 0; i < CORS_NFOREIGN; i++) {
+        if (strcasecmp(node->directive, cors_foreign[i].name) == 0) {
+            break;
+        }
+    }
+    if (i == CORS_NFOREIGN
+        || (in_section && cors_foreign[i].context == CORS_IN_SERVER)
+        || (!in_section && cors_foreign[i].context == CORS_IN_SECTION)) {
+        return;
+    }
+    /* "Alias (/etc/apache2/mods-enabled/alias.conf:14)", for DUMP_CORS */
+    at = apr_psprintf(p, "%s (%s:%d)", cors_foreign[i].name, node->filename,
+                      node->line_num);
+    switch (cors_foreign[i].what) {
+    case CORS_FOREIGN_PREFIX:
+        /* In a section (a <Location>'s one-argument form): anywhere. */
+        cors_plan_claim(p, s, scope,
+                        in_section ? ""
+                                   : cors_claimed_prefix(p, node->directive,
+                                                         node->args),
+                        at);
+        break;
+    case CORS_FOREIGN_ALL:
+        cors_plan_claim(p, s, scope, "", at);
+        break;
+    case CORS_FOREIGN_USERDIR:
+        cors_plan_claim(p, s, scope, "/~", at);
+        break;
+    case CORS_FOREIGN_PER_DIR:
+        cors_plan_claim(p, s, scope, NULL, at);
+        break;
+    }
+}
+
 /*
  * The configuration as written (what mod_info shows): other modules'
  * directives that map or refuse URLs, per virtual host (NULL: the main
@@ -366,8 +408,6 @@ static void cors_plan_foreign(apr_pool_t *p, server_rec *s,
                               int in_section)
 {
     for (; node != NULL; node = node->next) {
-        apr_size_t i;
-
         if (strcasecmp(node->directive, "<VirtualHost") == 0) {
             server_rec *v = cors_vhost_of(s, node);
 
@@ -382,35 +422,7 @@ static void cors_plan_foreign(apr_pool_t *p, server_rec *s,
             cors_plan_foreign(p, s, node->first_child, scope, 1);
             continue;
         }
-        for (i = 0; i < CORS_NFOREIGN; i++) {
-            if (strcasecmp(node->directive, cors_foreign[i].name) == 0) {
-                break;
-            }
-        }
-        if (i == CORS_NFOREIGN
-            || (in_section && cors_foreign[i].context == CORS_IN_SERVER)
-            || (!in_section && cors_foreign[i].context == CORS_IN_SECTION)) {
-            continue;
-        }
-        switch (cors_foreign[i].what) {
-        case CORS_FOREIGN_PREFIX:
-            /* In a section (a <Location>'s one-argument form): anywhere. */
-            cors_plan_claim(p, s, scope,
-                            in_section ? ""
-                                       : cors_claimed_prefix(p, node->directive,
-                                                             node->args),
-                            cors_foreign[i].name);
-            break;
-        case CORS_FOREIGN_ALL:
-            cors_plan_claim(p, s, scope, "", cors_foreign[i].name);
-            break;
-        case CORS_FOREIGN_USERDIR:
-            cors_plan_claim(p, s, scope, "/~", cors_foreign[i].name);
-            break;
-        case CORS_FOREIGN_PER_DIR:
-            cors_plan_claim(p, s, scope, NULL, cors_foreign[i].name);
-            break;
-        }
+        cors_plan_directive(p, s, node, scope, in_section);
     }
 }
 

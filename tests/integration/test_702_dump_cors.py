@@ -175,12 +175,34 @@ class TestDumpCors:
             assert '    under <Directory "%s/wp/"> (.htaccess files are ' \
                 'read there)' % cors_env.htdocs in main, out
 
+    # each server has a plan of its own, also a virtual host that sets no
+    # mod_cors directive (httpd would otherwise hand it the main server's
+    # state): the vhost's Alias is the vhost's exception only
+    def test_cors_700_69(self, cors_env):
+        text = "\n".join([
+            "CORSAllowOrigin %s" % APP,
+            "<VirtualHost 127.0.0.1:%d>" % cors_env.port,
+            "ServerName plain.test",
+            'DocumentRoot "%s"' % cors_env.htdocs,
+            'Alias "/only-here/" "%s/"' % cors_env.htdocs,
+            "</VirtualHost>", ""])
+        rc, out, err = cors_env.check_config_split(text, dump=True)
+        assert rc == 0, out + err
+        blocks = dump_blocks(out)
+        main = [v for k, v in blocks.items() if k.startswith("main server")][0]
+        vhost = [v for k, v in blocks.items()
+                 if k.startswith("virtual host plain.test")][0]
+        assert "  fast path: preflights are answered before the directory " \
+            "walk, for every URL" in main, out
+        assert any(ln.startswith('    URLs under "/only-here" (Alias (')
+                   for ln in vhost), out
+
     # no fast path where other modules act first
     @pytest.mark.parametrize("extra,why", [
         ('<Files "*.json">\n    CORSMaxAge 5\n</Files>\n',
          '<Files "*.json"> at server level sets CORS directives'),
         ('<Location "/x/">\n    AllowMethods GET\n</Location>\n',
-         "AllowMethods in a section"),
+         "AllowMethods ("),
         ("RewriteEngine On\nRewriteRule ^/old$ /new\n", None),
     ])
     def test_cors_700_67(self, cors_env, extra, why):

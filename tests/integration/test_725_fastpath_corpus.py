@@ -45,7 +45,10 @@ MAIN = [
     '</Directory>',
     '<LocationMatch "^/api/v[0-9]+/">\n    CORSAllowMethods GET PUT DELETE\n'
     '</LocationMatch>',
-    "",
+    # a main-server policy every host inherits, also one with no mod_cors
+    # directive of its own (which must still plan its own fast path)
+    "CORSAllowOrigin %s\nCORSAllowMethods PUT\nCORSAllowHeaders X-Custom"
+    % APP,
     '<Directory "/srv/elsewhere/wp2">\n    AllowOverrideList CORSMaxAge\n'
     '</Directory>',
 ]
@@ -113,10 +116,14 @@ class Gen:
             self.files["%s/x.json" % rel] = "{}\n"
         self.files["x.txt"] = "x\n"
         self.files["real/x.txt"] = "x\n"
-        if r.random() < 0.7:
+        # a host with no mod_cors directive at all: only what it inherits
+        # from the main server applies (and it must plan on its own)
+        self.bare = r.random() < 0.15
+        if not self.bare and r.random() < 0.7:
             self.server = self.policy()
             self.lines += [ln.strip() for ln in self.body(self.server)]
-        self.gen_locations()
+        if not self.bare:
+            self.gen_locations()
         self.gen_directories()
         self.gen_foreign()
 
@@ -149,7 +156,7 @@ class Gen:
         for rel in r.sample(["a", "a/b", "d1", "d1/sub", "d2"],
                             r.randint(0, 3)):
             lines, relevant = [], False
-            choice = r.random()
+            choice = 0.9 if self.bare else r.random()
             if choice < 0.35:
                 lines = self.body(self.policy())
                 relevant = True
@@ -180,7 +187,7 @@ class Gen:
             self.files["ht/sub/.htaccess"] = (
                 "CORSMaxAge 42\n" if ov in ("FileInfo", "All", "list")
                 else "Header set X-Ht 1\n")
-        if r.random() < 0.3:
+        if not self.bare and r.random() < 0.3:
             rx = r.choice([r"/d2/$", r"/a/b/$", r"\.json$"])
             self.section('<DirectoryMatch "%s">' % rx, "</DirectoryMatch>",
                          self.body(self.policy()))
@@ -193,11 +200,11 @@ class Gen:
 
     def gen_foreign(self):
         r = self.rng
-        if r.random() < 0.1:
+        if not self.bare and r.random() < 0.1:
             self.section('<Files "*.json">', "</Files>",
                          self.body(self.policy()))
             self.off = True
-        if r.random() < 0.05:
+        if not self.bare and r.random() < 0.05:
             self.section("<If \"%{HTTP:X-Env} == 'dev'\">", "</If>",
                          ["    CORSMaxAge 1"])
             self.off = True
@@ -233,7 +240,7 @@ class Gen:
             or path[len(arg)] == "/")
 
     def expected_fast(self, path, main_off, main_claims, main_relevant,
-                      main_locs):
+                      main_locs, main_server):
         if self.off or main_off:
             return False
         if any(path.startswith(c) for c in self.claims + main_claims):
@@ -242,7 +249,8 @@ class Gen:
         for d in self.relevant + main_relevant:
             if d is None or mapped.startswith(d):
                 return False
-        merged = dict(self.server)
+        merged = dict(main_server)
+        merged.update(self.server)
         for m, d, has_if in main_locs + self.locs:
             if self.loc_matches(m, path):
                 if has_if:
@@ -255,19 +263,22 @@ class Gen:
 
 
 def main_model(text):
-    """(off, claims, relevant dirs, locations) of a main-server addition."""
+    """(off, claims, relevant dirs, locations, server policy) of a
+    main-server addition."""
     if "AllowOverride FileInfo" in text:
-        return False, [], [None], []
+        return False, [], [None], [], {}
     if text.startswith("Alias"):
-        return False, ["/al"], [], []
+        return False, ["/al"], [], [], {}
     if text.startswith('<Location "/shared/">'):
         return False, [], [], [(("prefix", "/shared/"),
-                                {"CORSAllowOrigin": OTHER}, False)]
+                                {"CORSAllowOrigin": OTHER}, False)], {}
     if text.startswith("<LocationMatch"):
         return False, [], [], [(("regex", r"^/api/v[0-9]+/"),
                                 {"CORSAllowMethods": "GET PUT DELETE"},
-                                False)]
-    return False, [], [], []
+                                False)], {}
+    if text.startswith("CORSAllowOrigin"):
+        return False, [], [], [], {"CORSAllowOrigin": APP}
+    return False, [], [], [], {}
 
 
 LOG_LINE = re.compile(r"CORS003([01]): fast path(?::| differs for) "
