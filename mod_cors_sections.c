@@ -20,20 +20,29 @@
  * them, serves the fast path and the errors httpd raises before its own
  * walks are done.
  *
- * Every field read here is part of httpd's public headers and has kept
- * its meaning through all of 2.4.x (modules such as mod_info read the
- * same ones):
+ * Every field read here is in httpd's public header http_core.h, and
+ * 2.4 keeps module ABI within its major MMN (20120211): a minor bump may
+ * only append fields, never move or change one, so each keeps its offset
+ * and meaning from 2.4.1 on.  Why each is there, and who else reads it:
  *   core_server_config.sec_dir, .sec_url   the <Directory> and <Location>
- *       sections of a server (the main server's first), in the order the
- *       walks apply them: ap_directory_walk and ap_location_walk read them
+ *       sections of a server (the main server's first), sorted as the
+ *       walks apply them; ap_directory_walk and ap_location_walk iterate
+ *       exactly these arrays, mod_info prints them
  *   core_server_config.ap_document_root    where ap_core_translate maps
+ *       (what ap_document_root() returns when no module set one per
+ *       request)
  *   core_dir_config.d, .r, .d_is_fnmatch   a section's path, regex or
- *       wildcard, matched exactly as the walks match them
- *   core_dir_config.sec_file, .sec_if      nested <Files> and <If>
+ *       wildcard: the keys the walks match on, since 2.0
+ *   core_dir_config.sec_file, .sec_if      nested <Files> and <If>, as
+ *       ap_file_walk and ap_if_walk read them (sec_if since 2.3.11)
  *   core_dir_config.condition, .condition_ifelse   an <If>'s expression
- *   core_dir_config.override, .override_list       what .htaccess may set
- *   core_dir_config.opts, .opts_add, .opts_remove  Options (the walk
- *       checks symbolic links unless FollowSymLinks alone is on)
+ *       and kind (since 2.3.0 and 2.3.13, before 2.4.1)
+ *   core_dir_config.override, .override_list       what .htaccess may set:
+ *       ap_directory_walk passes them to ap_parse_htaccess (override_list
+ *       since 2.3.14)
+ *   core_dir_config.opts, .opts_add, .opts_remove  Options, merged by the
+ *       walk's core_opts_merge: it checks symbolic links unless
+ *       FollowSymLinks alone is on
  */
 
 #include "mod_cors.h"
