@@ -164,13 +164,7 @@ static int cors_header_parser(request_rec *r)
     return DECLINED;
 }
 
-/*
- * The preflights mod_cors answers itself (CORSPreflight handle): an
- * OPTIONS with Origin and Access-Control-Request-Method in a CORS scope,
- * not in shadow mode, and not "OPTIONS *", which is the server's.  Every
- * other request, a preflight sent on to a handler under "continue"
- * included, goes through authentication and authorization as usual.
- */
+/* A policy under which mod_cors answers preflights itself. */
 static int cors_answers_preflights(const cors_policy_t *pol)
 {
     return cors_policy_enabled(pol)
@@ -178,6 +172,13 @@ static int cors_answers_preflights(const cors_policy_t *pol)
            && !cors_policy_shadow(pol);
 }
 
+/*
+ * The preflights mod_cors answers itself (CORSPreflight handle): an
+ * OPTIONS with Origin and Access-Control-Request-Method in a CORS scope,
+ * not in shadow mode, and not "OPTIONS *", which is the server's.  Every
+ * other request, a preflight sent on to a handler under "continue"
+ * included, goes through authentication and authorization as usual.
+ */
 static const cors_req_t *cors_preflight_to_answer(request_rec *r)
 {
     const cors_req_t *st;
@@ -284,7 +285,7 @@ static int cors_fixups(request_rec *r)
 
 /*
  * The fast path: a preflight whose answer no section, .htaccess or other
- * module can change (mod_cors_sections.c plans where) is answered before
+ * module can change (mod_cors_fastpath.c plans where) is answered before
  * translate_name and the directory walk (a stat and .htaccess lookups per
  * path segment), which is where a preflight's time goes.  It skips
  * exactly what the full walk skips for a handled preflight
