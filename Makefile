@@ -24,7 +24,7 @@ MODULE := .libs/mod_cors.so
 ENGINE_SRC := $(wildcard src/*.c)
 GLUE_SRC := mod_cors.c $(filter-out mod_cors.c,$(wildcard mod_cors_*.c))
 SRC := $(GLUE_SRC) $(ENGINE_SRC)
-HDR := $(wildcard src/*.h) mod_cors.h
+HDR := $(wildcard src/*.h mod_cors*.h)
 
 comma := ,
 WARNINGS := -Wall -Wextra -Werror
@@ -66,7 +66,7 @@ ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 BENCH_MS ?= 200
 
 # What lint and format look at.
-LINT_FILES = $(wildcard mod_cors.c mod_cors_*.c mod_cors.h src/*.c src/*.h \
+LINT_FILES = $(wildcard mod_cors.c mod_cors_*.c mod_cors*.h src/*.c src/*.h \
                           tests/unit/*.c tools/cors-check/*.c \
                           tools/cors-check/*.h)
 LINT_C_FILES = $(filter %.c,$(LINT_FILES))

@@ -16,6 +16,9 @@
  *
  *   mod_cors.c           module record, hooks: the request path
  *   mod_cors_config.c    directives, per-directory create and merge
+ *   mod_cors_messages.c  the engine's problems in words, for the
+ *                        administrator, and the start-up warnings' log
+ *                        numbers
  *   mod_cors_response.c  writing the CORS headers, logging the decision
  *   mod_cors_sections.c  reading httpd's section structures: the one walk
  *                        over every server and section (start-up checks,
@@ -28,7 +31,10 @@
  *                        files reloaded on change, a database through
  *                        mod_dbd with answers cached in mod_socache
  *   mod_cors_info.c      the cors-policy handler: the effective policy of
- *                        one URL, as httpd's own lookup merges it
+ *                        one URL, as httpd's own lookup merges it, and
+ *                        the decisions for an Origin
+ *   mod_cors_info_output.c  the handler's page: text, HTML or JSON
+ *                        (mod_cors_info.h: what the two share)
  */
 
 #ifndef MOD_CORS_H
@@ -130,6 +136,7 @@ void *cors_merge_server_config(apr_pool_t *p, void *basev, void *addv);
  * configuration was read. */
 void cors_config_log_warnings(apr_pool_t *pconf);
 
+/* mod_cors_messages.c */
 /** Where credentials met what cannot go with them. */
 typedef enum {
     CORS_CLASH_VALUE,   /**< a value added while credentials are on */

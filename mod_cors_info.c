@@ -29,11 +29,15 @@
  *
  * It tells whoever may call it what the policy is, as server-status
  * tells what the server does: protect it the same way (Require local, or
- * Require ip with the administrators' addresses).  Every value that comes
- * from the client or the configuration is escaped for the format.
+ * Require ip with the administrators' addresses).
+ *
+ * This file holds what the handler finds out: its parameters, the lookup,
+ * the decisions and the policy's rows; mod_cors_info_output.c writes them
+ * as text, HTML or JSON.
  */
 
 #include "mod_cors.h"
+#include "mod_cors_info.h"
 
 #include "apr_strings.h"
 
@@ -43,99 +47,6 @@
 #include "util_script.h"
 
 #define CORS_POLICY_HANDLER "cors-policy"
-
-typedef enum {
-    CORS_FMT_TEXT,
-    CORS_FMT_HTML,
-    CORS_FMT_JSON
-} cors_fmt_e;
-
-/** One line of the policy: a field, its value, where it was set. */
-typedef struct cors_info_row_t {
-    const char *name;
-    const char *value;
-    const char *source; /**< NULL: the default (or not a field) */
-} cors_info_row_t;
-
-/** One decision, as mod_cors would make it for the request described. */
-typedef struct cors_info_decision_t {
-    const char *what; /**< "preflight" or "actual" */
-    const char *method;
-    int lookup_status;
-    const cors_policy_t *policy;
-    cors_decision_t d;
-    const char *reason; /**< NULL when allowed */
-    const char *hint;
-} cors_info_decision_t;
-
-/* --------------------------------------------------------------------- */
-/* Escaping                                                               */
-
-/* A JSON string literal, quotes included. */
-static const char *cors_json_str(apr_pool_t *p, const char *s)
-{
-    apr_size_t n = 2;
-    const unsigned char *c;
-    char *out, *o;
-
-    if (s == NULL) {
-        return "null";
-    }
-    for (c = (const unsigned char *)s; *c; c++) {
-        n += (*c < 0x20 || *c == '"' || *c == '\\' || *c == '<' || *c == '>'
-              || *c == '&' || *c == 0x7f)
-                 ? 6
-                 : 1;
-    }
-    o = out = apr_palloc(p, n + 1);
-    *o++ = '"';
-    for (c = (const unsigned char *)s; *c; c++) {
-        if (*c < 0x20 || *c == '"' || *c == '\\' || *c == '<' || *c == '>'
-            || *c == '&' || *c == 0x7f) {
-            apr_snprintf(o, 7, "\\u%04x", (unsigned)*c);
-            o += 6;
-        }
-        else {
-            *o++ = (char)*c;
-        }
-    }
-    *o++ = '"';
-    *o = '\0';
-    return out;
-}
-
-/* Text for the chosen format: HTML-escaped, or control bytes made visible
- * in plain text (a URL or Origin from the client may carry any byte). */
-static const char *cors_info_esc(apr_pool_t *p, cors_fmt_e fmt, const char *s)
-{
-    if (s == NULL) {
-        return "";
-    }
-    if (fmt == CORS_FMT_HTML) {
-        return ap_escape_html(p, s);
-    }
-    else {
-        const unsigned char *c;
-        apr_size_t n = 0;
-        char *out, *o;
-
-        for (c = (const unsigned char *)s; *c; c++) {
-            n += (*c < 0x20 || *c == 0x7f) ? 4 : 1;
-        }
-        o = out = apr_palloc(p, n + 1);
-        for (c = (const unsigned char *)s; *c; c++) {
-            if (*c < 0x20 || *c == 0x7f) {
-                apr_snprintf(o, 5, "\\x%02x", (unsigned)*c);
-                o += 4;
-            }
-            else {
-                *o++ = (char)*c;
-            }
-        }
-        *o = '\0';
-        return out;
-    }
-}
 
 /* --------------------------------------------------------------------- */
 /* The policy, field by field                                             */
@@ -184,17 +95,6 @@ static const char *cors_info_source(apr_pool_t *p, const cors_policy_t *pol,
     return NULL;
 }
 
-static void cors_info_add_row(apr_array_header_t *rows, apr_pool_t *p,
-                              const cors_policy_t *pol, const char *name,
-                              const char *value)
-{
-    cors_info_row_t *row = apr_array_push(rows);
-
-    row->name = name;
-    row->value = value;
-    row->source = cors_info_source(p, pol, name);
-}
-
 /* Whether name is one of the fields above. */
 static int cors_info_known(const char *name, apr_size_t len)
 {
@@ -208,6 +108,18 @@ static int cors_info_known(const char *name, apr_size_t len)
         }
     }
     return 0;
+}
+
+static void cors_info_add_row(apr_array_header_t *rows, apr_pool_t *p,
+                              const cors_policy_t *pol, const char *name,
+                              const char *value)
+{
+    cors_info_row_t *row = apr_array_push(rows);
+
+    row->name = name;
+    row->value = value;
+    row->source = cors_info_source(p, pol, name);
+    row->field = cors_info_known(name, strlen(name));
 }
 
 /*
@@ -298,37 +210,6 @@ static void cors_info_decide(request_rec *r, const char *path,
     *keep = rr;
 }
 
-/** A response header of a decision: name and value. */
-static const struct {
-    const char *name;
-    apr_size_t offset;
-} cors_info_headers[] = {
-    {"Access-Control-Allow-Origin",
-     APR_OFFSETOF(cors_decision_t, allow_origin)},
-    {"Access-Control-Allow-Credentials",
-     APR_OFFSETOF(cors_decision_t, allow_credentials)},
-    {"Access-Control-Expose-Headers",
-     APR_OFFSETOF(cors_decision_t, expose_headers)},
-    {"Access-Control-Allow-Methods",
-     APR_OFFSETOF(cors_decision_t, allow_methods)},
-    {"Access-Control-Allow-Headers",
-     APR_OFFSETOF(cors_decision_t, allow_headers)},
-    {"Access-Control-Max-Age", APR_OFFSETOF(cors_decision_t, max_age)},
-    {"Access-Control-Allow-Private-Network",
-     APR_OFFSETOF(cors_decision_t, allow_private_network)},
-    {"Timing-Allow-Origin", APR_OFFSETOF(cors_decision_t, timing_allow_origin)},
-    {"Vary", APR_OFFSETOF(cors_decision_t, vary)},
-};
-
-#define CORS_INFO_NHEADERS                                                     \
-    (sizeof(cors_info_headers) / sizeof(cors_info_headers[0]))
-
-static const char *cors_info_header(const cors_decision_t *d, apr_size_t i)
-{
-    return *(const char *const *)((const char *)d
-                                  + cors_info_headers[i].offset);
-}
-
 /* Whether a browser sends a preflight first: a method other than GET,
  * HEAD, POST, or request headers the page set (any given here). */
 static int cors_info_needs_preflight(const char *method, const char *headers)
@@ -336,264 +217,6 @@ static int cors_info_needs_preflight(const char *method, const char *headers)
     return (headers != NULL && *headers != '\0')
            || (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0
                && strcmp(method, "POST") != 0);
-}
-
-/* --------------------------------------------------------------------- */
-/* Output                                                                 */
-
-typedef struct cors_info_t {
-    cors_fmt_e fmt;
-    const char *url;
-    const char *path;
-    const char *server;
-    const char *method;
-    const char *origin;
-    const char *headers;
-    int lookup_status;
-    const char *filename;
-    const cors_policy_t *policy;
-    apr_array_header_t *rows;
-    cors_info_decision_t decisions[2];
-    int ndecisions;
-} cors_info_t;
-
-static const char *cors_info_verdict(apr_pool_t *p,
-                                     const cors_info_decision_t *dec)
-{
-    if (dec->policy == NULL || !cors_policy_enabled(dec->policy)) {
-        return "no CORS headers: CORS is off for this URL";
-    }
-    if (dec->d.allowed) {
-        return dec->d.kind == CORS_KIND_PREFLIGHT
-                   ? apr_psprintf(p, "allowed, answered %d", dec->d.status)
-                   : "allowed";
-    }
-    if (dec->d.kind == CORS_KIND_PREFLIGHT) {
-        return apr_psprintf(p, "refused, answered %d", dec->d.status);
-    }
-    return "refused";
-}
-
-static void cors_info_text(request_rec *r, const cors_info_t *in)
-{
-    apr_pool_t *p = r->pool;
-    int i, k;
-
-    ap_rprintf(r, "mod_cors: the policy of %s\nserver: %s\n",
-               cors_info_esc(p, in->fmt, in->path),
-               cors_info_esc(p, in->fmt, in->server));
-    ap_rprintf(r,
-               "lookup: %s %s -> status %d (httpd's own lookup: sections, "
-               ".htaccess, <If>, RewriteRules)\n",
-               cors_info_esc(p, in->fmt, in->method),
-               cors_info_esc(p, in->fmt, in->path), in->lookup_status);
-    if (in->filename != NULL) {
-        ap_rprintf(r, "file: %s\n", cors_info_esc(p, in->fmt, in->filename));
-    }
-    ap_rputs("\npolicy (value, and where it was set):\n", r);
-    for (i = 0; i < in->rows->nelts; i++) {
-        const cors_info_row_t *row = &APR_ARRAY_IDX(in->rows, i,
-                                                    cors_info_row_t);
-
-        ap_rprintf(r, "  %s: %s%s%s\n", row->name,
-                   cors_info_esc(p, in->fmt, row->value),
-                   row->source ? "    <- " : "",
-                   row->source ? cors_info_esc(p, in->fmt, row->source) : "");
-    }
-    if (in->origin == NULL) {
-        ap_rputs("\n(add &origin=https://... and &method=..., &headers=... "
-                 "to see the decision)\n",
-                 r);
-        return;
-    }
-    ap_rprintf(r, "\nrequest: %s from Origin %s%s%s\n",
-               cors_info_esc(p, in->fmt, in->method),
-               cors_info_esc(p, in->fmt, in->origin),
-               in->headers ? " with headers " : "",
-               in->headers ? cors_info_esc(p, in->fmt, in->headers) : "");
-    for (k = 0; k < in->ndecisions; k++) {
-        const cors_info_decision_t *dec = &in->decisions[k];
-        apr_size_t h;
-
-        ap_rprintf(r, "%s %s: %s\n", dec->what, dec->method,
-                   cors_info_verdict(p, dec));
-        if (dec->reason != NULL) {
-            ap_rprintf(r, "  reason: %s\n",
-                       cors_info_esc(p, in->fmt, dec->reason));
-        }
-        if (dec->hint != NULL) {
-            ap_rprintf(r, "  hint: %s\n", cors_info_esc(p, in->fmt, dec->hint));
-        }
-        if (dec->lookup_status != HTTP_OK) {
-            ap_rprintf(r, "  (the %s lookup ended with status %d)\n",
-                       dec->method, dec->lookup_status);
-        }
-        for (h = 0; h < CORS_INFO_NHEADERS; h++) {
-            const char *v = cors_info_header(&dec->d, h);
-
-            if (v != NULL) {
-                ap_rprintf(r, "  %s: %s\n", cors_info_headers[h].name,
-                           cors_info_esc(p, in->fmt, v));
-            }
-        }
-    }
-}
-
-static void cors_info_html(request_rec *r, const cors_info_t *in)
-{
-    apr_pool_t *p = r->pool;
-    int i, k;
-
-    ap_rputs(DOCTYPE_HTML_4_01 "<html><head><title>mod_cors policy</title>"
-                               "</head><body>\n",
-             r);
-    ap_rprintf(r, "<h1>mod_cors: the policy of <code>%s</code></h1>\n",
-               cors_info_esc(p, CORS_FMT_HTML, in->path));
-    ap_rprintf(r,
-               "<p>Server: %s<br />\nLookup: <code>%s %s</code>, status %d "
-               "(httpd's own lookup: sections, .htaccess, &lt;If&gt;, "
-               "RewriteRules)",
-               cors_info_esc(p, CORS_FMT_HTML, in->server),
-               cors_info_esc(p, CORS_FMT_HTML, in->method),
-               cors_info_esc(p, CORS_FMT_HTML, in->path), in->lookup_status);
-    if (in->filename != NULL) {
-        ap_rprintf(r, "<br />\nFile: <code>%s</code>",
-                   cors_info_esc(p, CORS_FMT_HTML, in->filename));
-    }
-    ap_rputs("</p>\n<table border=\"1\"><tr><th>Field</th><th>Value</th>"
-             "<th>Set at</th></tr>\n",
-             r);
-    for (i = 0; i < in->rows->nelts; i++) {
-        const cors_info_row_t *row = &APR_ARRAY_IDX(in->rows, i,
-                                                    cors_info_row_t);
-
-        ap_rprintf(r,
-                   "<tr><td>%s</td><td><code>%s</code></td><td>%s</td></tr>\n",
-                   cors_info_esc(p, CORS_FMT_HTML, row->name),
-                   cors_info_esc(p, CORS_FMT_HTML, row->value),
-                   row->source ? cors_info_esc(p, CORS_FMT_HTML, row->source)
-                   : cors_info_known(row->name, strlen(row->name)) ? "(default)"
-                                                                   : "");
-    }
-    ap_rputs("</table>\n", r);
-    if (in->origin != NULL) {
-        ap_rprintf(r, "<h2>%s from <code>%s</code>%s%s%s</h2>\n",
-                   cors_info_esc(p, CORS_FMT_HTML, in->method),
-                   cors_info_esc(p, CORS_FMT_HTML, in->origin),
-                   in->headers ? " with headers <code>" : "",
-                   in->headers ? cors_info_esc(p, CORS_FMT_HTML, in->headers)
-                               : "",
-                   in->headers ? "</code>" : "");
-        for (k = 0; k < in->ndecisions; k++) {
-            const cors_info_decision_t *dec = &in->decisions[k];
-            apr_size_t h;
-
-            ap_rprintf(r, "<h3>%s %s: %s</h3>\n<ul>\n", dec->what, dec->method,
-                       cors_info_verdict(p, dec));
-            if (dec->reason != NULL) {
-                ap_rprintf(r, "<li>reason: %s</li>\n",
-                           cors_info_esc(p, CORS_FMT_HTML, dec->reason));
-            }
-            if (dec->hint != NULL) {
-                ap_rprintf(r, "<li>hint: %s</li>\n",
-                           cors_info_esc(p, CORS_FMT_HTML, dec->hint));
-            }
-            for (h = 0; h < CORS_INFO_NHEADERS; h++) {
-                const char *v = cors_info_header(&dec->d, h);
-
-                if (v != NULL) {
-                    ap_rprintf(r, "<li><code>%s: %s</code></li>\n",
-                               cors_info_headers[h].name,
-                               cors_info_esc(p, CORS_FMT_HTML, v));
-                }
-            }
-            ap_rputs("</ul>\n", r);
-        }
-    }
-    ap_rputs("</body></html>\n", r);
-}
-
-static void cors_info_json(request_rec *r, const cors_info_t *in)
-{
-    apr_pool_t *p = r->pool;
-    int i, k;
-
-    ap_rprintf(r,
-               "{\"url\": %s, \"server\": %s, \"lookup\": {\"method\": %s, "
-               "\"status\": %d, \"filename\": %s},\n \"policy\": [",
-               cors_json_str(p, in->path), cors_json_str(p, in->server),
-               cors_json_str(p, in->method), in->lookup_status,
-               cors_json_str(p, in->filename));
-    for (i = 0; i < in->rows->nelts; i++) {
-        const cors_info_row_t *row = &APR_ARRAY_IDX(in->rows, i,
-                                                    cors_info_row_t);
-
-        ap_rprintf(r, "%s\n  {\"field\": %s, \"value\": %s, \"source\": %s}",
-                   i ? "," : "", cors_json_str(p, row->name),
-                   cors_json_str(p, row->value), cors_json_str(p, row->source));
-    }
-    ap_rprintf(r,
-               "],\n \"request\": {\"origin\": %s, \"method\": %s, "
-               "\"headers\": %s},\n \"decisions\": [",
-               cors_json_str(p, in->origin), cors_json_str(p, in->method),
-               cors_json_str(p, in->headers));
-    for (k = 0; in->origin != NULL && k < in->ndecisions; k++) {
-        const cors_info_decision_t *dec = &in->decisions[k];
-        int on = dec->policy != NULL && cors_policy_enabled(dec->policy);
-        apr_size_t h;
-        int n = 0;
-
-        ap_rprintf(r,
-                   "%s\n  {\"kind\": \"%s\", \"method\": %s, \"cors\": %s, "
-                   "\"allowed\": %s, \"status\": %d, \"lookup_status\": %d, "
-                   "\"reason\": %s, \"hint\": %s, \"headers\": {",
-                   k ? "," : "", dec->what, cors_json_str(p, dec->method),
-                   on ? "true" : "false",
-                   on && dec->d.allowed ? "true" : "false",
-                   dec->d.kind == CORS_KIND_PREFLIGHT ? dec->d.status : 0,
-                   dec->lookup_status, cors_json_str(p, dec->reason),
-                   cors_json_str(p, dec->hint));
-        for (h = 0; on && h < CORS_INFO_NHEADERS; h++) {
-            const char *v = cors_info_header(&dec->d, h);
-
-            if (v != NULL) {
-                ap_rprintf(r, "%s%s: %s", n++ ? ", " : "",
-                           cors_json_str(p, cors_info_headers[h].name),
-                           cors_json_str(p, v));
-            }
-        }
-        ap_rputs("}}", r);
-    }
-    ap_rputs("]}\n", r);
-}
-
-static int cors_info_usage(request_rec *r, cors_fmt_e fmt)
-{
-    static const char usage[] =
-        "mod_cors: the effective CORS policy of one URL\n\n"
-        "?url=/path                the policy, and where each value was set\n"
-        "&origin=https://...       and what mod_cors decides for that Origin\n"
-        "&method=PUT               the method the page uses (default GET)\n"
-        "&headers=content-type,x   the request headers the page sets\n"
-        "&format=text|html|json    default text\n";
-
-    if (fmt == CORS_FMT_JSON) {
-        ap_set_content_type(r, "application/json");
-        ap_rprintf(r, "{\"error\": %s}\n",
-                   cors_json_str(r->pool, "the parameter url is missing"));
-    }
-    else if (fmt == CORS_FMT_HTML) {
-        ap_set_content_type(r, "text/html; charset=utf-8");
-        ap_rprintf(r,
-                   DOCTYPE_HTML_4_01 "<html><body><pre>%s</pre></body>"
-                                     "</html>\n",
-                   ap_escape_html(r->pool, usage));
-    }
-    else {
-        ap_set_content_type(r, "text/plain; charset=utf-8");
-        ap_rputs(usage, r);
-    }
-    return OK;
 }
 
 /* --------------------------------------------------------------------- */
@@ -699,18 +322,7 @@ int cors_policy_handler(request_rec *r)
                                           ? in.policy
                                           : cors_policy_make(r->pool));
 
-    if (in.fmt == CORS_FMT_JSON) {
-        ap_set_content_type(r, "application/json");
-        cors_info_json(r, &in);
-    }
-    else if (in.fmt == CORS_FMT_HTML) {
-        ap_set_content_type(r, "text/html; charset=utf-8");
-        cors_info_html(r, &in);
-    }
-    else {
-        ap_set_content_type(r, "text/plain; charset=utf-8");
-        cors_info_text(r, &in);
-    }
+    cors_info_write(r, &in);
     ap_destroy_sub_req(rr_actual);
     if (rr_preflight != NULL) {
         ap_destroy_sub_req(rr_preflight);
