@@ -577,6 +577,21 @@ SCENARIOS = [
       readable=WRONG_BASE,
       why="303 turns the POST into a GET without Content-Type: no second "
           "preflight"),
+    S("w-redirect-drops-authorization", "w", "/w/redirect-localhost-auth",
+      headers=[BEARER], readable=WRONG_BASE,
+      engines={"firefox": "blocked"}, code="acao-mismatch",
+      why="a 307 to another origin drops Authorization: the request there "
+          "is simple, with Origin null, which the target allows; Firefox "
+          "preflights it again with the page's own origin, which the "
+          "target does not allow"),
+    S("w-redirect-repreflight-echo", "w", "/w/redirect-localhost-echo",
+      headers=[BEARER], readable=WRONG_BASE,
+      why="the same, to a target that echoes any Origin: readable in both, "
+          "Firefox with one preflight more"),
+    S("w-redirect-repreflight-custom", "w", "/w/redirect-localhost-echo",
+      headers=[CUSTOM], readable=WRONG_BASE,
+      why="X-Custom still needs a preflight after the redirect: Chromium "
+          "sends it with Origin null, Firefox with the page's origin"),
     S("w-accept-language-underscore", "w", "/w/pf-no-acah",
       headers=[("Accept-Language", "en_US")], expect="blocked",
       code="header-not-allowed",

@@ -25,14 +25,14 @@ class WrongServer:
             protocol_version = "HTTP/1.1"
 
             def _any(self):
-                path = self.path.split("?", 1)[0]
+                path, _, query = self.path.partition("?")
                 server.requests.append((self.command, self.path,
                                         dict(self.headers.items())))
                 length = int(self.headers.get("Content-Length") or 0)
                 if length:
                     self.rfile.read(length)
                 status, headers, body = server.answer(
-                    self.command, path, self.headers)
+                    self.command, path, self.headers, query)
                 if self.command == "HEAD":
                     body = b""
                 self.send_response(status)
@@ -78,8 +78,10 @@ class WrongServer:
 
     # ---- the behaviours ----------------------------------------------------
 
-    def answer(self, method, path, req):
-        """(status, [(name, value)...], body) for one request."""
+    def answer(self, method, path, req, query=""):
+        """(status, [(name, value)...], body) for one request; redirects
+        to this server keep the query, so that a test can follow its own
+        requests."""
         page = self.page
         preflight = (method == "OPTIONS"
                      and req.get("Access-Control-Request-Method"))
@@ -134,6 +136,19 @@ class WrongServer:
                            ("Access-Control-Allow-Credentials", "true")]
                           + vary)
         if name == "null":
+            return actual([("Access-Control-Allow-Origin", "null")] + vary)
+        if name == "echo-ok":
+            echo = req.get("Origin", "")
+            if preflight:
+                return pf([("Access-Control-Allow-Origin", echo),
+                           ("Access-Control-Allow-Methods", acrm),
+                           ("Access-Control-Allow-Headers", acrh)] + vary)
+            return actual([("Access-Control-Allow-Origin", echo)] + vary)
+        if name == "null-ok":
+            if preflight:
+                return pf([("Access-Control-Allow-Origin", "null"),
+                           ("Access-Control-Allow-Methods", acrm),
+                           ("Access-Control-Allow-Headers", acrh)] + vary)
             return actual([("Access-Control-Allow-Origin", "null")] + vary)
         if name == "no-vary":
             return actual([("Access-Control-Allow-Origin", page)])
@@ -228,16 +243,25 @@ class WrongServer:
                 "redirect-to-page": page + "/index.html",
                 "redirect-307": "/w/ok",
                 "redirect-303": "/w/ok",
+                # the same server under another name: another origin
+                "redirect-localhost-auth":
+                    "http://localhost:%d/w/null-ok" % self.port,
+                "redirect-localhost-echo":
+                    "http://localhost:%d/w/echo-ok" % self.port,
             }.get(name)
             if target is None:
                 return 404, [], b""
+            if query and "/w/" in target:
+                target += "?" + query
             headers = [("Location", target)]
             if name != "redirect-other-no-acao":
                 headers += [("Access-Control-Allow-Origin", page)] + vary
             if preflight:
                 return pf(ok_pf)
-            return {"redirect-307": 307, "redirect-303": 303}.get(
-                name, 302), headers, b""
+            return {"redirect-307": 307, "redirect-303": 303,
+                    "redirect-localhost-auth": 307,
+                    "redirect-localhost-echo": 307}.get(name, 302), \
+                headers, b""
 
         # -- what JavaScript can read
         extra = [("X-A", "a"), ("X-B", "b"), ("X-C", "c"),

@@ -510,29 +510,23 @@ const char *cc_join(apr_pool_t *p, const apr_array_header_t *names,
 
 /* ---- the CORS check and the CORS-preflight check ------------------------ */
 
-/*
- * Where shipping browsers part from the Fetch Standard.  Each entry is
- * pinned down by a scenario of tests/browser/test_browser_cors_check.py
- * that runs in the real browser, so that a browser release that changes
- * it fails that test instead of leaving cors-check wrong.
- */
-typedef struct cc_quirks_t {
-    /** "*" in Access-Control-Allow-Headers also covers Authorization */
-    int star_covers_authorization;
-    /** cap on a preflight result's max-age, 0 when none */
-    long max_age_cap;
-} cc_quirks_t;
-
 static const cc_quirks_t cc_quirks[CC_NPROFILES] = {
     /* the Standard: "*" never covers Authorization ("CORS non-wildcard
-     * request-header name"), no cap */
-    {0, 0},
+     * request-header name"), no cap, a redirected request is preflighted
+     * only when it still needs one, with the origin it then has */
+    {0, 0, 0},
     /* Chromium: a console deprecation warning instead of the failure;
      * max-age capped at two hours */
-    {1, 7200},
-    /* Firefox: max-age capped at 24 hours */
-    {1, 86400},
+    {1, 7200, 0},
+    /* Firefox: max-age capped at 24 hours; a request preflighted once is
+     * preflighted again after every redirect, with the page's own origin */
+    {1, 86400, 1},
 };
+
+const cc_quirks_t *cc_profile_quirks(cc_profile_e pr)
+{
+    return &cc_quirks[pr];
+}
 
 cc_fail_e cc_cors_check(apr_pool_t *p, const apr_array_header_t *headers,
                         const char *origin, int credentials, cc_failure_t *f)

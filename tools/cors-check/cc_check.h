@@ -46,6 +46,29 @@ const char *cc_profile_key(cc_profile_e pr);
 /** "Fetch Standard", "Chromium", "Firefox": for people. */
 const char *cc_profile_name(cc_profile_e pr);
 
+/**
+ * Where shipping browsers part from the Fetch Standard.  Each entry is
+ * pinned down by a scenario of tests/browser/test_browser_cors_check.py
+ * that runs in the real browser, so that a browser release that changes
+ * it fails that test instead of leaving cors-check wrong.
+ */
+typedef struct cc_quirks_t {
+    /** "*" in Access-Control-Allow-Headers also covers Authorization */
+    int star_covers_authorization;
+    /** cap on a preflight result's max-age, 0 when none */
+    long max_age_cap;
+    /**
+     * A request preflighted once is preflighted again at every hop after
+     * a redirect, even one that is now simple, and that preflight carries
+     * and is checked against the page's own origin, not "null"; the
+     * request itself then sends Origin: null (Firefox 153).
+     */
+    int repreflight_after_redirect;
+} cc_quirks_t;
+
+/** The quirks of a profile (none for CC_SPEC). */
+const cc_quirks_t *cc_profile_quirks(cc_profile_e pr);
+
 /** One header field, as sent or received (duplicates kept, in order). */
 typedef struct cc_header_t {
     const char *name;

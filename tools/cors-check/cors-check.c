@@ -81,6 +81,7 @@ typedef struct cc_run_t {
     const cc_exchange_t *final;
     apr_array_header_t *readable_names;
     apr_array_header_t *hidden_names;
+    apr_array_header_t *sent; /**< the exchanges this run made, in order */
 } cc_run_t;
 
 static const char *const cc_fail_names[] = {"ok",
@@ -163,6 +164,18 @@ static void cc_show_exchange(apr_pool_t *p, cc_run_t *run, cc_step_t *s,
 
 /* ---- one fetch, as one profile sees it ----------------------------------- */
 
+/* Send through the shared client and remember the exchange as this run's. */
+static const cc_exchange_t *cc_send(cc_app_t *a, cc_run_t *run,
+                                    const char *method, const char *url,
+                                    const apr_array_header_t *headers,
+                                    const char *body)
+{
+    const cc_exchange_t *x = cc_http_send(a->http, method, url, headers, body);
+
+    APR_ARRAY_PUSH(run->sent, const cc_exchange_t *) = x;
+    return x;
+}
+
 static void cc_failed(apr_pool_t *p, cc_run_t *run, cc_step_t *s,
                       const char *url, const char *first_url,
                       const char *method)
@@ -192,7 +205,7 @@ static int cc_preflight(cc_app_t *a, cc_run_t *run, const char *url,
         cc_headers_add(p, h, "Access-Control-Request-Headers",
                        cc_join(p, unsafe, ","), 0);
     }
-    x = cc_http_send(a->http, "OPTIONS", url, h, NULL);
+    x = cc_send(a, run, "OPTIONS", url, h, NULL);
     run->preflights++;
     cc_show_exchange(p, run, s, x);
     if (x->error != NULL) {
@@ -340,11 +353,13 @@ static void cc_run(cc_app_t *a, cc_run_t *run)
     const char *cur_origin = a->target.origin, *method = a->method;
     const char *body = a->body;
     apr_array_header_t *hdrs = apr_array_copy(p, a->headers);
-    int cors = 0, tainted = 0, hops = 0;
+    const cc_quirks_t *q = cc_profile_quirks(run->pr);
+    int cors = 0, tainted = 0, hops = 0, preflighted = 0;
 
     run->steps = apr_array_make(p, 6, sizeof(cc_step_t));
     run->warnings = apr_array_make(p, 4, sizeof(const char *));
     run->debug = apr_array_make(p, 2, sizeof(const char *));
+    run->sent = apr_array_make(p, 4, sizeof(const cc_exchange_t *));
     for (;;) {
         const char *origin = tainted ? "null" : a->origin;
         apr_array_header_t *send = apr_array_copy(p, hdrs);
@@ -363,12 +378,13 @@ static void cc_run(cc_app_t *a, cc_run_t *run)
                                                      sizeof(const char *));
             apr_array_header_t *unsafe = cc_unsafe_names(p, hdrs, why);
             int safe_method = cc_method_safelisted(method);
+            int again = q->repreflight_after_redirect && preflighted;
             int i;
 
             s = cc_step(p, run,
                         hops ? "Simple request? (after the redirect)"
                              : "Simple request?");
-            if (safe_method && unsafe->nelts == 0) {
+            if (safe_method && unsafe->nelts == 0 && !again) {
                 cc_line(s, apr_psprintf(p,
                                         "yes: %s with no CORS-unsafe "
                                         "header, no preflight",
@@ -387,10 +403,21 @@ static void cc_run(cc_app_t *a, cc_run_t *run)
                                            APR_ARRAY_IDX(why, i, const char *),
                                            NULL));
                 }
-                if (cc_preflight(a, run, url, first_url, origin, method, unsafe)
+                if (again) {
+                    cc_line(s, apr_psprintf(p,
+                                            "  %s preflights again every "
+                                            "hop of a request it "
+                                            "preflighted once, with the "
+                                            "page's own origin (the Fetch "
+                                            "Standard does not)",
+                                            cc_profile_name(run->pr)));
+                }
+                if (cc_preflight(a, run, url, first_url,
+                                 again ? a->origin : origin, method, unsafe)
                     != 0) {
                     return;
                 }
+                preflighted = 1;
             }
         }
         else {
@@ -410,7 +437,7 @@ static void cc_run(cc_app_t *a, cc_run_t *run)
         if (a->cookie != NULL && (a->credentials || !cors)) {
             cc_headers_add(p, send, "Cookie", a->cookie, 0);
         }
-        x = cc_http_send(a->http, method, url, send, body);
+        x = cc_send(a, run, method, url, send, body);
         s = cc_step(p, run, hops ? "Request (after the redirect)" : "Request");
         cc_show_exchange(p, run, s, x);
         if (x->error != NULL) {
@@ -586,6 +613,34 @@ static const char *cc_json_headers(apr_pool_t *p, const apr_array_header_t *a)
     return apr_pstrcat(p, out, "]", NULL);
 }
 
+/* The requests a run sent: what a server log would show of them. */
+static const char *cc_json_sent(apr_pool_t *p, const cc_run_t *r)
+{
+    const char *out = "[";
+    int i;
+
+    for (i = 0; i < r->sent->nelts; i++) {
+        const cc_exchange_t *x = APR_ARRAY_IDX(r->sent, i,
+                                               const cc_exchange_t *);
+
+        out = apr_pstrcat(
+            p, out, i ? ", " : "",
+            apr_psprintf(p,
+                         "{\"method\": %s, \"url\": %s, \"origin\": %s, "
+                         "\"acrm\": %s, \"acrh\": %s}",
+                         cc_json_str(p, x->method), cc_json_str(p, x->url),
+                         cc_json_str(p, cc_headers_get(p, x->sent, "Origin")),
+                         cc_json_str(p, cc_headers_get(p, x->sent,
+                                                       "Access-Control-Request-"
+                                                       "Method")),
+                         cc_json_str(p, cc_headers_get(p, x->sent,
+                                                       "Access-Control-Request-"
+                                                       "Headers"))),
+            NULL);
+    }
+    return apr_pstrcat(p, out, "]", NULL);
+}
+
 static const char *cc_verdict_word(const cc_run_t *r)
 {
     return r->net_error ? "error" : r->readable ? "readable" : "blocked";
@@ -601,7 +656,8 @@ static const char *cc_json_run(apr_pool_t *p, const cc_app_t *a,
         "{\"verdict\": \"%s\", \"reason\": %s, \"code\": %s, "
         "\"message\": %s, \"hint\": %s, \"error\": %s, \"status\": %d, "
         "\"preflights\": %d, \"readable_headers\": %s, "
-        "\"hidden_headers\": %s, \"warnings\": %s}",
+        "\"hidden_headers\": %s, \"body\": %s, \"warnings\": %s, "
+        "\"requests\": %s}",
         cc_verdict_word(r),
         blocked ? cc_json_str(p, cc_failure_reason(p, &r->fail)) : "null",
         blocked ? cc_json_str(p, cc_fail_names[r->fail.code]) : "null",
@@ -612,7 +668,8 @@ static const char *cc_json_run(apr_pool_t *p, const cc_app_t *a,
         cc_json_str(p, r->net_error), r->final ? r->final->status : 0,
         r->preflights, cc_json_names(p, r->readable ? r->readable_names : NULL),
         cc_json_names(p, r->readable ? r->hidden_names : NULL),
-        cc_json_names(p, r->warnings));
+        r->readable ? cc_json_str(p, r->final->response_body) : "null",
+        cc_json_names(p, r->warnings), cc_json_sent(p, r));
 }
 
 static void cc_print_json(cc_app_t *a, const cc_run_t *runs,
