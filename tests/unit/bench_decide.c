@@ -103,7 +103,7 @@ static cors_policy_t *exact_policy(apr_pool_t *p, int n)
 static cors_policy_t *removals_policy(apr_pool_t *p, int first, int n)
 {
     cors_policy_t *pol = cors_policy_make(p);
-    const char *warning = NULL, *err;
+    const cors_problem_t *warning = NULL, *err;
     int i;
 
     for (i = first; i < first + n; i++) {
