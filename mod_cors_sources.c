@@ -43,7 +43,6 @@
 #include "apr_atomic.h"
 #include "apr_dbd.h"
 #include "apr_global_mutex.h"
-#include "apr_md5.h"
 #include "apr_optional.h"
 #include "apr_shm.h"
 #include "apr_strings.h"
@@ -276,22 +275,42 @@ static apr_uint32_t cors_now_sec(void)
     return (apr_uint32_t)apr_time_sec(apr_time_now());
 }
 
-/* The cache key: a digest of the statement and the origin (shmcb picks a
- * subcache by the key's first byte, and wants keys of 4 bytes or more). */
-static void cors_db_key(const cors_db_query_t *q, const char *origin,
-                        unsigned char key[APR_MD5_DIGESTSIZE])
-{
-    apr_md5_ctx_t md5;
+/** A cache key: 4 bytes of hash, the statement's label, a NUL, the origin
+ * (at most CORS_ORIGIN_MAX_LEN: only well-formed origins get here). */
+typedef struct cors_db_key_t {
+    unsigned char bytes[4 + 64 + CORS_ORIGIN_MAX_LEN];
+    unsigned int len;
+} cors_db_key_t;
 
-    apr_md5_init(&md5);
-    apr_md5_update(&md5, q->label, strlen(q->label) + 1);
-    apr_md5_update(&md5, origin, strlen(origin));
-    apr_md5_final(key, &md5);
+/*
+ * The key holds the label and the origin themselves, so two never share
+ * an entry; the FNV-1a hash in front is there because shmcb picks a
+ * subcache by the key's first byte, and every origin starts with a scheme.
+ * (An MD5 of the same cost a third of the whole lookup.)
+ */
+static int cors_db_key(const cors_db_query_t *q, const char *origin,
+                       cors_db_key_t *key)
+{
+    apr_size_t llen = strlen(q->label) + 1, olen = strlen(origin), i;
+    apr_uint32_t h = 2166136261u;
+    unsigned char *k = key->bytes + 4;
+
+    if (llen > 64 || olen > CORS_ORIGIN_MAX_LEN) {
+        return 0;
+    }
+    memcpy(k, q->label, llen);
+    memcpy(k + llen, origin, olen);
+    for (i = 0; i < llen + olen; i++) {
+        h = (h ^ k[i]) * 16777619u;
+    }
+    memcpy(key->bytes, &h, 4);
+    key->len = (unsigned int)(4 + llen + olen);
+    return 1;
 }
 
 /* 1 allowed, 0 refused, -1 not in the cache. */
 static int cors_db_cached(cors_db_t *db, request_rec *r,
-                          const unsigned char *key)
+                          const cors_db_key_t *key)
 {
     unsigned char val[2];
     unsigned int len = sizeof(val) - 1;
@@ -300,8 +319,8 @@ static int cors_db_cached(cors_db_t *db, request_rec *r,
     if (db->mutex != NULL && apr_global_mutex_lock(db->mutex) != APR_SUCCESS) {
         return -1;
     }
-    rv = db->provider->retrieve(db->cache, r->server, key, APR_MD5_DIGESTSIZE,
-                                val, &len, r->pool);
+    rv = db->provider->retrieve(db->cache, r->server, key->bytes, key->len, val,
+                                &len, r->pool);
     if (db->mutex != NULL) {
         apr_global_mutex_unlock(db->mutex);
     }
@@ -312,7 +331,7 @@ static int cors_db_cached(cors_db_t *db, request_rec *r,
 }
 
 static void cors_db_store(cors_db_t *db, request_rec *r,
-                          const unsigned char *key, int allowed)
+                          const cors_db_key_t *key, int allowed)
 {
     unsigned char val = allowed ? '1' : '0';
     apr_time_t expiry = apr_time_now()
@@ -322,8 +341,8 @@ static void cors_db_store(cors_db_t *db, request_rec *r,
     if (db->mutex != NULL && apr_global_mutex_lock(db->mutex) != APR_SUCCESS) {
         return;
     }
-    rv = db->provider->store(db->cache, r->server, key, APR_MD5_DIGESTSIZE,
-                             expiry, &val, 1, r->pool);
+    rv = db->provider->store(db->cache, r->server, key->bytes, key->len, expiry,
+                             &val, 1, r->pool);
     if (db->mutex != NULL) {
         apr_global_mutex_unlock(db->mutex);
     }
@@ -442,7 +461,7 @@ static cors_source_answer_e cors_db_lookup(
 {
     request_rec *r = ctx;
     const cors_db_query_t *q = src->data;
-    unsigned char key[APR_MD5_DIGESTSIZE];
+    cors_db_key_t key;
     cors_source_answer_e answer;
     apr_uint32_t now;
     cors_db_t *db;
@@ -456,8 +475,10 @@ static cors_source_answer_e cors_db_lookup(
     if (r == NULL || (db = cors_main_conf()->db) == NULL) {
         return CORS_SOURCE_ABSENT;
     }
-    cors_db_key(q, value, key);
-    cached = cors_db_cached(db, r, key);
+    if (!cors_db_key(q, value, &key)) {
+        return CORS_SOURCE_ABSENT;
+    }
+    cached = cors_db_cached(db, r, &key);
     if (cached >= 0) {
         cors_count_event(r->server, CORS_COUNT_DB_HITS);
         return cached ? CORS_SOURCE_LISTED : CORS_SOURCE_ABSENT;
@@ -485,7 +506,7 @@ static cors_source_answer_e cors_db_lookup(
     }
     answer = cors_db_ask(db, r, q, value, why);
     if (answer != CORS_SOURCE_UNAVAILABLE) {
-        cors_db_store(db, r, key, answer == CORS_SOURCE_LISTED);
+        cors_db_store(db, r, &key, answer == CORS_SOURCE_LISTED);
     }
     return answer;
 }
@@ -646,8 +667,7 @@ static apr_status_t cors_db_destroy(void *data)
 static int cors_sources_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                     apr_pool_t *ptemp, server_rec *s)
 {
-    static const struct ap_socache_hints hints = {APR_MD5_DIGESTSIZE, 1,
-                                                  apr_time_from_sec(30)};
+    static const struct ap_socache_hints hints = {64, 1, apr_time_from_sec(30)};
     cors_server_conf_t *main = ap_get_module_config(s->module_config,
                                                     &cors_module);
     apr_shm_t *shm;

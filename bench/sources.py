@@ -64,20 +64,22 @@ def write_db(path, n):
     os.chmod(path, 0o644)
 
 
-def db_lines(path):
+def db_lines(path, status=False):
+    """A database source; status adds server-status (its <Location> costs
+    every request a little, so only the servers that read it have it)."""
     return [
         "LoadModule dbd_module %s/mod_dbd.so" % bench.MODULES,
         "LoadModule socache_shmcb_module %s/mod_socache_shmcb.so"
         % bench.MODULES,
-        "LoadModule status_module %s/mod_status.so" % bench.MODULES,
         "DBDriver sqlite3", 'DBDParams "%s"' % path,
         "DBDMin 1", "DBDKeep 8", "DBDMax 32",
         "CORSAllowOriginDBDCache %s" % TTL,
         "CORSAllowOriginDBDRate %d" % RATE,
-        '<Location "/server-status">', "SetHandler server-status",
-        "</Location>",
         'CORSAllowOriginDBDQuery "SELECT 1 FROM cors_origins '
-        'WHERE origin = %s"']
+        'WHERE origin = %s"'] + ([
+            "LoadModule status_module %s/mod_status.so" % bench.MODULES,
+            '<Location "/server-status">', "SetHandler server-status",
+            "</Location>"] if status else [])
 
 
 def server(base, name, contender, src):
@@ -233,7 +235,8 @@ def db_paths(base, n, log, quick):
     """Miss path and flood against the database source."""
     dbfile = os.path.join(base, "origins-flood.sqlite")
     write_db(dbfile, n)
-    s = server(base, "db-flood", "cors", Src("db-flood", db_lines(dbfile)))
+    s = server(base, "db-flood", "cors", Src("db-flood", db_lines(dbfile,
+                                                                   True)))
     out = {}
     try:
         # miss path: distinct listed origins, each asked twice
@@ -313,6 +316,45 @@ def db_paths(base, n, log, quick):
     return out
 
 
+def instructions(base, n, requests, log):
+    """User-space instructions per allowed GET (callgrind around
+    ap_run_process_connection of `apache2 -X`, as run.py counts them),
+    origins in the configuration, a file and a database whose answer is
+    cached: {label: instructions}.  Independent of the machine's load."""
+    pol = bench.Policy.exact(n, ("last",))
+    last = bench.exact_origin(n - 1)
+    wl = get_wl(last)
+    listfile = os.path.join(base, "list-cg.txt")
+    dbfile = os.path.join(base, "origins-cg.sqlite")
+    write_list(listfile, n)
+    write_db(dbfile, n)
+    out = {}
+    for label, contender, src in (
+            ("none", "none", pol), ("config", "cors", pol),
+            ("file", "cors", Src("f", ["CORSAllowOriginFile %s" % listfile])),
+            ("db", "cors", Src("d", db_lines(dbfile)))):
+        prefix = os.path.join(base, "cg_src_" + label)
+        s = bench.Server(base, "cg-src-" + label, contender, src, single=True,
+                         wrapper=["valgrind", "--tool=callgrind",
+                                  "--collect-atstart=no",
+                                  "--toggle-collect=ap_run_process_connection",
+                                  "--callgrind-out-file=" + prefix + ".%p"])
+        s.start()
+        try:
+            s.wait_ready(timeout=120)
+            pw = bench.pwd.getpwnam("www-data")
+            os.chown(prefix + ".%d" % s.proc.pid, pw.pw_uid, pw.pw_gid)
+            bench.keepalive_requests(s.port, wl, 100)
+            bench.keepalive_requests(s.port, wl, requests)
+        finally:
+            s.stop()
+        out[label] = bench.read_callgrind(
+            prefix + ".%d" % s.proc.pid) / (requests + 101)
+    log("sources: instructions per allowed GET, %d origins: %s" % (
+        n, ", ".join("%s %.0f" % kv for kv in out.items())))
+    return out
+
+
 def chart(curves, path, pss_text):
     import matplotlib
     matplotlib.use("Agg")
@@ -357,6 +399,7 @@ def run(base, mode, log):
     curves = cost_curve(base, ns, rounds, log)
     big = big_file(base, 100000, rounds, log)
     db = db_paths(base, 10000, log, quick)
+    instr = instructions(base, 10000, 300 if quick else 1000, log)
     cfg, dbc = curves["config"][10000], curves["db"][10000]
     log("sources: db warm cache vs the same 10,000 origins in the "
         "configuration: %.1f vs %.1f us CPU/request (%+.1f %%)"
@@ -367,4 +410,4 @@ def run(base, mode, log):
         log("sources: chart written to %s" % png)
     except ImportError:
         log("sources: no matplotlib (python3-matplotlib): no chart")
-    return dict(curves=curves, big=big, db=db)
+    return dict(curves=curves, big=big, db=db, instr=instr)
