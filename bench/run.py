@@ -886,7 +886,7 @@ def print_sources(res):
     print("database miss path: %.2f ms for a first request (one query), "
           "%.2f ms for the same origin again (cached); %d queries for 40 "
           "origins" % (db["miss_ms"], db["hit_ms"], db["miss_queries"]))
-    print("database flood: %d distinct unknown origins in %.1f s: %d queries "
+    print("database flood: %d distinct unknown origins in %.0f s: %d queries "
           "sent (bound %d), %d refused without a query; allowed origin "
           "%s req/s vs %s without the flood (%.2fx)"
           % (db["flood_sent"], db["elapsed"], db["queries"], db["bound"],
