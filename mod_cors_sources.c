@@ -293,11 +293,13 @@ static int cors_db_key(const cors_db_query_t *q, const char *origin,
 {
     apr_size_t llen = strlen(q->label) + 1, olen = strlen(origin), i;
     apr_uint32_t h = 2166136261u;
-    unsigned char *k = key->bytes + 4;
+    unsigned char *k;
 
+    key->len = 0;
     if (llen > 64 || olen > CORS_ORIGIN_MAX_LEN) {
         return 0;
     }
+    k = key->bytes + 4;
     memcpy(k, q->label, llen);
     memcpy(k + llen, origin, olen);
     for (i = 0; i < llen + olen; i++) {
