@@ -27,9 +27,10 @@
  *   mod_cors_fastpath.c  where preflights are answered before the walks,
  *                        and the policy of errors raised before them
  *   mod_cors_status.c    counters in shared memory, server-status
- *   mod_cors_sources.c   origin lists outside the configuration: list
- *                        files reloaded on change, a database through
- *                        mod_dbd with answers cached in mod_socache
+ *   mod_cors_sources.c   origin lists outside the configuration, in
+ *                        files reloaded on change
+ *   mod_cors_dbd.c       origins in a database, asked through mod_dbd,
+ *                        the answers cached in mod_socache
  *   mod_cors_info.c      the cors-policy handler: the effective policy of
  *                        one URL, as httpd's own lookup merges it, and
  *                        the decisions for an Origin
@@ -244,13 +245,17 @@ void cors_note_source(cmd_parms *cmd, cors_policy_t *pol);
 const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg);
 const char *cors_set_origin_file_check(cmd_parms *cmd, void *dconf,
                                        const char *arg);
+/** Registers mod_cors_dbd.c's hooks too. */
+void cors_sources_register_hooks(apr_pool_t *p);
+
+/* mod_cors_dbd.c */
 const char *cors_set_origin_dbd_query(cmd_parms *cmd, void *dconf,
                                       const char *arg);
 const char *cors_set_origin_dbd_cache(cmd_parms *cmd, void *dconf,
                                       const char *allowed, const char *refused);
 const char *cors_set_origin_dbd_rate(cmd_parms *cmd, void *dconf,
                                      const char *arg);
-void cors_sources_register_hooks(apr_pool_t *p);
+void cors_dbd_register_hooks(apr_pool_t *p);
 
 /* mod_cors_info.c */
 int cors_policy_handler(request_rec *r);
