@@ -92,6 +92,10 @@ apr_status_t cors_list_parse(apr_pool_t *p, const char *buf, apr_size_t len,
 
     *count = 0;
     memset(err, 0, sizeof(*err));
+    /* Editors on Windows start a UTF-8 file with a byte order mark. */
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+        line += 3;
+    }
     while (line < end) {
         const char *eol = memchr(line, '\n', end - line);
         const char *b = line, *e, *hash;

@@ -65,6 +65,7 @@ class TestOriginFile:
         conf.add("LoadModule status_module %s/mod_status.so"
                  % APACHE_MODULES)
         conf.location("/server-status", ["SetHandler server-status"])
+        conf.location("/cors-policy", ["SetHandler cors-policy"])
         conf.location("/file/", [
             "CORSAllowOriginFile %s" % self.path,
             "CORSAllowOriginFileCheck 1",
@@ -143,6 +144,37 @@ class TestOriginFile:
         assert all_of(env, "/file/x.txt", A) == {True}
         assert "%s: cannot be read" % self.path in env.read_log(mark)
         replace(self.path, "%s\n" % A)
+
+    def test_hostile_replacements_keep_list(self, cors_env):
+        """Whatever lands in the file (binary garbage, a line far longer
+        than any origin, NUL bytes, one huge line of origins): the list
+        read before stays, every answer is a 200, and the log names the
+        line."""
+        env = cors_env
+        replace(self.path, "%s\n" % A)
+        assert wait_until(lambda: all_of(env, "/file/x.txt", A) == {True})
+        for bad, line in ((bytes(range(256)) * 4, 1),
+                          (b"https://ok.example\n" + b"a" * 200000, 2),
+                          (b"https://ok.example\n\0\n", 2),
+                          (b" ".join(b"https://o%d.example" % i
+                                     for i in range(2000)), 1)):
+            mark = env.log_size()
+            tmp = self.path + ".tmp"
+            with open(tmp, "wb") as f:
+                f.write(bad)
+            os.rename(tmp, self.path)
+            time.sleep(1.2)
+            assert all_of(env, "/file/x.txt", A) == {True}
+            assert all_of(env, "/file/x.txt", "https://ok.example") \
+                == {False}
+            assert "%s:%d: " % (self.path, line) in env.read_log(mark)
+        replace(self.path, "%s\n" % A)
+
+    def test_policy_handler_shows_the_file(self, cors_env):
+        r = get(cors_env, "/cors-policy?url=/file/x.txt&auto", None)
+        assert r.status == 200, r
+        assert re.search(r"origin source: file %s, \d+ origins, loaded "
+                         % re.escape(self.path), r.body.decode()), r.body
 
 
 class TestOriginFileStartup:
