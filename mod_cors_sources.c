@@ -143,6 +143,40 @@ static cors_source_answer_e cors_file_lookup(
 }
 
 /*
+ * In .htaccess the list must be the author's own: a relative path inside
+ * the .htaccess file's directory, and not a symbolic link.  httpd may read
+ * files the author cannot (another site's, on shared hosting), and an
+ * error quotes the line it failed on.  The check is one lstat, which is
+ * cheap beside the stats of httpd's own directory walk; the file itself
+ * is read once per child and change.
+ */
+static const char *cors_htaccess_list_path(cmd_parms *cmd, const char *arg,
+                                           const char **out)
+{
+    apr_finfo_t fi;
+    char *merged;
+
+    if (apr_filepath_merge(&merged, cmd->path, arg, APR_FILEPATH_SECUREROOT,
+                           cmd->temp_pool)
+        != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool,
+                            "'%s': in .htaccess the list must be a relative "
+                            "path inside the .htaccess file's directory",
+                            arg);
+    }
+    if (apr_stat(&fi, merged, APR_FINFO_LINK | APR_FINFO_TYPE, cmd->temp_pool)
+            == APR_SUCCESS
+        && fi.filetype == APR_LNK) {
+        return apr_psprintf(cmd->pool,
+                            "'%s': in .htaccess the list may not be a "
+                            "symbolic link",
+                            arg);
+    }
+    *out = apr_pstrdup(cmd->pool, merged);
+    return NULL;
+}
+
+/*
  * In the configuration, a relative path is under ServerRoot; in .htaccess,
  * which is read per request, under the .htaccess file's own directory (a
  * hosting customer does not know ServerRoot), and the list comes from the
@@ -155,7 +189,7 @@ const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg)
     cors_list_error_t err;
     cors_source_t *src;
     cors_list_t *l;
-    const char *path;
+    const char *path = NULL;
     apr_status_t rv;
 
     if (cache == NULL) {
@@ -163,10 +197,11 @@ const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg)
                                       "run)");
     }
     if (in_htaccess && cmd->path != NULL) {
-        char *merged;
+        const char *err = cors_htaccess_list_path(cmd, arg, &path);
 
-        rv = apr_filepath_merge(&merged, cmd->path, arg, 0, cmd->pool);
-        path = rv == APR_SUCCESS ? merged : NULL;
+        if (err != NULL) {
+            return cors_config_error(cmd, err);
+        }
     }
     else {
         path = ap_server_root_relative(cmd->pool, arg);

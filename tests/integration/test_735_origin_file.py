@@ -235,10 +235,26 @@ class TestOriginFileHtaccess:
                       "CORSAllowOriginFileCheck 1\n")
         conf.doc("htfile/origins.txt", A + "\n")
         conf.doc("htfile/x.txt", "x\n")
+        # shared hosting: another site's file, by path or by link
+        conf.directory("htout", ["AllowOverride FileInfo"])
+        conf.htaccess("htout", "CORSAllowOriginFile ../htfile/origins.txt\n")
+        conf.doc("htout/x.txt", "x\n")
+        conf.directory("htabs", ["AllowOverride FileInfo"])
+        conf.htaccess("htabs", "CORSAllowOriginFile %s\n"
+                      % env.docroot_path("htfile/origins.txt"))
+        conf.doc("htabs/x.txt", "x\n")
+        conf.directory("htlink", ["AllowOverride FileInfo"])
+        conf.htaccess("htlink", "CORSAllowOriginFile origins.txt\n")
+        conf.doc("htlink/x.txt", "x\n")
         conf.directory("htbad", ["AllowOverride FileInfo"])
         conf.htaccess("htbad", "CORSAllowOriginFile origins.txt\n")
         conf.doc("htbad/origins.txt", A + "/app\n")
         conf.doc("htbad/x.txt", "x\n")
+        conf.write_files()
+        link = env.docroot_path("htlink/origins.txt")
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.symlink(env.docroot_path("htfile/origins.txt"), link)
         conf.start()
         self.__class__.path = env.docroot_path("htfile/origins.txt")
         yield
@@ -259,6 +275,15 @@ class TestOriginFileHtaccess:
         for _ in range(30):
             get(env, "/htfile/x.txt", B)
         assert "reloaded" not in env.read_log(mark)
+
+    def test_only_files_of_its_own_directory(self, cors_env):
+        for d, why in (("htout", "inside the .htaccess file's directory"),
+                       ("htabs", "inside the .htaccess file's directory"),
+                       ("htlink", "may not be a symbolic link")):
+            mark = cors_env.log_size()
+            r = get(cors_env, "/%s/x.txt" % d, A)
+            assert r.status == 500, (d, r)
+            assert why in cors_env.read_log(mark), d
 
     def test_bad_file_is_a_bad_htaccess(self, cors_env):
         r = get(cors_env, "/htbad/x.txt", A)
