@@ -344,14 +344,36 @@ static int cors_filter_present(ap_filter_t *f)
 
 /*
  * Subrequests never reach the client's headers, so they never get the
- * filter; everything else in a CORS scope does, once.
+ * filter; everything else in a CORS scope does, once.  An error response
+ * raised before header_parser decided is decided here with the policy
+ * so far.
  */
-static void cors_insert_filter(request_rec *r)
+static void cors_insert_error_filter(request_rec *r)
 {
     if (r->main == NULL && cors_request_state(r) != NULL
         && !cors_filter_present(r->output_filters)) {
         ap_add_output_filter_handle(cors_filter_handle, NULL, r, r->connection);
     }
+}
+
+/*
+ * ap_invoke_handler runs this after header_parser decided.  An original
+ * request still undecided here was served by another module's quick
+ * handler (mod_cache's hits, which run this hook themselves): that
+ * response keeps the headers stored with it (docs/behaviour.md §3), and
+ * deciding it with the policy so far would log and count a decision no
+ * response carries.  An internal redirect (an ErrorDocument after an
+ * early error) is still decided for its original request.
+ */
+static void cors_insert_filter(request_rec *r)
+{
+    const cors_req_t *st;
+
+    if (r->main == NULL && r->prev == NULL
+        && ((st = cors_req_get(r, 0)) == NULL || !st->decided)) {
+        return;
+    }
+    cors_insert_error_filter(r);
 }
 
 /*
@@ -482,7 +504,7 @@ static void register_hooks(apr_pool_t *p)
     /* After mod_headers (LAST), so our filter runs after its filters. */
     ap_hook_insert_filter(cors_insert_filter, after_headers, NULL,
                           APR_HOOK_REALLY_LAST);
-    ap_hook_insert_error_filter(cors_insert_filter, after_headers, NULL,
+    ap_hook_insert_error_filter(cors_insert_error_filter, after_headers, NULL,
                                 APR_HOOK_REALLY_LAST);
     cors_filter_handle = ap_register_output_filter("CORS", cors_out_filter,
                                                    NULL, AP_FTYPE_CONTENT_SET);

@@ -13,10 +13,12 @@ import pytest
 
 from harness.client import get_cached, preflight
 from harness.conf import CorsConf
+from harness.logs import no_line
 from harness.neighbours import (Varnish, assert_preflight_allowed,
                                 assert_single_headers, load_modules,
                                 mpm_env, need)  # noqa: F401
 from harness.neighbours import _mpm_crash_check  # noqa: F401
+from harness.status import counter_sums
 from harness.util import assert_allowed, assert_refused
 
 A = "https://a.example"
@@ -159,6 +161,57 @@ class TestModCache:
                         ["gzip"] if ae else []), r.headers
                     hits += mod_cache_hit(r)
         assert hits >= 6
+
+
+class TestModCacheHitsUntouched:
+    """A hit that mod_cache's quick handler serves is outside mod_cors's
+    promise (docs/behaviour.md §3): it keeps the headers stored with the
+    response and mod_cors logs and counts nothing for it.  The policy here
+    is in a <Directory>, which a hit never reaches: deciding it anyway
+    would use the server's policy, which refuses the origin the stored
+    response allows."""
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, mpm_env):
+        conf = CorsConf(mpm_env)
+        load_modules(conf, "cache", "cache_disk", "status")
+        cache_root = mpm_env.writable_dir + "/cache-hits"
+        conf.add("""
+CacheRoot "{root}"
+CacheQuickHandler on
+CacheHeader on
+CacheEnable disk /dir-cached/
+CORSAllowOrigin {a}
+<Location "/server-status">
+    SetHandler server-status
+    Require ip 127.0.0.1
+</Location>
+""".format(root=cache_root, a=A))
+        conf.directory("dir-cached", [
+            "CORSAllowOrigin *",
+            'Header set Cache-Control "public, max-age=300"'])
+        conf.doc("dir-cached/x.txt", "a cached line\n" * 50)
+        os.makedirs(cache_root, exist_ok=True)
+        os.chmod(cache_root, 0o777)
+        conf.start()
+
+    # hits keep the stored "*" and leave no refusal in the log and no
+    # count: only the miss was decided (and counted) by mod_cors
+    def test_cors_660_07(self, mpm_env):
+        url = "/dir-cached/x.txt?t=660_07"
+        hits = 0
+        before = counter_sums(mpm_env)
+        for _ in range(4):
+            r = get_cached(mpm_env.port, url, EVIL)
+            assert r.status == 200, r
+            assert r.get_all("Access-Control-Allow-Origin") == ["*"], r
+            hits += mod_cache_hit(r)
+        assert hits >= 2
+        no_line(mpm_env, "CORS0002")
+        after = counter_sums(mpm_env)
+        assert after["Refused"] == before["Refused"], (before, after)
+        assert after["Allowed"] - before["Allowed"] == 4 - hits, \
+            (before, after, hits)
 
 
 @pytest.fixture(scope="module")
