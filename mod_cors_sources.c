@@ -144,33 +144,48 @@ static cors_source_answer_e cors_file_lookup(
 
 /*
  * In .htaccess the list must be the author's own: a relative path inside
- * the .htaccess file's directory, and not a symbolic link.  httpd may read
- * files the author cannot (another site's, on shared hosting), and an
- * error quotes the line it failed on.  The check is one lstat, which is
+ * the .htaccess file's directory, neither a symbolic link nor in a linked
+ * directory.  httpd may read files the author cannot (another site's, on
+ * shared hosting), and an error quotes the line it failed on.  The check
+ * is one lstat per component of the relative path, which is
  * cheap beside the stats of httpd's own directory walk; the file itself
  * is read once per child and change.
  */
 static const char *cors_htaccess_list_path(cmd_parms *cmd, const char *arg,
                                            const char **out)
 {
+    apr_size_t root = strlen(cmd->path);
     apr_finfo_t fi;
+    const char *c;
     char *merged;
 
     if (apr_filepath_merge(&merged, cmd->path, arg, APR_FILEPATH_SECUREROOT,
                            cmd->temp_pool)
-        != APR_SUCCESS) {
+            != APR_SUCCESS
+        || strncmp(merged, cmd->path, root) != 0) {
         return apr_psprintf(cmd->pool,
                             "'%s': in .htaccess the list must be a relative "
                             "path inside the .htaccess file's directory",
                             arg);
     }
-    if (apr_stat(&fi, merged, APR_FINFO_LINK | APR_FINFO_TYPE, cmd->temp_pool)
-            == APR_SUCCESS
-        && fi.filetype == APR_LNK) {
-        return apr_psprintf(cmd->pool,
-                            "'%s': in .htaccess the list may not be a "
-                            "symbolic link",
-                            arg);
+    /* Every component below the directory, the file last: a link to
+     * another site's directory ("other/list.txt") leads out of it as a
+     * link to the file does. */
+    for (c = merged + root;; c++) {
+        if ((*c == '/' || *c == '\0') && c > merged + root
+            && apr_stat(&fi, apr_pstrmemdup(cmd->temp_pool, merged, c - merged),
+                        APR_FINFO_LINK | APR_FINFO_TYPE, cmd->temp_pool)
+                   == APR_SUCCESS
+            && fi.filetype == APR_LNK) {
+            return apr_psprintf(cmd->pool,
+                                "'%s': in .htaccess the list may not be a "
+                                "symbolic link, nor be in a linked "
+                                "directory",
+                                arg);
+        }
+        if (*c == '\0') {
+            break;
+        }
     }
     *out = apr_pstrdup(cmd->pool, merged);
     return NULL;

@@ -246,6 +246,10 @@ class TestOriginFileHtaccess:
         conf.directory("htlink", ["AllowOverride FileInfo"])
         conf.htaccess("htlink", "CORSAllowOriginFile origins.txt\n")
         conf.doc("htlink/x.txt", "x\n")
+        # a link to another site's directory, the file named through it
+        conf.directory("htdirlink", ["AllowOverride FileInfo"])
+        conf.htaccess("htdirlink", "CORSAllowOriginFile other/origins.txt\n")
+        conf.doc("htdirlink/x.txt", "x\n")
         conf.directory("htbad", ["AllowOverride FileInfo"])
         conf.htaccess("htbad", "CORSAllowOriginFile origins.txt\n")
         conf.doc("htbad/origins.txt", A + "/app\n")
@@ -255,6 +259,10 @@ class TestOriginFileHtaccess:
         if os.path.lexists(link):
             os.unlink(link)
         os.symlink(env.docroot_path("htfile/origins.txt"), link)
+        dirlink = env.docroot_path("htdirlink/other")
+        if os.path.lexists(dirlink):
+            os.unlink(dirlink)
+        os.symlink(env.docroot_path("htfile"), dirlink)
         conf.start()
         self.__class__.path = env.docroot_path("htfile/origins.txt")
         yield
@@ -279,7 +287,8 @@ class TestOriginFileHtaccess:
     def test_only_files_of_its_own_directory(self, cors_env):
         for d, why in (("htout", "inside the .htaccess file's directory"),
                        ("htabs", "inside the .htaccess file's directory"),
-                       ("htlink", "may not be a symbolic link")):
+                       ("htlink", "may not be a symbolic link"),
+                       ("htdirlink", "may not be a symbolic link")):
             mark = cors_env.log_size()
             r = get(cors_env, "/%s/x.txt" % d, A)
             assert r.status == 500, (d, r)
