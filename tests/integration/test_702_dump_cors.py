@@ -178,7 +178,7 @@ class TestDumpCors:
     # each server has a plan of its own, also a virtual host that sets no
     # mod_cors directive (httpd would otherwise hand it the main server's
     # state): the vhost's Alias is the vhost's exception only
-    def test_cors_700_69(self, cors_env):
+    def test_cors_700_59(self, cors_env):
         text = "\n".join([
             "CORSAllowOrigin %s" % APP,
             "<VirtualHost 127.0.0.1:%d>" % cors_env.port,

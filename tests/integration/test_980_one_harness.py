@@ -6,6 +6,7 @@ env.crash_lines().  Copies of these drifted apart before (different rules
 for sending Origin, four lists of crash markers); this keeps them from
 coming back.  No Apache is needed here."""
 
+import ast
 import os
 import re
 
@@ -54,3 +55,25 @@ def test_cors_980_01(what, pattern, home):
             bad.append("%s:%d" % (os.path.relpath(path, REPO_ROOT),
                                   text.count("\n", 0, m.start()) + 1))
     assert not bad, "%s in %s: use %s" % (what, ", ".join(bad), home)
+
+
+# a test defined twice under one name in a class (or a module) replaces
+# the first, which then never runs and can never fail: each name once
+def test_cors_980_02():
+    bad = []
+    for path in suite_sources():
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read(), path)
+        for scope in [tree] + [n for n in ast.walk(tree)
+                               if isinstance(n, ast.ClassDef)]:
+            seen = {}
+            for node in scope.body:
+                if not isinstance(node, (ast.FunctionDef,
+                                         ast.AsyncFunctionDef)):
+                    continue
+                if node.name.startswith("test") and node.name in seen:
+                    bad.append("%s:%d %s (first at line %d)" % (
+                        os.path.relpath(path, REPO_ROOT), node.lineno,
+                        node.name, seen[node.name]))
+                seen.setdefault(node.name, node.lineno)
+    assert not bad, "defined twice, the first never runs: " + ", ".join(bad)
