@@ -2,11 +2,13 @@
 virtual host and section that has a policy, merged, and notes where
 preflights take the fast path; without -D DUMP_CORS nothing of it."""
 
+import os
 import re
 
 import pytest
 
 from harness.dump import dump_blocks, policy_fields, section
+from harness.env import REPO_ROOT
 
 APP = "https://app.example.com"
 
@@ -221,3 +223,37 @@ class TestDumpCors:
         rc, out = cors_env.check_config("CORSAllowOrigin %s\n" % APP)
         assert rc == 0, out
         assert "CORS policies" not in out, out
+
+
+def readme_dump_sample():
+    """The lines of the README's `apache2ctl -t -D DUMP_CORS` sample."""
+    with open(os.path.join(REPO_ROOT, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    at = text.index("$ apache2ctl -t -D DUMP_CORS\n")
+    return text[at:text.index("Syntax OK", at)].splitlines()[1:]
+
+
+# the README's sample shows the fields a dump prints, in its order (a
+# field added to the dump, timing-allow-origin, is added to the sample)
+def test_cors_700_106(cors_env):
+    sample = readme_dump_sample()
+    text = "\n".join([
+        '<Location "/api/">',
+        "    CORSAllowOrigin %s" % APP,
+        "    CORSAllowMethods GET POST PUT",
+        "    CORSAllowHeaders Content-Type",
+        "    CORSDebugHeader On",
+        "</Location>", ""])
+    rc, out, err = cors_env.check_config_split(text, dump=True)
+    assert rc == 0, out + err
+    main = [v for k, v in dump_blocks(out).items()
+            if k.startswith("main server")][0]
+
+    def names(lines):
+        return [n.split(": ", 1)[0].strip()
+                for ln in section(lines, '<Location "/api/">')
+                for n in ln.split(", ") if ": " in n]
+
+    assert names(sample) == names(main), (sample, out)
+    want = policy_fields(section(main, '<Location "/api/">'))
+    assert policy_fields(section(sample, '<Location "/api/">')) == want, out
