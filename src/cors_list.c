@@ -280,10 +280,14 @@ static apr_status_t cors_list_stat(const char *path, cors_list_sig_t *sig,
  * allocator so that destroying it gives every byte back at once.  The
  * file is looked at before and after reading: a file rewritten in place
  * while it is read is not used (CORS_LIST_ERR_CHANGING), the next look tries
- * again.  *sig is the file as read, also on a parse error.
+ * again; so is one that prev, the file as last looked at, says was changed
+ * in place and that looks half written.  *sig is the file as read, also on
+ * a parse error.
  */
-static apr_status_t cors_list_read(const char *path, cors_list_gen_t **out,
-                                   cors_list_sig_t *sig, cors_list_error_t *err)
+static apr_status_t cors_list_read(const char *path,
+                                   const cors_list_sig_t *prev,
+                                   cors_list_gen_t **out, cors_list_sig_t *sig,
+                                   cors_list_error_t *err)
 {
     apr_pool_t *pool, *scratch;
     apr_file_t *f;
@@ -343,6 +347,18 @@ static apr_status_t cors_list_read(const char *path, cors_list_gen_t **out,
     }
     if (got != len || cors_list_stat(path, &after, scratch) != APR_SUCCESS
         || !cors_list_sig_equal(sig, &after)) {
+        cors_list_fail(err, CORS_LIST_ERR_CHANGING, 0, NULL);
+        apr_pool_destroy(pool);
+        return APR_EAGAIN;
+    }
+    /* Truncated and not yet (or only partly) written again, in place (the
+     * same inode: a file renamed over the list is whole): a writer between
+     * its write()s leaves the size and time still, and a prefix parses,
+     * as an empty list or with its last origin cut short.  Such a file,
+     * just changed, waits for the next look. */
+    if (prev != NULL && !prev->missing && prev->inode == fi.inode
+        && prev->device == fi.device && (len == 0 || buf[len - 1] != '\n')
+        && apr_time_now() - fi.mtime < CORS_LIST_SETTLE) {
         cors_list_fail(err, CORS_LIST_ERR_CHANGING, 0, NULL);
         apr_pool_destroy(pool);
         return APR_EAGAIN;
@@ -407,7 +423,7 @@ apr_status_t cors_list_cache_load(cors_list_cache_t *c, const char *path,
         err->status = APR_ENOMEM;
         return APR_ENOMEM;
     }
-    rv = cors_list_read(path, &gen, &sig, err);
+    rv = cors_list_read(path, NULL, &gen, &sig, err);
     apr_thread_mutex_lock(l->lock);
     l->last_check = apr_time_now();
     if (rv == APR_SUCCESS) {
@@ -475,7 +491,7 @@ static void cors_list_refresh(cors_list_t *l, cors_list_event_t *ev)
     if (cors_list_sig_equal(&sig, &seen)) {
         goto done;
     }
-    rv = cors_list_read(l->path, &gen, &sig, &ev->err);
+    rv = cors_list_read(l->path, &seen, &gen, &sig, &ev->err);
     apr_thread_mutex_lock(l->lock);
     if (rv == APR_SUCCESS) {
         old = cors_list_publish(l, gen, &sig);

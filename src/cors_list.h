@@ -36,6 +36,14 @@
 /** Largest list file read (64 MiB, some 1.5 million origins). */
 #define CORS_LIST_MAX_SIZE (64 * 1024 * 1024)
 
+/**
+ * A reloaded file rewritten in place (its inode unchanged) less than this
+ * long ago that is empty or does not end with a newline looks like a write
+ * in progress (truncated, then written): it is not used before the next
+ * look.
+ */
+#define CORS_LIST_SETTLE apr_time_from_sec(2)
+
 /** Longest error message kept about a list. */
 #define CORS_LIST_ERROR_MAX 512
 

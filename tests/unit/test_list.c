@@ -12,6 +12,7 @@
  * sources in a policy's decision (docs/behaviour.md §7).
  */
 
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <apr_file_io.h>
@@ -286,6 +287,83 @@ static void test_get_keeps_error(void **state)
     rmdir(dir);
 }
 
+/* Written in place, the wrong way: what a reader finds between the
+ * truncation and the last write() is not a list to use. */
+static void write_in_place(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(0, fclose(f));
+}
+
+static void age_file(const char *path, int seconds)
+{
+    struct timeval tv[2];
+
+    gettimeofday(&tv[0], NULL);
+    tv[0].tv_sec -= seconds;
+    tv[1] = tv[0];
+    assert_int_equal(0, utimes(path, tv));
+}
+
+/* docs/behaviour.md §7: no request sees an empty list, or a list cut
+ * short, because of a bad write. */
+static void test_unfinished_write_waits(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *dir = test_dir(p);
+    const char *path = apr_pstrcat(p, dir, "/inplace.txt", NULL);
+    cors_list_cache_t *c;
+    cors_list_t *l;
+    cors_list_error_t err;
+    cors_list_event_t ev;
+    apr_time_t now = apr_time_now();
+    apr_interval_time_t step;
+
+    test_check = 5 * APR_USEC_PER_SEC;
+    step = test_check + apr_time_from_sec(1);
+    assert_int_equal(APR_SUCCESS, cors_list_cache_make(p, &c));
+    write_file(p, path, "https://a.example\nhttps://b.example\n");
+    assert_int_equal(APR_SUCCESS, cors_list_cache_load(c, path, &l, &err));
+
+    /* Truncated, nothing written yet: the list stays. */
+    write_in_place(path, "");
+    now += step;
+    assert_true(match(l, "https://a.example", now, &ev));
+    assert_false(ev.reloaded || ev.failed);
+
+    /* Half written, the last origin cut short: the list stays. */
+    write_in_place(path, "https://b.example\nhttps://a.exam");
+    now += step;
+    assert_true(match(l, "https://a.example", now, &ev));
+    assert_false(match(l, "https://a.exam", now, &ev));
+    assert_false(ev.reloaded || ev.failed);
+
+    /* Left so (no newline at the end): used once it has kept still. */
+    age_file(path, 10);
+    now += step;
+    assert_true(match(l, "https://a.exam", now, &ev));
+    assert_true(ev.reloaded);
+    assert_false(match(l, "https://a.example", now, &ev));
+
+    /* A complete file is used at once, written in place or not. */
+    write_in_place(path, "https://c.example\n");
+    now += step;
+    assert_true(match(l, "https://c.example", now, &ev));
+    assert_true(ev.reloaded);
+
+    /* Renamed over the list, a file is whole, its last newline or not. */
+    write_file(p, path, "https://d.example");
+    now += step;
+    assert_true(match(l, "https://d.example", now, &ev));
+    assert_true(ev.reloaded);
+
+    unlink(path);
+    rmdir(dir);
+}
+
 /*
  * Threads look up while the file is replaced many times and reloaded on
  * every look: every list the file ever held has a.example and never
@@ -492,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_parse_long_line),
         cmocka_unit_test(test_load_and_reload),
         cmocka_unit_test(test_get_keeps_error),
+        cmocka_unit_test(test_unfinished_write_waits),
         cmocka_unit_test(test_reload_race),
         cmocka_unit_test(test_sources_decide),
     };
