@@ -56,7 +56,7 @@ static void cors_clash_parts(apr_pool_t *p, const cors_problem_t *pr,
                             "responses with the user's credentials",
                             pr->detail);
         *fix = "anchor it to your own hosts, as in "
-               "'^https://[a-z0-9-]+\\.example\\.com$'";
+               "'^https://[a-z0-9-]+[.]example[.]com$'";
         break;
     case CORS_ERR_CRED_EXPOSE_ANY:
         *which = "CORSExposeHeaders *";
@@ -220,7 +220,7 @@ static const char *cors_regex_words(apr_pool_t *p, const cors_problem_t *pr)
         return apr_psprintf(p,
                             "'%s' is not anchored: it must start with ^ and "
                             "end with $, or a pattern like "
-                            "'https://example\\.com' would also match "
+                            "'https://example[.]com' would also match "
                             "'https://example.com.evil.net'",
                             v);
     case CORS_ERR_REGEX_CONTROL:
@@ -234,8 +234,9 @@ static const char *cors_regex_words(apr_pool_t *p, const cors_problem_t *pr)
         return apr_psprintf(p,
                             "'%s' has a '.' between two host characters, "
                             "which matches any character: %s, a domain "
-                            "anyone can register; write '%s' (a dot is '\\.' "
-                            "or '[.]'; for any one character on purpose, "
+                            "anyone can register; write '%s' (a literal dot "
+                            "is '[.]', or '.' after a backslash; for any one "
+                            "character on purpose, "
                             "write a class such as '[a-z0-9-]')",
                             v, pr->detail, pr->hint);
     case CORS_ERR_REGEX_SYNTAX:
@@ -251,13 +252,14 @@ static const char *cors_regex_words(apr_pool_t *p, const cors_problem_t *pr)
                             "reserved name, a documentation address or "
                             "another scheme): it would allow nearly any site; "
                             "anchor it to your own hosts, as in "
-                            "'^https://[a-z0-9-]+\\.example\\.com$'",
+                            "'^https://[a-z0-9-]+[.]example[.]com$'",
                             v, pr->detail);
     case CORS_WARN_REGEX_DOT:
         return apr_psprintf(p,
                             "'%s' has an unescaped '.', which matches any "
                             "character (so 'example.com' also matches "
-                            "'exampleXcom'); write '\\.' or '[.]' for a dot, "
+                            "'exampleXcom'); write '[.]' (or '.' after a "
+                            "backslash) for a dot, "
                             "'.*' or '.+' for any characters",
                             v);
     default:

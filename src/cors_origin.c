@@ -1680,7 +1680,9 @@ static int cors_regex_dot_kind(const char *s, const unsigned char *kind,
 
 /*
  * Look for bare dots.  Returns 2 when one stands between host characters,
- * with *escaped the pattern with every such dot escaped and *example
+ * with *escaped the pattern with every such dot written "[.]" (not "\.":
+ * httpd's error log doubles a backslash, so a suggestion with one would be
+ * copied wrong from the log) and *example
  * "'a.b' also matches 'axb'" for the first one; 1 when there is only
  * another bare dot; 0 when there is none.
  */
@@ -1689,15 +1691,19 @@ static int cors_regex_bare_dots(apr_pool_t *p, const char *s,
 {
     apr_size_t len = strlen(s), i, first = len;
     unsigned char *kind = cors_regex_classify(p, s, len);
-    char *out = apr_palloc(p, len * 2 + 1), *o = out;
+    char *out = apr_palloc(p, len * 3 + 1), *o = out;
     int worst = 0;
 
     for (i = 0; i < len; i++) {
         int k = kind[i] == CORS_RE_DOT ? cors_regex_dot_kind(s, kind, i) : 0;
 
         if (k == 2) {
-            *o++ = '\\';
+            *o++ = '[';
+            *o++ = '.';
+            *o++ = ']';
             first = first == len ? i : first;
+            worst = 2;
+            continue;
         }
         *o++ = s[i];
         worst = k > worst ? k : worst;

@@ -260,10 +260,11 @@ MATCH_ERRORS = [
      ["CORSAllowOriginMatch: '^https://app.example.com$' has a '.' between "
       "two host characters, which matches any character: 'app.example' "
       "also matches 'appxexample', a domain anyone can register; write "
-      r"'^https://app\.example\.com$' (a dot is '\.' or '[.]'; for any "
-      "one character on purpose, write a class such as '[a-z0-9-]')"], []),
+      "'^https://app[.]example[.]com$' (a literal dot is '[.]', or '.' "
+      "after a backslash; for any one character on purpose, write a class "
+      "such as '[a-z0-9-]')"], []),
     ("host-dot-ipv4", r"CORSAllowOriginMatch ^http://127.0.0.1:[0-9]+$",
-     ["CORSAllowOriginMatch", r"'^http://127\.0\.0\.1:[0-9]+$'"], []),
+     ["CORSAllowOriginMatch", "'^http://127[.]0[.]0[.]1:[0-9]+$'"], []),
 ]
 
 VALUE_ERRORS = [

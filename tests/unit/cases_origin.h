@@ -742,7 +742,7 @@ static const struct cors_regex_case cors_regex_cases[] = {
  */
 #define DOT_OK 0      /* accepted, no warning */
 #define DOT_WARNS 1   /* accepted with a warning */
-#define DOT_REFUSED 2 /* an error showing the escaped form */
+#define DOT_REFUSED 2 /* an error showing the form with [.] for the dots */
 
 struct cors_regex_dot_case {
     const char *desc;
@@ -753,15 +753,15 @@ struct cors_regex_dot_case {
 
 static const struct cors_regex_dot_case cors_regex_dot_cases[] = {
     {"look-alike: app.example.com", "^https://app.example.com$", DOT_REFUSED,
-     "^https://app\\.example\\.com$"},
+     "^https://app[.]example[.]com$"},
     {"look-alike: one dot of two escaped", "^https://app\\.example.com$",
-     DOT_REFUSED, "^https://app\\.example\\.com$"},
+     DOT_REFUSED, "^https://app\\.example[.]com$"},
     {"look-alike: in a group", "^https://(www\\.)?(example.com|a\\.test)$",
-     DOT_REFUSED, "^https://(www\\.)?(example\\.com|a\\.test)$"},
+     DOT_REFUSED, "^https://(www\\.)?(example[.]com|a\\.test)$"},
     {"look-alike: IPv4 digits", "^http://127.0.0.1:[0-9]+$", DOT_REFUSED,
-     "^http://127\\.0\\.0\\.1:[0-9]+$"},
+     "^http://127[.]0[.]0[.]1:[0-9]+$"},
     {"look-alike: hyphen and underscore", "^https://a-b.c_d\\.example$",
-     DOT_REFUSED, "^https://a-b\\.c_d\\.example$"},
+     DOT_REFUSED, "^https://a-b[.]c_d\\.example$"},
     {"escaped dots", "^https://app\\.example\\.com$", DOT_OK, NULL},
     {"class dots", "^https://app[.]example[.]com$", DOT_OK, NULL},
     {"dot inside a class with a bracket", "^https://[].a-z]+\\.example$",
