@@ -245,3 +245,27 @@ def test_json_is_utf8(site):
     doc = json.loads(p.stdout.decode("utf-8"))
     (x,) = doc["exchanges"]
     assert ["Accept", "caf\ufffd \u00e9"] in x["sent"], x
+
+
+# --resolve, as curl's: a name that resolves nowhere reaches the server
+# given, and the URL's origin (what the browser compares) stays the name's
+def test_resolve(site):
+    port = int(site.wrong.origin.rsplit(":", 1)[1])
+    url = "http://api.cors-check.invalid:%d/w/ok?t=resolve" % port
+    rc, doc, out = run_cors_check([CORS_CHECK, url, "--origin", site.page,
+                                   "--json"])
+    assert rc == 2, out  # .invalid never resolves
+    rc, doc, out = run_cors_check([
+        CORS_CHECK, url, "--origin", site.page, "--json",
+        "--resolve", "api.cors-check.invalid:%d:127.0.0.1" % port])
+    assert rc == 0, out
+    assert doc["verdict"] == "readable", out
+    assert wrong_requests(site, "resolve"), out
+
+
+@pytest.mark.parametrize("value", ["api.example", "api.example:80"])
+def test_resolve_usage(value):
+    rc, out = text(None, "http://127.0.0.1:1/", "--origin",
+                   "http://a.example", "--resolve", value)
+    assert rc == 2, out
+    assert "HOST:PORT:ADDRESS" in out, out

@@ -32,6 +32,7 @@ struct cc_http_t {
     const cc_http_opts_t *opts;
     apr_array_header_t *exchanges; /**< cc_exchange_t * */
     apr_hash_t *seen;              /**< request key -> cc_exchange_t * */
+    struct curl_slist *resolve;    /**< --resolve entries, for every request */
 };
 
 /* What a callback fills in while one request runs. */
@@ -56,12 +57,18 @@ cc_http_t *cc_http_make(apr_pool_t *p, const cc_http_opts_t *opts,
     h->opts = opts;
     h->exchanges = apr_array_make(p, 4, sizeof(cc_exchange_t *));
     h->seen = apr_hash_make(p);
+    for (int i = 0; opts->resolve != NULL && i < opts->resolve->nelts; i++) {
+        h->resolve = curl_slist_append(h->resolve,
+                                       APR_ARRAY_IDX(opts->resolve, i,
+                                                     const char *));
+    }
     return h;
 }
 
 void cc_http_close(cc_http_t *h)
 {
     curl_easy_cleanup(h->curl);
+    curl_slist_free_all(h->resolve);
     curl_global_cleanup();
 }
 
@@ -218,6 +225,9 @@ const cc_exchange_t *cc_http_send(cc_http_t *h, const char *method,
     }
     if (h->opts->cacert != NULL) {
         curl_easy_setopt(h->curl, CURLOPT_CAINFO, h->opts->cacert);
+    }
+    if (h->resolve != NULL) {
+        curl_easy_setopt(h->curl, CURLOPT_RESOLVE, h->resolve);
     }
     if (strcmp(method, "HEAD") == 0) {
         curl_easy_setopt(h->curl, CURLOPT_NOBODY, 1L);

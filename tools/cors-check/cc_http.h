@@ -29,6 +29,9 @@ typedef struct cc_http_opts_t {
     int insecure;       /**< -k: no certificate or host name check */
     const char *cacert; /**< --cacert FILE */
     long max_time;      /**< --max-time, seconds */
+    /** --resolve HOST:PORT:ADDRESS entries (const char *), as curl's: test
+     * a virtual host before its name resolves, the URL and Origin intact */
+    apr_array_header_t *resolve;
 } cc_http_opts_t;
 
 /** One request sent and its response. */

@@ -17,6 +17,7 @@
  *   cors-check URL --origin ORIGIN [-X METHOD] [-H 'Name: value']...
  *              [-d DATA] [--credentials] [-b COOKIE] [--spec] [--json]
  *              [-k] [--cacert FILE] [--max-time SECONDS]
+ *              [--resolve HOST:PORT:ADDRESS]
  *
  * It does what fetch(URL, {method, headers, credentials: 'include'}) does
  * from a page on ORIGIN: decides whether a preflight is needed, sends it as
@@ -844,6 +845,8 @@ static void cc_usage(FILE *out)
             "      --json             one JSON object on stdout\n"
             "  -k, --insecure         do not verify TLS certificates\n"
             "      --cacert FILE      CA certificates to verify with\n"
+            "      --resolve HOST:PORT:ADDRESS  connect there for HOST:PORT "
+            "(as curl)\n"
             "  -m, --max-time SECONDS the most time one request may take "
             "(30)\n"
             "  -V, --version, -h, --help\n"
@@ -909,6 +912,7 @@ static int cc_parse_args(cc_app_t *a, int argc, char **argv)
          {"insecure", no_argument, NULL, 'k'},
          {"cacert", required_argument, NULL, 'A'},
          {"max-time", required_argument, NULL, 'm'},
+         {"resolve", required_argument, NULL, 'R'},
          {"version", no_argument, NULL, 'V'},
          {"help", no_argument, NULL, 'h'},
          {NULL, 0, NULL, 0}};
@@ -951,6 +955,20 @@ static int cc_parse_args(cc_app_t *a, int argc, char **argv)
             break;
         case 'A':
             a->http_opts.cacert = optarg;
+            break;
+        case 'R':
+            /* HOST:PORT:ADDRESS, as curl's --resolve; libcurl checks it */
+            if (strchr(optarg, ':') == NULL
+                || strchr(strchr(optarg, ':') + 1, ':') == NULL) {
+                return cc_usage_error("--resolve '%s': HOST:PORT:ADDRESS, "
+                                      "as in api.example.com:443:127.0.0.1",
+                                      optarg);
+            }
+            if (a->http_opts.resolve == NULL) {
+                a->http_opts.resolve = apr_array_make(p, 2,
+                                                      sizeof(const char *));
+            }
+            APR_ARRAY_PUSH(a->http_opts.resolve, const char *) = optarg;
             break;
         case 'm':
             a->http_opts.max_time = atol(optarg);
