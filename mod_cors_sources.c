@@ -88,6 +88,20 @@ static const char *cors_list_strerror(apr_pool_t *p, const char *path,
                             "%s: changed while it was read (replace it by "
                             "renaming a complete file over it)",
                             path);
+    case CORS_LIST_ERR_LINK:
+        return apr_psprintf(p,
+                            "%s: not read: a symbolic link, or in a linked "
+                            "directory (in .htaccess the list may be "
+                            "neither)",
+                            path);
+    case CORS_LIST_ERR_NOT_FILE:
+        return apr_psprintf(p, "%s: not read: not a regular file", path);
+    case CORS_LIST_ERR_FULL:
+        return apr_psprintf(p,
+                            "%s: not read: this child already keeps %d "
+                            "origin lists, the most it keeps until a "
+                            "restart (docs/design.md)",
+                            path, CORS_LIST_CACHE_MAX);
     case CORS_LIST_ERR_IO:
     case CORS_LIST_ERR_NONE:
         break;
@@ -148,8 +162,12 @@ static cors_source_answer_e cors_file_lookup(
  * directory.  httpd may read files the author cannot (another site's, on
  * shared hosting), and an error quotes the line it failed on.  The check
  * is one lstat per component of the relative path, which is
- * cheap beside the stats of httpd's own directory walk; the file itself
- * is read once per child and change.
+ * cheap beside the stats of httpd's own directory walk, and gives the
+ * author a clear error; what makes it hold is the reading itself, at
+ * every load and reload: the author can swap a link in after this check,
+ * so the file is opened one component at a time from the .htaccess
+ * file's directory without following any link (cors_list_cache_get's
+ * under, src/cors_list.c).  The file is read once per child and change.
  */
 static const char *cors_htaccess_list_path(cmd_parms *cmd, const char *arg,
                                            const char **out)
@@ -205,6 +223,7 @@ const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg)
     cors_source_t *src;
     cors_list_t *l;
     const char *path = NULL;
+    apr_size_t under = 0;
     apr_status_t rv;
 
     if (cache == NULL) {
@@ -217,6 +236,7 @@ const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg)
         if (err != NULL) {
             return cors_config_error(cmd, err);
         }
+        under = strlen(cmd->path);
     }
     else {
         path = ap_server_root_relative(cmd->pool, arg);
@@ -227,7 +247,7 @@ const char *cors_set_origin_file(cmd_parms *cmd, void *dconf, const char *arg)
                                                    "valid path",
                                                    arg));
     }
-    rv = in_htaccess ? cors_list_cache_get(cache, path, apr_time_now(),
+    rv = in_htaccess ? cors_list_cache_get(cache, path, under, apr_time_now(),
                                            CORS_LIST_RETRY, &l, &err)
                      : cors_list_cache_load(cache, path, &l, &err);
     if (rv != APR_SUCCESS) {

@@ -16,11 +16,16 @@
  * how a reload is published and when the old list is freed).
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <apr_file_io.h>
 #include <apr_file_info.h>
+#include <apr_portable.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 
@@ -190,6 +195,8 @@ typedef struct cors_list_gen_t {
 
 struct cors_list_t {
     const char *path;
+    apr_size_t under; /**< > 0: no link after path[0..under) (cors_list.h) */
+    cors_list_t *same_path;   /**< the entry for path with another under */
     apr_thread_mutex_t *lock; /**< guards every field below */
     cors_list_gen_t *cur;     /**< NULL until a load succeeded */
     cors_list_sig_t sig;      /**< the file as last looked at */
@@ -201,39 +208,57 @@ struct cors_list_t {
 };
 
 struct cors_list_cache_t {
+    /** The cache's own pool and allocator, for entries made at run time
+     * by any thread: used only under lock, so the allocator needs no
+     * mutex of its own. */
     apr_pool_t *pool;
-    apr_thread_mutex_t *lock; /**< guards lists and allocations from pool */
-    apr_hash_t *lists;        /**< path -> cors_list_t */
+    apr_thread_mutex_t *lock; /**< guards lists, count and pool */
+    apr_hash_t *lists;        /**< path -> cors_list_t, by same_path */
+    unsigned int count;       /**< entries */
 };
 
-/* The lists' pools have no parent: they go with the cache's. */
+/* The lists' pools and the cache's have no parent: they go with the
+ * configuration pool, when no request is served from it any more. */
 static apr_status_t cors_list_cache_cleanup(void *data)
 {
     cors_list_cache_t *c = data;
     apr_hash_index_t *hi;
+    cors_list_t *l;
 
     for (hi = apr_hash_first(NULL, c->lists); hi; hi = apr_hash_next(hi)) {
-        cors_list_t *l = apr_hash_this_val(hi);
-
-        if (l->cur != NULL) {
-            apr_pool_destroy(l->cur->pool);
-            l->cur = NULL;
+        for (l = apr_hash_this_val(hi); l != NULL; l = l->same_path) {
+            if (l->cur != NULL) {
+                apr_pool_destroy(l->cur->pool);
+                l->cur = NULL;
+            }
         }
     }
+    apr_pool_destroy(c->pool);
     return APR_SUCCESS;
 }
 
 apr_status_t cors_list_cache_make(apr_pool_t *pool, cors_list_cache_t **out)
 {
     cors_list_cache_t *c = apr_pcalloc(pool, sizeof(*c));
+    apr_allocator_t *allocator;
     apr_status_t rv;
 
-    rv = apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, pool);
+    rv = apr_allocator_create(&allocator);
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    c->pool = pool;
-    c->lists = apr_hash_make(pool);
+    rv = apr_pool_create_unmanaged_ex(&c->pool, NULL, allocator);
+    if (rv != APR_SUCCESS) {
+        apr_allocator_destroy(allocator);
+        return rv;
+    }
+    apr_allocator_owner_set(allocator, c->pool);
+    rv = apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, c->pool);
+    if (rv != APR_SUCCESS) {
+        apr_pool_destroy(c->pool);
+        return rv;
+    }
+    c->lists = apr_hash_make(c->pool);
     apr_pool_cleanup_register(pool, c, cors_list_cache_cleanup,
                               apr_pool_cleanup_null);
     *out = c;
@@ -260,12 +285,106 @@ static void cors_list_sig_of(const apr_finfo_t *fi, cors_list_sig_t *sig)
 #define CORS_LIST_WANTED                                                       \
     (APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE | APR_FINFO_DEV)
 
-static apr_status_t cors_list_stat(const char *path, cors_list_sig_t *sig,
+static apr_status_t cors_list_close_fd(void *data)
+{
+    close(*(int *)data);
+    return APR_SUCCESS;
+}
+
+/* Why openat() refused comp in dfd: a link is said as such. */
+static cors_list_errcode_e cors_list_why(int dfd, const char *comp, int err)
+{
+    struct stat st;
+
+    if ((err == ELOOP || err == ENOTDIR || err == EMLINK)
+        && fstatat(dfd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0
+        && S_ISLNK(st.st_mode)) {
+        return CORS_LIST_ERR_LINK;
+    }
+    return CORS_LIST_ERR_IO;
+}
+
+/*
+ * Open path to read it, in p.  under == 0: as anyone would, following
+ * links.  Otherwise from the directory path[0..under), one component at a
+ * time with openat() and O_NOFOLLOW, so that no link after that directory
+ * is followed, whenever it was put there; the file last, which must be a
+ * regular file (O_NONBLOCK: a FIFO put in its place cannot hold the
+ * thread).  *code says why it failed.
+ */
+static apr_status_t cors_list_open(const char *path, apr_size_t under,
+                                   apr_file_t **f, cors_list_errcode_e *code,
                                    apr_pool_t *p)
 {
-    apr_finfo_t fi;
-    apr_status_t rv = apr_stat(&fi, path, CORS_LIST_WANTED, p);
+    char *comp;
+    int *fd, dfd, err;
+    struct stat st;
 
+    *code = CORS_LIST_ERR_IO;
+    if (under == 0) {
+        return apr_file_open(f, path, APR_FOPEN_READ | APR_FOPEN_BINARY,
+                             APR_OS_DEFAULT, p);
+    }
+    dfd = open(apr_pstrmemdup(p, path, under),
+               O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        return APR_FROM_OS_ERROR(errno);
+    }
+    for (comp = apr_pstrdup(p, path + under);;) {
+        apr_size_t len;
+        int last, next;
+
+        comp += strspn(comp, "/");
+        len = strcspn(comp, "/");
+        last = comp[len + strspn(comp + len, "/")] == '\0';
+        comp[len] = '\0';
+        if (len == 0 || strcmp(comp, "..") == 0) {
+            close(dfd);
+            *code = CORS_LIST_ERR_NOT_FILE;
+            return APR_EINVAL;
+        }
+        next = openat(dfd, comp,
+                      last ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY
+                                 | O_CLOEXEC
+                           : O_RDONLY | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+        err = errno;
+        if (next < 0) {
+            *code = cors_list_why(dfd, comp, err);
+            close(dfd);
+            return APR_FROM_OS_ERROR(err);
+        }
+        close(dfd);
+        dfd = next;
+        if (last) {
+            break;
+        }
+        comp += len + 1;
+    }
+    if (fstat(dfd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(dfd);
+        *code = CORS_LIST_ERR_NOT_FILE;
+        return APR_EINVAL;
+    }
+    fd = apr_palloc(p, sizeof(*fd));
+    *fd = dfd;
+    apr_pool_cleanup_register(p, fd, cors_list_close_fd, apr_pool_cleanup_null);
+    return apr_os_file_put(f, fd, APR_FOPEN_READ, p);
+}
+
+static apr_status_t cors_list_stat(const char *path, apr_size_t under,
+                                   cors_list_sig_t *sig, apr_pool_t *p)
+{
+    apr_finfo_t fi;
+    apr_file_t *f;
+    cors_list_errcode_e code;
+    apr_status_t rv;
+
+    if (under == 0) {
+        rv = apr_stat(&fi, path, CORS_LIST_WANTED, p);
+    }
+    else if ((rv = cors_list_open(path, under, &f, &code, p)) == APR_SUCCESS) {
+        rv = apr_file_info_get(&fi, CORS_LIST_WANTED, f);
+    }
     if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
         memset(sig, 0, sizeof(*sig));
         sig->missing = 1;
@@ -284,7 +403,7 @@ static apr_status_t cors_list_stat(const char *path, cors_list_sig_t *sig,
  * in place and that looks half written.  *sig is the file as read, also on
  * a parse error.
  */
-static apr_status_t cors_list_read(const char *path,
+static apr_status_t cors_list_read(const char *path, apr_size_t under,
                                    const cors_list_sig_t *prev,
                                    cors_list_gen_t **out, cors_list_sig_t *sig,
                                    cors_list_error_t *err)
@@ -294,6 +413,7 @@ static apr_status_t cors_list_read(const char *path,
     apr_finfo_t fi;
     cors_list_sig_t after;
     cors_list_gen_t *gen;
+    cors_list_errcode_e code = CORS_LIST_ERR_IO;
     apr_size_t len, got = 0;
     char *buf;
     apr_status_t rv;
@@ -306,8 +426,7 @@ static apr_status_t cors_list_read(const char *path,
         return rv;
     }
     apr_pool_create(&scratch, pool);
-    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY,
-                       APR_OS_DEFAULT, scratch);
+    rv = cors_list_open(path, under, &f, &code, scratch);
     if (rv == APR_SUCCESS) {
         rv = apr_file_info_get(&fi, CORS_LIST_WANTED, f);
         if (rv == APR_INCOMPLETE) {
@@ -317,7 +436,7 @@ static apr_status_t cors_list_read(const char *path,
     if (rv != APR_SUCCESS) {
         memset(sig, 0, sizeof(*sig));
         sig->missing = 1;
-        cors_list_fail(err, CORS_LIST_ERR_IO, 0, NULL);
+        cors_list_fail(err, code, 0, NULL);
         err->status = rv;
         apr_pool_destroy(pool);
         return rv;
@@ -345,7 +464,8 @@ static apr_status_t cors_list_read(const char *path,
         apr_pool_destroy(pool);
         return rv;
     }
-    if (got != len || cors_list_stat(path, &after, scratch) != APR_SUCCESS
+    if (got != len
+        || cors_list_stat(path, under, &after, scratch) != APR_SUCCESS
         || !cors_list_sig_equal(sig, &after)) {
         cors_list_fail(err, CORS_LIST_ERR_CHANGING, 0, NULL);
         apr_pool_destroy(pool);
@@ -388,42 +508,70 @@ static cors_list_gen_t *cors_list_publish(cors_list_t *l, cors_list_gen_t *gen,
     return old;
 }
 
-/* The cache's entry for path, created if absent; NULL if no mutex. */
-static cors_list_t *cors_list_entry(cors_list_cache_t *c, const char *path)
+/* Under c->lock: path's entry read with links (under == 0) or not. */
+static cors_list_t *cors_list_find(cors_list_cache_t *c, const char *path,
+                                   apr_size_t under)
+{
+    cors_list_t *l = apr_hash_get(c->lists, path, APR_HASH_KEY_STRING);
+
+    while (l != NULL && l->under != under) {
+        l = l->same_path;
+    }
+    return l;
+}
+
+/*
+ * The cache's entry for path, created if absent (from the cache's pool,
+ * under its lock); NULL with *code set if it cannot be: no mutex, or
+ * CORS_LIST_CACHE_MAX entries already.
+ */
+static cors_list_t *cors_list_entry(cors_list_cache_t *c, const char *path,
+                                    apr_size_t under, apr_status_t *code)
 {
     cors_list_t *l;
 
     apr_thread_mutex_lock(c->lock);
-    l = apr_hash_get(c->lists, path, APR_HASH_KEY_STRING);
-    if (l == NULL) {
+    l = cors_list_find(c, path, under);
+    if (l == NULL && c->count >= CORS_LIST_CACHE_MAX) {
+        *code = APR_ENOSPC;
+    }
+    else if (l == NULL) {
         l = apr_pcalloc(c->pool, sizeof(*l));
         l->path = apr_pstrdup(c->pool, path);
+        l->under = under;
         if (apr_thread_mutex_create(&l->lock, APR_THREAD_MUTEX_DEFAULT, c->pool)
             != APR_SUCCESS) {
             l = NULL;
+            *code = APR_ENOMEM;
         }
         else {
+            l->same_path = apr_hash_get(c->lists, l->path, APR_HASH_KEY_STRING);
             apr_hash_set(c->lists, l->path, APR_HASH_KEY_STRING, l);
+            c->count++;
         }
     }
     apr_thread_mutex_unlock(c->lock);
     return l;
 }
 
-apr_status_t cors_list_cache_load(cors_list_cache_t *c, const char *path,
-                                  cors_list_t **out, cors_list_error_t *err)
+static apr_status_t cors_list_load(cors_list_cache_t *c, const char *path,
+                                   apr_size_t under, cors_list_t **out,
+                                   cors_list_error_t *err)
 {
-    cors_list_t *l = cors_list_entry(c, path);
+    apr_status_t rv = APR_SUCCESS;
+    cors_list_t *l = cors_list_entry(c, path, under, &rv);
     cors_list_gen_t *gen = NULL, *old = NULL;
     cors_list_sig_t sig;
-    apr_status_t rv;
 
     if (l == NULL) {
-        cors_list_fail(err, CORS_LIST_ERR_IO, 0, NULL);
-        err->status = APR_ENOMEM;
-        return APR_ENOMEM;
+        memset(err, 0, sizeof(*err));
+        cors_list_fail(err,
+                       rv == APR_ENOSPC ? CORS_LIST_ERR_FULL : CORS_LIST_ERR_IO,
+                       0, NULL);
+        err->status = rv;
+        return rv;
     }
-    rv = cors_list_read(path, NULL, &gen, &sig, err);
+    rv = cors_list_read(path, under, NULL, &gen, &sig, err);
     apr_thread_mutex_lock(l->lock);
     l->last_check = apr_time_now();
     if (rv == APR_SUCCESS) {
@@ -441,18 +589,25 @@ apr_status_t cors_list_cache_load(cors_list_cache_t *c, const char *path,
     return rv;
 }
 
+apr_status_t cors_list_cache_load(cors_list_cache_t *c, const char *path,
+                                  cors_list_t **out, cors_list_error_t *err)
+{
+    return cors_list_load(c, path, 0, out, err);
+}
+
 apr_status_t cors_list_cache_get(cors_list_cache_t *c, const char *path,
-                                 apr_time_t now, apr_interval_time_t retry,
-                                 cors_list_t **out, cors_list_error_t *err)
+                                 apr_size_t under, apr_time_t now,
+                                 apr_interval_time_t retry, cors_list_t **out,
+                                 cors_list_error_t *err)
 {
     cors_list_t *l;
     int loaded, again;
 
     apr_thread_mutex_lock(c->lock);
-    l = apr_hash_get(c->lists, path, APR_HASH_KEY_STRING);
+    l = cors_list_find(c, path, under);
     apr_thread_mutex_unlock(c->lock);
     if (l == NULL) {
-        return cors_list_cache_load(c, path, out, err);
+        return cors_list_load(c, path, under, out, err);
     }
     apr_thread_mutex_lock(l->lock);
     loaded = l->cur != NULL;
@@ -462,7 +617,7 @@ apr_status_t cors_list_cache_get(cors_list_cache_t *c, const char *path,
     }
     apr_thread_mutex_unlock(l->lock);
     if (again) {
-        return cors_list_cache_load(c, path, out, err);
+        return cors_list_load(c, path, under, out, err);
     }
     *out = l;
     return loaded ? APR_SUCCESS : APR_EINVAL;
@@ -483,7 +638,7 @@ static void cors_list_refresh(cors_list_t *l, cors_list_event_t *ev)
     if (apr_pool_create_unmanaged_ex(&scratch, NULL, NULL) != APR_SUCCESS) {
         goto done;
     }
-    cors_list_stat(l->path, &sig, scratch);
+    cors_list_stat(l->path, l->under, &sig, scratch);
     apr_pool_destroy(scratch);
     apr_thread_mutex_lock(l->lock);
     seen = l->sig;
@@ -491,7 +646,7 @@ static void cors_list_refresh(cors_list_t *l, cors_list_event_t *ev)
     if (cors_list_sig_equal(&sig, &seen)) {
         goto done;
     }
-    rv = cors_list_read(l->path, &seen, &gen, &sig, &ev->err);
+    rv = cors_list_read(l->path, l->under, &seen, &gen, &sig, &ev->err);
     apr_thread_mutex_lock(l->lock);
     if (rv == APR_SUCCESS) {
         old = cors_list_publish(l, gen, &sig);

@@ -44,6 +44,15 @@
  */
 #define CORS_LIST_SETTLE apr_time_from_sec(2)
 
+/**
+ * Most lists one process keeps.  Entries are never freed while the
+ * configuration lives (a lookup in another thread may hold one), and
+ * .htaccess files can name new paths at run time, including paths that do
+ * not exist: beyond this many, a new path is refused (CORS_LIST_ERR_FULL)
+ * until the next restart.  An entry costs some 2.5 KiB.
+ */
+#define CORS_LIST_CACHE_MAX 4096
+
 /** Longest error message kept about a list. */
 #define CORS_LIST_ERROR_MAX 512
 
@@ -53,7 +62,12 @@ typedef enum {
     CORS_LIST_ERR_IO, /**< the file could not be read (status says why) */
     CORS_LIST_ERR_TOO_LARGE, /**< larger than CORS_LIST_MAX_SIZE */
     CORS_LIST_ERR_CHANGING,  /**< the file changed while it was read */
-    CORS_LIST_ERR_VALUE      /**< a line holds no acceptable origin */
+    CORS_LIST_ERR_VALUE,     /**< a line holds no acceptable origin */
+    /** a list read without links (cors_list_cache_get's under): the file,
+     * or a directory on the way to it, is a symbolic link */
+    CORS_LIST_ERR_LINK,
+    CORS_LIST_ERR_NOT_FILE, /**< not a regular file (a FIFO, a device) */
+    CORS_LIST_ERR_FULL      /**< CORS_LIST_CACHE_MAX lists already */
 } cors_list_errcode_e;
 
 /** What was wrong with a list, where. */
@@ -102,8 +116,12 @@ typedef struct cors_list_cache_t cors_list_cache_t;
 typedef struct cors_list_t cors_list_t;
 
 /**
- * A cache for the lifetime of pool (the process's): a mutex and a hash.
- * Lists' origins live in pools of their own, not in pool.
+ * A cache for the lifetime of pool (the configuration's): a mutex and a
+ * hash.  Entries are made at run time (.htaccess) in threads, so they come
+ * from a pool of the cache's own, with an allocator of its own, used only
+ * under the cache's mutex and destroyed by a cleanup of pool; lists'
+ * origins live in pools of their own again.  pool itself is only used
+ * here, single-threaded.
  */
 apr_status_t cors_list_cache_make(apr_pool_t *pool, cors_list_cache_t **out);
 
@@ -120,10 +138,19 @@ apr_status_t cors_list_cache_load(cors_list_cache_t *c, const char *path,
  * cors_list_cache_load(): for .htaccess, which httpd reads on every
  * request.  A file that could not be used is tried again only once
  * retry has passed; until then its error is returned again.
+ *
+ * under > 0: the first under bytes of path are a directory (the
+ * .htaccess file's), and no component after it, directory or file, may
+ * be a symbolic link, at this load and at every reload: each is opened
+ * with O_NOFOLLOW from the one before (openat), so a link swapped in
+ * after a check is never followed (CORS_LIST_ERR_LINK), and the file
+ * must be a regular one.  Such a list is another entry than the same
+ * path read with links followed.
  */
 apr_status_t cors_list_cache_get(cors_list_cache_t *c, const char *path,
-                                 apr_time_t now, apr_interval_time_t retry,
-                                 cors_list_t **out, cors_list_error_t *err);
+                                 apr_size_t under, apr_time_t now,
+                                 apr_interval_time_t retry, cors_list_t **out,
+                                 cors_list_error_t *err);
 
 /** What a lookup did besides looking up, for the caller to log and count. */
 typedef struct cors_list_event_t {

@@ -299,3 +299,101 @@ class TestOriginFileHtaccess:
         assert r.status == 500
         assert "%s:1: " % cors_env.docroot_path("htbad/origins.txt") in \
             cors_env.read_log(cors_env.log_mark)
+
+
+SECRET = "https://secret.example"
+
+
+def htaccess_with_a_window(name, lines):
+    """A .htaccess whose CORSAllowOriginFile line comes first and whose
+    remaining lines take httpd a while to read: the time, on every
+    request, between mod_cors's symbolic link check of the list's path
+    (when the line is read) and the lookup that may reload the list (in
+    header_parser).  A site owner can write such a file."""
+    return ("CORSAllowOriginFile %s\nCORSAllowOriginFileCheck 1\n" % name
+            + "CORSAllowOriginMatch ^https://w[0-9]+\\.window\\.example$\n"
+            * lines)
+
+
+class TestOriginFileHtaccessSwappedForLink:
+    """A list named in .htaccess, checked for symbolic links when the
+    .htaccess is read, swapped for a link to another site's list after the
+    check and before the reload: the reload opens each component without
+    following links, so the other site's list is never read, the list
+    loaded before stays and the log says it is a link."""
+
+    WINDOW_LINES = 80000
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _conf(self, cors_env):
+        env = cors_env
+        conf = CorsConf(env)
+        conf.doc("htsecret/origins.txt", SECRET + "\n")
+        for d, name in (("htswap", "origins.txt"),
+                        ("htswapdir", "sub/origins.txt")):
+            conf.directory(d, ["AllowOverride FileInfo"])
+            conf.htaccess(d, htaccess_with_a_window(name, self.WINDOW_LINES))
+            conf.doc("%s/%s" % (d, name), A + "\n")
+            conf.doc("%s/x.txt" % d, "x\n")
+        conf.write_files()
+        conf.start()
+        yield
+
+    def timed_get(self, env, path, origin):
+        t = time.monotonic()
+        r = get(env, path, origin, timeout=30)
+        return r, time.monotonic() - t
+
+    def test_swapped_after_the_check(self, cors_env):
+        import threading
+
+        env = cors_env
+        # first load, in every child that answers: the own list
+        took = 0
+        for d in ("htswap", "htswapdir"):
+            for _ in range(2):
+                r, t = self.timed_get(env, "/%s/x.txt" % d, A)
+                assert_allowed(r, A)
+                took = max(took, t)
+        assert took > 0.3, "the window is too short to test: %.2fs" % took
+        time.sleep(1.2)  # the next lookup looks at the file again
+        mark = env.log_size()
+        results = []
+
+        def ask(d):
+            results.append((d, get(env, "/%s/x.txt" % d, SECRET, timeout=30)))
+
+        threads = [threading.Thread(target=ask, args=(d,))
+                   for d in ("htswap", "htswapdir") for _ in range(3)]
+        for t in threads:
+            t.start()
+        # the requests are past their .htaccess's first line: swap now
+        time.sleep(took / 3)
+        secret = env.docroot_path("htsecret/origins.txt")
+        link = env.docroot_path("htswap/origins.txt")
+        os.symlink(secret, link + ".tmp")
+        os.rename(link + ".tmp", link)
+        sub = env.docroot_path("htswapdir/sub")
+        os.rename(sub, sub + ".old")
+        os.symlink(env.docroot_path("htsecret"), sub)
+        for t in threads:
+            t.join()
+        try:
+            assert len(results) == 6
+            for d, r in results:
+                assert r.status == 200, (d, r)
+                assert r.header("Access-Control-Allow-Origin") is None, \
+                    (d, r.headers)
+            log = env.read_log(mark)
+            for d, name in (("htswap", "origins.txt"),
+                            ("htswapdir", "sub/origins.txt")):
+                assert "%s: not read: a symbolic link" % \
+                    env.docroot_path("%s/%s" % (d, name)) in log, log
+            # nothing was read through the links (a reload says so)
+            assert "reloaded" not in log, log
+        finally:
+            os.unlink(link)
+            os.unlink(sub)
+            os.rename(sub + ".old", sub)
+            with open(link, "w") as f:
+                f.write(A + "\n")

@@ -12,6 +12,7 @@
  * sources in a policy's decision (docs/behaviour.md §7).
  */
 
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -208,7 +209,7 @@ static void test_load_and_reload(void **state)
 
     /* The same path from .htaccess: the same list, not read again. */
     assert_int_equal(APR_SUCCESS,
-                     cors_list_cache_get(c, path, now, check, &again, &err));
+                     cors_list_cache_get(c, path, 0, now, check, &again, &err));
     assert_ptr_equal(l, again);
 
     /* Changed: unseen until the check interval has passed. */
@@ -271,18 +272,146 @@ static void test_get_keeps_error(void **state)
     assert_int_equal(APR_SUCCESS, cors_list_cache_make(p, &c));
     write_file(p, path, "https://a.example/x\n");
     assert_int_not_equal(APR_SUCCESS,
-                         cors_list_cache_get(c, path, now, check, &l, &err));
+                         cors_list_cache_get(c, path, 0, now, check, &l, &err));
     assert_int_equal(1, err.line);
     /* Fixed, but within the interval the kept error still answers. */
     write_file(p, path, "https://a.example\n");
     memset(&err, 0, sizeof(err));
     assert_int_not_equal(APR_SUCCESS,
-                         cors_list_cache_get(c, path, now, check, &l, &err));
+                         cors_list_cache_get(c, path, 0, now, check, &l, &err));
     assert_int_equal(1, err.line);
     assert_int_equal(APR_SUCCESS,
-                     cors_list_cache_get(c, path,
+                     cors_list_cache_get(c, path, 0,
                                          now + check + apr_time_from_sec(1),
                                          check, &l, &err));
+    unlink(path);
+    rmdir(dir);
+}
+
+/* A path in dir, made in p. */
+static const char *in_dir(apr_pool_t *p, const char *dir, const char *name)
+{
+    return apr_pstrcat(p, dir, "/", name, NULL);
+}
+
+/* Replace path (a file or a directory) by a symbolic link to target. */
+static void swap_for_link(apr_pool_t *p, const char *path, const char *target)
+{
+    const char *tmp = apr_pstrcat(p, path, ".link", NULL);
+
+    assert_int_equal(0, symlink(target, tmp));
+    if (rename(tmp, path) != 0) {
+        /* rename() cannot put a link over a directory: move it away. */
+        assert_int_equal(0, rename(path, apr_pstrcat(p, path, ".old", NULL)));
+        assert_int_equal(0, rename(tmp, path));
+    }
+}
+
+/*
+ * .htaccess lists (under > 0): loaded, then the file, or a directory on
+ * the way to it, swapped for a link to another site's list.  The reload
+ * does not follow it (the glue's lstat check at .htaccess time came
+ * before the swap), the list read before stays and the error says why.
+ */
+static void test_htaccess_list_follows_no_link(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *dir = test_dir(p);
+    const char *site = in_dir(p, dir, "site"), *other = in_dir(p, dir, "other");
+    const char *paths[2];
+    apr_size_t under = strlen(site) + 1;
+    cors_list_cache_t *c;
+    cors_list_t *l, *followed;
+    cors_list_error_t err;
+    cors_list_event_t ev;
+    apr_time_t now = apr_time_now();
+    int i;
+
+    assert_int_equal(0, mkdir(site, 0755));
+    assert_int_equal(0, mkdir(in_dir(p, site, "sub"), 0755));
+    assert_int_equal(0, mkdir(other, 0755));
+    write_file(p, in_dir(p, other, "origins.txt"), "https://secret.example\n");
+    paths[0] = in_dir(p, site, "origins.txt");
+    paths[1] = in_dir(p, site, "sub/origins.txt");
+    assert_int_equal(APR_SUCCESS, cors_list_cache_make(p, &c));
+    for (i = 0; i < 2; i++) {
+        write_file(p, paths[i], "https://own.example\n");
+        assert_int_equal(APR_SUCCESS,
+                         cors_list_cache_get(c, paths[i], under, now,
+                                             test_check, &l, &err));
+        assert_true(match(l, "https://own.example", now, &ev));
+        if (i == 0) {
+            swap_for_link(p, paths[0], in_dir(p, other, "origins.txt"));
+        }
+        else {
+            swap_for_link(p, in_dir(p, site, "sub"), other);
+        }
+        now += test_check + apr_time_from_sec(1);
+        assert_false(match(l, "https://secret.example", now, &ev));
+        assert_true(ev.failed);
+        assert_int_equal(CORS_LIST_ERR_LINK, ev.err.code);
+        assert_true(match(l, "https://own.example", now, &ev));
+        /* A new load (another child) refuses it too. */
+        assert_int_not_equal(APR_SUCCESS,
+                             cors_list_cache_get(c, paths[i], under - 1, now,
+                                                 test_check, &l, &err));
+        assert_int_equal(CORS_LIST_ERR_LINK, err.code);
+        /* The configuration's lists (under == 0) follow links: another
+         * entry for the same path. */
+        assert_int_equal(APR_SUCCESS,
+                         cors_list_cache_get(c, paths[i], 0, now, test_check,
+                                             &followed, &err));
+        assert_ptr_not_equal(l, followed);
+        assert_true(match(followed, "https://secret.example", now, &ev));
+    }
+
+    /* Not a regular file: a FIFO would hold the thread in open(). */
+    assert_int_equal(0, mkfifo(in_dir(p, site, "fifo.txt"), 0644));
+    assert_int_not_equal(APR_SUCCESS,
+                         cors_list_cache_get(c, in_dir(p, site, "fifo.txt"),
+                                             under, now, test_check, &l, &err));
+    assert_int_equal(CORS_LIST_ERR_NOT_FILE, err.code);
+
+    assert_int_equal(0, system(apr_pstrcat(p, "rm -rf ", dir, NULL)));
+}
+
+/* Paths named at run time (.htaccess), even missing ones, fill at most
+ * CORS_LIST_CACHE_MAX entries; the lists already kept still answer. */
+static void test_cache_is_bounded(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *dir = test_dir(p);
+    const char *path = in_dir(p, dir, "origins.txt");
+    apr_size_t under = strlen(dir) + 1;
+    cors_list_cache_t *c;
+    cors_list_t *l, *kept;
+    cors_list_error_t err;
+    cors_list_event_t ev;
+    apr_time_t now = apr_time_now();
+    int i;
+
+    assert_int_equal(APR_SUCCESS, cors_list_cache_make(p, &c));
+    write_file(p, path, "https://own.example\n");
+    assert_int_equal(APR_SUCCESS, cors_list_cache_get(c, path, under, now,
+                                                      test_check, &kept, &err));
+    for (i = 1; i < CORS_LIST_CACHE_MAX; i++) {
+        assert_int_not_equal(APR_SUCCESS,
+                             cors_list_cache_get(c,
+                                                 apr_psprintf(p,
+                                                              "%s/missing-%d",
+                                                              dir, i),
+                                                 under, now, test_check, &l,
+                                                 &err));
+        assert_int_equal(CORS_LIST_ERR_IO, err.code);
+    }
+    assert_int_not_equal(APR_SUCCESS,
+                         cors_list_cache_get(c, in_dir(p, dir, "one-more"),
+                                             under, now, test_check, &l, &err));
+    assert_int_equal(CORS_LIST_ERR_FULL, err.code);
+    assert_int_equal(APR_SUCCESS, cors_list_cache_get(c, path, under, now,
+                                                      test_check, &l, &err));
+    assert_ptr_equal(kept, l);
+    assert_true(match(l, "https://own.example", now, &ev));
     unlink(path);
     rmdir(dir);
 }
@@ -570,6 +699,8 @@ int main(void)
         cmocka_unit_test(test_parse_long_line),
         cmocka_unit_test(test_load_and_reload),
         cmocka_unit_test(test_get_keeps_error),
+        cmocka_unit_test(test_htaccess_list_follows_no_link),
+        cmocka_unit_test(test_cache_is_bounded),
         cmocka_unit_test(test_unfinished_write_waits),
         cmocka_unit_test(test_reload_race),
         cmocka_unit_test(test_sources_decide),
