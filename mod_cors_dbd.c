@@ -89,6 +89,9 @@ typedef struct cors_db_t {
     cors_db_shared_t *shared;
     apr_interval_time_t ttl_allowed, ttl_refused;
     apr_uint32_t rate;
+    /** Set in a child that could not attach to the cache's mutex: every
+     * lookup there is "unavailable" (fails closed, counted). */
+    int detached;
 } cors_db_t;
 
 /** One CORSAllowOriginDBDQuery. */
@@ -311,6 +314,13 @@ static cors_source_answer_e cors_db_lookup(
     }
     if (!cors_db_key(q, value, &key)) {
         return CORS_SOURCE_ABSENT;
+    }
+    /* Without the mutex neither the cache nor the budget can be used:
+     * this child refuses, counts it, and logged it once (CORS0022). */
+    if (db->detached) {
+        cors_count_event(r->server, CORS_COUNT_DB_ERRORS);
+        *why = "the origin database is unavailable (fails closed)";
+        return CORS_SOURCE_UNAVAILABLE;
     }
     cached = cors_db_cached(db, r, &key);
     if (cached >= 0) {
@@ -578,10 +588,15 @@ static void cors_dbd_child_init(apr_pool_t *p, server_rec *s)
                                      apr_global_mutex_lockfile(db->mutex), p);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                     CORS_LOGNO(0022) "cannot attach to the %s mutex; the "
-                                      "origin database is not asked",
+                     CORS_LOGNO(0022) "cannot attach to the %s mutex; this "
+                                      "child does not ask the origin "
+                                      "database and refuses the origins it "
+                                      "would have asked about (fails "
+                                      "closed, counted as database errors)",
                      CORS_CACHE_MUTEX);
-        main->db = NULL;
+        /* Not main->db = NULL: that reads as "not in the database", an
+         * answer, uncounted. */
+        db->detached = 1;
     }
 }
 
