@@ -81,8 +81,10 @@ typedef struct cors_server_conf_t {
      * compared with it.
      */
     int fast_diff;
-    /** CORSAllowOriginDBDQuery is used somewhere in this server. */
+    /** CORSAllowOriginDBDQuery is used somewhere in this server, first at
+     * db_query_at ("file:line"). */
     int db_queries;
+    const char *db_query_at;
     /** Main server only: CORSAllowOriginDBDCache (seconds an answer is
      * kept, allowed and refused) and CORSAllowOriginDBDRate (queries per
      * second); 0 is unset. */

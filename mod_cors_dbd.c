@@ -47,6 +47,7 @@
 #include "http_main.h"
 #include "http_protocol.h"
 #include "mod_dbd.h"
+#include "util_cfgtree.h"
 #include "util_mutex.h"
 
 #include "cors_budget.h"
@@ -409,6 +410,11 @@ const char *cors_set_origin_dbd_query(cmd_parms *cmd, void *dconf,
      * connections, and rebuilds its table on every configuration pass. */
     q->label = apr_psprintf(cmd->pool, "cors_origin_%pp", (void *)q);
     prepare(cmd->server, arg, q->label);
+    if (!sconf->db_queries) {
+        sconf->db_query_at = apr_psprintf(cmd->pool, "%s:%d",
+                                          cmd->directive->filename,
+                                          cmd->directive->line_num);
+    }
     sconf->db_queries = 1;
     src = apr_pcalloc(cmd->pool, sizeof(*src));
     src->name = "the database";
@@ -485,6 +491,92 @@ static int cors_dbd_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
+}
+
+/* The virtual host a <VirtualHost> of the configuration tree made. */
+static server_rec *cors_dbd_vhost_of(server_rec *s, const ap_directive_t *node)
+{
+    for (s = s->next; s != NULL; s = s->next) {
+        if (s->defn_name != NULL && strcmp(s->defn_name, node->filename) == 0
+            && s->defn_line_number == (unsigned)node->line_num) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Where the configuration as written (ap_conftree) sets DBDriver: in the
+ * main server (scope NULL; virtual hosts inherit it, as mod_dbd merges
+ * it) or in a <VirtualHost>, added to drivers (server_rec *).
+ */
+static void cors_dbd_drivers(server_rec *s, const ap_directive_t *node,
+                             server_rec *scope, apr_array_header_t *drivers,
+                             int *in_main)
+{
+    for (; node != NULL; node = node->next) {
+        if (strcasecmp(node->directive, "<VirtualHost") == 0) {
+            server_rec *v = cors_dbd_vhost_of(s, node);
+
+            if (v != NULL) {
+                cors_dbd_drivers(s, node->first_child, v, drivers, in_main);
+            }
+        }
+        else if (node->directive[0] == '<') {
+            cors_dbd_drivers(s, node->first_child, scope, drivers, in_main);
+        }
+        else if (strcasecmp(node->directive, "DBDriver") == 0) {
+            if (scope == NULL) {
+                *in_main = 1;
+            }
+            else {
+                APR_ARRAY_PUSH(drivers, server_rec *) = scope;
+            }
+        }
+    }
+}
+
+/*
+ * CORSAllowOriginDBDQuery in a server with no DBDriver: mod_dbd's
+ * ap_dbd_acquire would only log "not configured" (AH02654) at every
+ * lookup, and every origin the query would have allowed is refused.
+ * check_config runs for apache2 -t too.
+ */
+static int cors_dbd_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                                 apr_pool_t *ptemp, server_rec *s)
+{
+    apr_array_header_t *drivers = apr_array_make(ptemp, 4,
+                                                 sizeof(server_rec *));
+    int in_main = 0, bad = 0, i;
+    server_rec *v;
+
+    (void)pconf;
+    (void)plog;
+    cors_dbd_drivers(s, ap_conftree, NULL, drivers, &in_main);
+    for (v = s; v != NULL && !in_main; v = v->next) {
+        cors_server_conf_t *sc = ap_get_module_config(v->module_config,
+                                                      &cors_module);
+
+        for (i = 0; i < drivers->nelts; i++) {
+            if (APR_ARRAY_IDX(drivers, i, server_rec *) == v) {
+                break;
+            }
+        }
+        if (!sc->db_queries || i < drivers->nelts) {
+            continue;
+        }
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                     CORS_LOGNO(0024) "CORSAllowOriginDBDQuery (%s) in %s%s, "
+                                      "which has no DBDriver: add DBDriver "
+                                      "(sqlite3, pgsql) and DBDParams to "
+                                      "the main server, or to this virtual "
+                                      "host",
+                     sc->db_query_at ? sc->db_query_at : "?",
+                     v == s ? "the main server" : "virtual host ",
+                     v == s ? "" : v->server_hostname);
+        bad = 1;
+    }
+    return bad ? HTTP_INTERNAL_SERVER_ERROR : OK;
 }
 
 static apr_status_t cors_db_destroy(void *data)
@@ -604,6 +696,7 @@ void cors_dbd_register_hooks(apr_pool_t *p)
 {
     (void)p;
     ap_hook_pre_config(cors_dbd_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(cors_dbd_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_dbd_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(cors_dbd_child_init, NULL, NULL, APR_HOOK_MIDDLE);
 }

@@ -255,6 +255,43 @@ class TestDbdConfig:
         assert rc != 0
         assert "mod_dbd is not loaded" in out, out
 
+    def test_needs_a_driver(self, cors_env):
+        """mod_dbd loaded, no DBDriver: caught by apache2 -t, with the
+        directive's place and what to add, not left to refuse every
+        origin at run time."""
+        conf = CorsConf(cors_env)
+        conf.add("LoadModule dbd_module %s/mod_dbd.so" % APACHE_MODULES)
+        conf.location("/x/", ['CORSAllowOriginDBDQuery "%s"' % QUERY])
+        rc, out = conf.check()
+        assert rc != 0, out
+        assert "CORS0024: CORSAllowOriginDBDQuery (" in out, out
+        assert "the main server, which has no DBDriver: add DBDriver" in out
+
+    def test_a_virtual_host_needs_a_driver(self, cors_env):
+        """mod_dbd's configuration is per server: a virtual host inherits
+        the main server's DBDriver, not another virtual host's."""
+        def conf_with(main_driver, own_driver):
+            conf = CorsConf(cors_env)
+            conf.add("LoadModule dbd_module %s/mod_dbd.so" % APACHE_MODULES)
+            if main_driver:
+                conf.add(["DBDriver sqlite3", "DBDParams /nonexistent.db"])
+            conf.vhost("with.test", ["DBDriver sqlite3",
+                                     "DBDParams /nonexistent.db"])
+            conf.vhost("without.test", (["DBDriver sqlite3"]
+                                        if own_driver else []) + [
+                '<Location "/x/">',
+                'CORSAllowOriginDBDQuery "%s"' % QUERY,
+                "</Location>"])
+            return conf.check()
+
+        rc, out = conf_with(False, False)
+        assert rc != 0, out
+        assert "in virtual host without.test, which has no DBDriver" in out
+        for main_driver, own_driver in ((True, False), (False, True)):
+            rc, out = conf_with(main_driver, own_driver)
+            assert rc == 0 and "CORS0024" not in out, \
+                (main_driver, own_driver, out)
+
     def test_cache_is_main_server_only(self, cors_env):
         conf = CorsConf(cors_env)
         conf.vhost("v.test", ["CORSAllowOriginDBDCache 5 5"])
