@@ -205,13 +205,14 @@ soak-smoke: $(MODULE)
 # ASan and plain, each beside the same loop without it; core dumps on
 # (core_pattern set for the run when root), gdb backtraces.  About 45
 # minutes; STOP_CYCLES_ARGS="--minutes 3 --mpm event" for less.  The smoke
-# (in soak-smoke) runs 3 cycles per arm and MPM, leaving core_pattern alone.
-stop-cycles: $(MODULE)
+# (in soak-smoke) runs 2 cycles per arm and MPM, leaving core_pattern alone.
+ASAN_MODULE := build/asan/mod_cors.so
+$(ASAN_MODULE): $(SRC) $(HDR) scripts/asan-module.sh
 	scripts/asan-module.sh --build-only
+stop-cycles: $(MODULE) $(ASAN_MODULE)
 	MOD_CORS_SO=$(CURDIR)/$(MODULE) nice -n 10 $(PYTHON) \
 	    scripts/stop-cycles.py $(STOP_CYCLES_ARGS)
-stop-cycles-smoke: $(MODULE)
-	scripts/asan-module.sh --build-only
+stop-cycles-smoke: $(MODULE) $(ASAN_MODULE)
 	MOD_CORS_SO=$(CURDIR)/$(MODULE) $(PYTHON) scripts/stop-cycles.py --short
 
 # The module under ASan + UBSan inside Debian's apache2 (the runtime

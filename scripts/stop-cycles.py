@@ -14,11 +14,18 @@ The load is wrk (one thread, 8 kept-alive connections) sending a mix of
 allowed, refused and malformed CORS requests, allowed and refused
 preflights, CGI requests (in every other pair of cycles one that sleeps
 0.3 s, so that requests are in flight when the stop comes), proxied
-requests to a backend of their own, a preflight passed on to it
-(`CORSPreflight continue`) and server-status (which reads the module's
-shared-memory counters).  The times between start, graceful and stop are
-random (up to --load seconds; half the stops within 0.1 s of the graceful,
-while its new children start), the same for every arm of a cycle.
+requests to a backend of their own (some answered after 0.3 s), a
+preflight passed on to it (`CORSPreflight continue`), server-status
+(which reads the module's shared-memory counters), and origins looked up
+in a list file that is replaced during every cycle (CORSAllowOriginFile,
+children reload it) and in a database (CORSAllowOriginDBDQuery through
+mod_dbd and sqlite3, the shared shmcb answer cache and its mutex).  The
+same database is asked by httpd's own mod_authn_dbd for a slow proxied
+URL in every arm, so that the controls, too, hold a database connection
+during requests, as mod_cors does.  The times between start, graceful
+and stop are random (up to --load seconds; half the stops within 0.1 s
+of the graceful, while its new children start), the same for every arm
+of a cycle.
 
 Arms, run in turn within each MPM so that they share the machine's load:
   cors-asan  the module built with ASan + UBSan (scripts/asan-module.sh
@@ -35,25 +42,31 @@ the run's directory while the loop runs; restored afterwards), and
 sanitizer reports (ASan handles SIGSEGV itself: it writes the report, then
 aborts, so the crash still leaves a core).  gdb writes each core's
 backtrace (Debian has no apache2-dbgsym: httpd's and APR's exported names
-only).
+only; the first MAX_BACKTRACES cores of an arm, the others are counted).
+What the runs found is in SECURITY.md (robustness).
 
   scripts/stop-cycles.py                         15 min per MPM, all arms
   scripts/stop-cycles.py --minutes 3 --mpm event
   scripts/stop-cycles.py --cycles 50             50 cycles per arm and MPM
-  scripts/stop-cycles.py --short                 a < 60 s smoke (leaves
-                                                 core_pattern alone)
+  scripts/stop-cycles.py --quick                 no graceful: start, up to
+                                                 0.15 s of load, stop
+  scripts/stop-cycles.py --short                 a < 60 s smoke: prefork
+                                                 and event, 2 cycles per
+                                                 arm, core_pattern left
 
-A stop that has not finished 15 s after its signal is counted
-("stop not done"): the signal is sent once more, and after 15 s more
-everything is killed.
+A stop that has not finished 15 s (--short: 8 s) after its signal is
+counted ("stop not done"): the signal is sent once more, and after as
+long again everything is killed.
 
 Exit status 1 when a cors arm crashed where its control did not, or when
 any sanitizer report or backtrace names mod_cors; the figures are printed
 as a table and written to build/stop-cycles/summary.json."""
 
 import argparse
+import base64
 import functools
 import glob
+import hashlib
 import json
 import os
 import random
@@ -61,6 +74,8 @@ import re
 import resource
 import shutil
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -88,6 +103,20 @@ CONF = """
 LoadModule proxy_module {mods}/mod_proxy.so
 LoadModule proxy_http_module {mods}/mod_proxy_http.so
 LoadModule status_module {mods}/mod_status.so
+LoadModule dbd_module {mods}/mod_dbd.so
+LoadModule socache_shmcb_module {mods}/mod_socache_shmcb.so
+LoadModule authn_dbd_module {mods}/mod_authn_dbd.so
+DBDriver sqlite3
+DBDParams "{base}/origins.db"
+# the same database held by httpd's own mod_authn_dbd, with or without
+# mod_cors, during a request the backend answers slowly
+<Location "/px/dbauth/">
+    AuthType Basic
+    AuthName "stop-cycles"
+    AuthBasicProvider dbd
+    AuthDBDUserPWQuery "SELECT password FROM users WHERE name = %s"
+    Require valid-user
+</Location>
 KeepAlive On
 MaxKeepAliveRequests 0
 KeepAliveTimeout 5
@@ -115,6 +144,22 @@ ProxyPass "/px/" "http://127.0.0.1:{port2}/"
     CORSAllowOrigin {app}
     CORSAllowMethods PUT
 </Location>
+# origins kept outside the configuration: a list file rewritten every
+# cycle and looked at every second, so that children reload it under load;
+# a database (mod_dbd, sqlite3) behind the shared shmcb cache, whose
+# mutex each child attaches to in child_init
+<Location "/list/">
+    CORSAllowOriginFile "{base}/origins.txt"
+    CORSAllowOriginFileCheck 1
+</Location>
+CORSAllowOriginDBDCache 2 1
+<Location "/db/">
+    CORSAllowOrigin https://config.example
+    CORSAllowOriginDBDQuery "SELECT 1 FROM cors_origins WHERE origin = %s"
+</Location>
+<Location "/px/dbcors/">
+    CORSAllowOriginDBDQuery "SELECT 1 FROM cors_origins WHERE origin = %s"
+</Location>
 </IfModule>
 """
 
@@ -122,6 +167,7 @@ ProxyPass "/px/" "http://127.0.0.1:{port2}/"
 # out Timeout at every stop, its own listener being closed).
 BACKEND = r"""
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class H(BaseHTTPRequestHandler):
@@ -131,6 +177,8 @@ class H(BaseHTTPRequestHandler):
         pass
 
     def answer(self):
+        if "slow" in self.path:
+            time.sleep(0.3)
         body = b"backend\n"
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
@@ -182,12 +230,43 @@ function init(args)
    add("GET", "/px/other", {["Origin"] = "https://evil.example.net"})
    add("GET", "/server-status?auto", {})
    add("GET", "/missing", {["Origin"] = app})
+   add("GET", "/px/dbauth/slow", {["Origin"] = app,
+       ["Authorization"] = "Basic %(basic)s"})
 end
+local n = 0
 function request()
-   i = i %% #reqs + 1
+   i = i %% (#reqs + 2) + 1
+   if i > #reqs then
+      -- origins that change, so that the database is asked (cache misses)
+      -- and the list is looked up with origins on it and not
+      n = n + 1
+      local o = "https://o" .. (n %% 200) .. ".example"
+      if i == #reqs + 1 then
+         if n %% 2 == 0 then
+            return wrk.format("GET", "/px/dbcors/slow", {["Origin"] = o})
+         end
+         return wrk.format("GET", "/db/x.txt", {["Origin"] = o})
+      end
+      return wrk.format("GET", "/list/x.txt", {["Origin"] = o})
+   end
    return reqs[i]
 end
-""" % {"app": APP}
+""" % {"app": APP, "basic": base64.b64encode(b"user:pw").decode()}
+
+
+#: what an interrupted run must not leave behind: wrk, the backend, httpd
+LIVE = {}
+
+
+def kill_live():
+    for name, pid in list(LIVE.items()):
+        procs = [pid] + (descendants(pid) if name == "httpd" else [])
+        for p in procs:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    LIVE.clear()
 
 
 # ---- core dumps ------------------------------------------------------------
@@ -280,6 +359,14 @@ def descendants(pid):
     return out
 
 
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 def alive(pid):
     try:
         os.kill(pid, 0)
@@ -310,19 +397,56 @@ class Server:
         self.backend = subprocess.Popen(
             ["nice", "-n", "10", "/usr/bin/python3", "-c", BACKEND,
              str(self.port2)], stderr=subprocess.DEVNULL)
+        LIVE["backend"] = self.backend.pid
+        deadline = time.time() + 30
+        while time.time() < deadline and not port_open(self.port2):
+            time.sleep(0.1)
         self.env = CorsTestEnv(gen_dir=base, mpm=mpm)
         self.env.setup()
+        # children (www-data) write their cores here when core_pattern is
+        # relative (CoreDumpDirectory)
+        os.chmod(self.env.logs_dir, 0o1777)
         self.env.write_file(os.path.join(self.env.htdocs, "cgi", "slow.cgi"),
                             SLOW_CGI, mode=0o755)
         self.asan_env = asan_env
+        self.base = base
+        for d in ("db", "list"):
+            self.env.write_file(os.path.join(self.env.htdocs, d, "x.txt"),
+                                d + "\n")
+        db = sqlite3.connect(os.path.join(base, "origins.db"))
+        db.execute("CREATE TABLE cors_origins (origin TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO cors_origins VALUES (?)",
+                       [("https://o%d.example" % i,)
+                        for i in range(0, 200, 3)])
+        db.execute("CREATE TABLE users (name TEXT PRIMARY KEY, "
+                   "password TEXT)")
+        sha = base64.b64encode(hashlib.sha1(b"pw").digest()).decode()
+        db.execute("INSERT INTO users VALUES ('user', ?)", ("{SHA}" + sha,))
+        db.commit()
+        db.close()
+        os.chmod(os.path.join(base, "origins.db"), 0o644)
+        self.list_gen = 0
+        self.write_list()
         self.lua = os.path.join(base, "load.lua")
         with open(self.lua, "w") as f:
             f.write(LUA)
 
+    def write_list(self):
+        """Replace the list file the way the manual says (rename)."""
+        self.list_gen += 1
+        path = os.path.join(self.base, "origins.txt")
+        with open(path + ".tmp", "w") as f:
+            f.write("# generation %d\n" % self.list_gen)
+            for i in range(self.list_gen % 5, 200, 5):
+                f.write("https://o%d.example\n" % i)
+        os.chmod(path + ".tmp", 0o644)
+        os.rename(path + ".tmp", path)
+
     def configure(self, arm):
         e = self.env
         e.mod_cors_so = ASAN_SO if arm == "cors-asan" else PLAIN_SO
-        e.install(CONF.format(mods=e.modules_dir, port2=self.port2, app=APP),
+        e.install(CONF.format(mods=e.modules_dir, port2=self.port2, app=APP,
+                              base=self.base),
                   with_cors=arm.startswith("cors"))
         for log in (e.error_log, e.access_log):
             with open(log, "w"):
@@ -372,13 +496,18 @@ def proc_line(pid):
         return "%d gone" % pid
 
 
-def stop_and_wait(pid, sig, timeout=15.0):
+#: seconds a stop may take before its signal is sent again (--short: 8)
+STOP_TIMEOUT = 15.0
+
+
+def stop_and_wait(pid, sig, timeout=None):
     """Signal the parent, wait until it and every process it had below it
     are gone.  If they are still there after timeout, the signal is sent
     once more (an admin would), then everything is killed.  Returns
     (number of signals sent, the processes left after the first one)."""
     procs = [pid] + descendants(pid)
     left = []
+    timeout = timeout or STOP_TIMEOUT
     for attempt in (1, 2):
         if alive(pid):
             os.kill(pid, sig)
@@ -415,14 +544,18 @@ def one_cycle(srv, arm, final, slow, rng, args, stats, keep_dir, n):
         print("stop-cycles: %s did not start: %s" % (arm, why[-2000:]))
         return
     t_up = time.time()
+    LIVE["httpd"] = pid
     w = srv.wrk(slow)
+    LIVE["wrk"] = w.pid
     time.sleep(rng.uniform(0, args.load))
-    os.kill(pid, signal.SIGUSR1)            # graceful restart
-    t_grace = time.time()
-    st["gracefuls"] += 1
-    # half the stops come while the graceful's new children start
-    time.sleep(rng.uniform(0, 0.1) if rng.random() < 0.5
-               else rng.uniform(0, args.load))
+    srv.write_list()
+    t_grace = t_up if args.quick else time.time()
+    if not args.quick:
+        os.kill(pid, signal.SIGUSR1)            # graceful restart
+        st["gracefuls"] += 1
+        # half the stops come while the graceful's new children start
+        time.sleep(rng.uniform(0, 0.1) if rng.random() < 0.5
+                   else rng.uniform(0, args.load))
     t_stop = time.time()
     sent, left = stop_and_wait(pid, signal.SIGTERM if final == "stop"
                                else signal.SIGWINCH)
@@ -432,6 +565,8 @@ def one_cycle(srv, arm, final, slow, rng, args, stats, keep_dir, n):
             arm, final, t_stop - t_up, time.time() - t_stop))
     w.kill()
     w.wait()
+    LIVE.pop("wrk", None)
+    LIVE.pop("httpd", None)
     st["cycles"] += 1
     st[final] += 1
     e = srv.env
@@ -453,11 +588,16 @@ def one_cycle(srv, arm, final, slow, rng, args, stats, keep_dir, n):
         shutil.copy(e.test_conf, d)
         st["events"].append({"cycle": n, "final": final, "signals": sent,
                              "left": left, "lines": crash, "kept": d,
-                             "graceful_to_stop": round(t_stop - t_grace, 3)})
-        print("stop-cycles: %s %s cycle %d (%s %.3f s after the graceful): "
+                             "to_stop": round(t_stop - t_grace, 3)})
+        print("stop-cycles: %s %s cycle %d (%s %.3f s after the %s): "
               "%s%s" % (e.mpm, arm, n, final, t_stop - t_grace,
-                        "" if ok else "STOP NOT DONE after 15 s, signal "
-                        "sent %d times, left: %s; " % (min(sent, 2), left),
+                        "start" if args.quick else "graceful",
+                        "" if ok else "STOP NOT DONE after %g s (%s), "
+                        "left then: %s; " % (
+                            STOP_TIMEOUT,
+                            "done after the signal again" if sent == 2
+                            else "not even after the signal again: "
+                            "killed", left),
                         "; ".join(crash)))
     try:
         os.unlink(e.pid_file)
@@ -465,7 +605,11 @@ def one_cycle(srv, arm, final, slow, rng, args, stats, keep_dir, n):
         pass
 
 
-def collect_cores(cores_dir, roots, seen, keep_dir):
+#: cores backtraced per MPM and arm; the others are counted
+MAX_BACKTRACES = 8
+
+
+def collect_cores(cores_dir, roots, seen, done):
     """New cores: ours are backtraced, others' left alone.  A relative
     core_pattern (the default "core") puts them in CoreDumpDirectory, the
     server root's logs/: those are moved to cores_dir first."""
@@ -483,25 +627,35 @@ def collect_cores(cores_dir, roots, seen, keep_dir):
         ours, desc = core_is_ours(path, roots)
         if not ours:
             continue
+        if done >= MAX_BACKTRACES:
+            found.append({"core": path, "file": desc, "names_cors": False,
+                          "bt_head": []})
+            continue
+        done += 1
         bt = backtrace(path)
         with open(path + ".bt.txt", "w") as f:
             f.write(desc + "\n\n" + bt)
+        frames = [ln for ln in bt.splitlines() if ln.startswith("#")]
         found.append({"core": path, "file": desc,
-                      "names_cors": "cors" in bt.lower(),
+                      "names_cors": any("mod_cors" in f or " cors_" in f
+                                        for f in frames),
                       "bt_head": bt_summary(bt)})
     return found
 
 
 def bt_summary(bt):
-    """The frames of the thread that got the signal (gdb's first bt,
-    until the next frame #0)."""
-    frames = []
+    """The frames of the thread that got the signal: gdb's first bt (the
+    first run of frames from #0 that has more than one)."""
+    blocks = []
     for ln in bt.splitlines():
-        if ln.startswith("#0 ") and frames:
-            break
-        if ln.startswith("#"):
-            frames.append(ln.strip())
-    return frames[:24]
+        if ln.startswith("#0 "):
+            blocks.append([])
+        if ln.startswith("#") and blocks:
+            blocks[-1].append(ln.strip())
+    for frames in blocks:
+        if len(frames) > 1:
+            return frames[:32]
+    return blocks[0] if blocks else []
 
 
 def asan_reports(rep_dir, seen):
@@ -560,17 +714,19 @@ def run_mpm(mpm, args, arms, cores_dir, keep_dir, rep_dir, asan_env,
         if not args.cycles and time.time() >= t_end:
             break
         final = ("stop", "graceful-stop")[n % 2]
-        slow = n % 4 < 2
+        slow = n % 4 < 2 and not args.quick
         for arm in arms:
             t0 = time.time()
             # the same delays for every arm of a cycle
             rng = random.Random("%s-%d" % (mpm, n))
             one_cycle(srv, arm, final, slow, rng, args, stats, keep_dir, n)
             stats[arm]["seconds"] += time.time() - t0
-            for c in collect_cores(cores_dir, [base], seen_cores, keep_dir):
+            done = sum(1 for c in stats[arm]["cores"] if c["bt_head"])
+            for c in collect_cores(cores_dir, [base], seen_cores, done):
                 stats[arm]["cores"].append(c)
-                print("stop-cycles: %s %s cycle %d: core %s\n  %s"
-                      % (mpm, arm, n, c["core"], "\n  ".join(c["bt_head"])))
+                print("stop-cycles: %s %s cycle %d: core %s%s"
+                      % (mpm, arm, n, c["core"], "".join(
+                          "\n  " + f[:160] for f in c["bt_head"][:14])))
             for r in asan_reports(rep_dir, seen_reports):
                 stats[arm]["reports"].append(r)
                 print("stop-cycles: %s %s cycle %d: sanitizer report %s\n  %s"
@@ -583,6 +739,7 @@ def run_mpm(mpm, args, arms, cores_dir, keep_dir, rep_dir, asan_env,
                     for a in arms)))
     srv.backend.terminate()
     srv.backend.wait()
+    LIVE.pop("backend", None)
     shutil.rmtree(base, ignore_errors=True)
     return stats
 
@@ -590,7 +747,7 @@ def run_mpm(mpm, args, arms, cores_dir, keep_dir, rep_dir, asan_env,
 def table(results):
     rows = ["| MPM | arm | cycles | stop / graceful-stop | gracefuls | "
             "requests | AH00052 lines | cores | sanitizer reports | "
-            "stop not done in 15 s (signal again / killed) |"
+            "stop not done (signal again / killed) |"
             " s/cycle |",
             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for mpm, stats in results.items():
@@ -634,25 +791,38 @@ def verdict(results, compare):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mpm", default="event,worker,prefork")
+    ap.add_argument("--mpm", default=None,
+                    help="default event,worker,prefork (--short: "
+                         "prefork,event)")
     ap.add_argument("--arms", default=",".join(ARMS))
     ap.add_argument("--minutes", type=float, default=15.0,
                     help="per MPM, all arms together (default 15)")
     ap.add_argument("--cycles", type=int, default=0,
                     help="cycles per arm and MPM instead of --minutes")
-    ap.add_argument("--load", type=float, default=0.6,
+    ap.add_argument("--load", type=float, default=None,
                     help="at most this many seconds of load before the "
                          "graceful and again before the stop (random, "
                          "default 0.6)")
+    ap.add_argument("--quick", action="store_true",
+                    help="no graceful: start, at most --load seconds of load "
+                         "(default 0.15 here), stop; as the test suite "
+                         "restarts its servers for every test class")
     ap.add_argument("--keep-core-pattern", action="store_true",
                     help="leave /proc/sys/kernel/core_pattern alone")
     ap.add_argument("--short", action="store_true",
-                    help="smoke: 3 cycles per arm and MPM, cors-asan and "
-                         "none-asan")
+                    help="smoke (< 60 s): 2 cycles per arm under prefork and "
+                         "event, cors-asan and none-asan")
     args = ap.parse_args()
+    if args.load is None:
+        args.load = 0.15 if args.quick else 0.6
     if args.short:
-        args.cycles, args.arms, args.load = 3, "cors-asan,none-asan", 0.3
+        # one stop and one graceful-stop per MPM and arm
+        args.cycles, args.arms, args.load = 2, "cors-asan,none-asan", 0.3
         args.keep_core_pattern = True
+        args.mpm = args.mpm or "prefork,event"
+        global MAX_BACKTRACES, STOP_TIMEOUT
+        MAX_BACKTRACES, STOP_TIMEOUT = 1, 8.0
+    args.mpm = args.mpm or "event,worker,prefork"
     arms = [a for a in args.arms.split(",") if a]
     for a in arms:
         if a not in ARMS:
@@ -688,6 +858,7 @@ def main():
     cp = CorePattern(cores_dir, args.keep_core_pattern)
 
     def on_signal(signum, frame):
+        kill_live()
         cp.restore()
         sys.exit(128 + signum)
 
@@ -708,10 +879,17 @@ def main():
     print(table(results))
     for mpm, stats in results.items():
         for arm, s in stats.items():
-            for c in s["cores"]:
-                print("\n%s %s core %s:\n  %s" % (mpm, arm, c["core"],
-                                                 "\n  ".join(c["bt_head"])))
+            # the first core of each arm; the others are in run_dir/cores
+            for c in [c for c in s["cores"] if c["bt_head"]][:1]:
+                print("\n%s %s, the first of %d cores, %s:\n  %s" % (
+                    mpm, arm, len(s["cores"]), c["core"],
+                    "\n  ".join(f[:160] for f in c["bt_head"])))
     bad = verdict(results, not args.short)
+    if args.short:
+        # a smoke keeps the backtraces, not the cores (tens of MiB each)
+        for path in glob.glob(os.path.join(cores_dir, "core.*")):
+            if not path.endswith(".bt.txt"):
+                os.unlink(path)
     if bad:
         print("\nstop-cycles: FAILED:\n  " + "\n  ".join(bad))
         return 1

@@ -409,11 +409,12 @@ class CorsTestEnv:
     def _note_stop_crashes(self, mark):
         """A child that dies while httpd stops serves no request any more.
         Twice in about ten full runs on a loaded machine one did (AH00052,
-        SIGSEGV; never reproduced alone, no report from the ASan build of
-        the module, nothing in a request): such lines are reported loudly
-        and kept apart (stop_crashes), so that the end-of-suite check fails
-        only on crashes while requests were served; the per-test checks
-        fail on those as they happen."""
+        SIGSEGV).  `make stop-cycles` reproduces crashes at stop in prefork
+        with and without mod_cors (httpd's SIGTERM handler destroys the
+        child's pools mid-request; SECURITY.md, robustness): such lines are
+        reported loudly and kept apart (stop_crashes), so that the
+        end-of-suite check fails only on crashes while requests were
+        served; the per-test checks fail on those as they happen."""
         lines = self.crash_lines(mark)
         if lines:
             self.stop_crashes.extend(lines)
