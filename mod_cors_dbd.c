@@ -19,7 +19,10 @@
  *
  *   DBDriver pgsql
  *   DBDParams "host=db port=5432 dbname=cors connect_timeout=2
- *              options='-c statement_timeout=500'"
+ *              options='-c statement_timeout=500' keepalives=1
+ *              keepalives_idle=1 keepalives_interval=1 keepalives_count=2
+ *              tcp_user_timeout=2000"
+ *   DBDMax 25    (ThreadsPerChild: ap_dbd_acquire waits without limit)
  *   CORSAllowOriginDBDQuery "SELECT 1 FROM cors_origins WHERE origin = %s"
  *   CORSAllowOriginDBDCache 60 10
  *   CORSAllowOriginDBDRate 50
@@ -28,7 +31,9 @@
  * are kept in mod_socache (shmcb) for every child, allowed and refused
  * ones for their own time; misses are bounded by a query budget per
  * second shared by the children; a failing database refuses (fails
- * closed) and is asked again at most once a second.
+ * closed) and is asked again at most once a second.  How long one lookup
+ * may wait is mod_dbd's and libpq's, bounded only by the settings above
+ * (README, "How long a worker can wait for the database").
  */
 
 #include "mod_cors.h"

@@ -216,8 +216,8 @@ class TestFleetExample:
             "LoadModule dbd_module %s/mod_dbd.so" % APACHE_MODULES,
             "LoadModule socache_shmcb_module %s/mod_socache_shmcb.so"
             % APACHE_MODULES,
-            "Define CORS_DB_PARAMS \"%s\"" % pg.dbd_conf()[1].split(
-                " ", 1)[1].strip('"'),
+            # the example's own DBDParams, time bounds included
+            "Define CORS_DB \"%s\"" % pg.conninfo(),
             "Define CORS_ORIGIN_FILE %s" % listfile,
             'Include "%s"' % os.path.join(REPO_ROOT, "conf-examples",
                                           "origin-lists-fleet.conf")])

@@ -100,16 +100,25 @@ class PostgresServer:
         self.psql("DELETE FROM cors_origins WHERE origin IN (%s)" % ", ".join(
             "'%s'" % o for o in origins))
 
+    def conninfo(self):
+        """Where the database is, as libpq's connection string."""
+        return "host=127.0.0.1 port=%d dbname=cors user=%s" % (self.port,
+                                                               self.USER)
+
     def dbd_conf(self):
         """mod_dbd's lines for this server, with the stated time bounds."""
         return [
             "DBDriver pgsql",
             "DBDParams \"host=127.0.0.1 port=%d dbname=cors user=%s "
-            "connect_timeout=2 options='-c statement_timeout=500'\""
+            "connect_timeout=2 options='-c statement_timeout=500' "
+            "keepalives=1 keepalives_idle=1 keepalives_interval=1 "
+            "keepalives_count=2 tcp_user_timeout=2000\""
             % (self.port, self.USER),
             "DBDMin 0",
             "DBDKeep 2",
-            "DBDMax 8",
+            # ThreadsPerChild of the test servers: no thread waits for a
+            # connection (README, how long a worker can wait)
+            "DBDMax 16",
             "DBDExptime 30",
         ]
 
