@@ -645,7 +645,7 @@ def collect_cores(cores_dir, roots, seen, done):
 
 def bt_summary(bt):
     """The frames of the thread that got the signal: gdb's first bt (the
-    first run of frames from #0 that has more than one)."""
+    first run of frames from frame 0 that has more than one)."""
     blocks = []
     for ln in bt.splitlines():
         if ln.startswith("#0 "):

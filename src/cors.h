@@ -24,7 +24,7 @@
 #include <apr_tables.h>
 #include <apr_hash.h>
 
-#define CORS_VERSION "0.1.0"
+#define CORS_VERSION "0.2.0"
 
 /**
  * Longest Origin value considered at all.  A browser never sends more than

@@ -199,7 +199,7 @@ def test_forbidden_header_dropped(site):
 
 def test_version_and_man_page():
     rc, out = text(None, "--version")
-    assert rc == 0 and out.startswith("cors-check 0.1.0"), out
+    assert rc == 0 and out.startswith("cors-check 0.2.0"), out
     man = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__)))), "tools", "cors-check", "cors-check.1")
     p = subprocess.run(["man", "--warnings", "-l", "-Tutf8", man],
