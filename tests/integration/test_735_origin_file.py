@@ -13,6 +13,7 @@ that every child reloads when it changes, without a restart.
 
 import os
 import re
+import threading
 import time
 
 import pytest
@@ -344,11 +345,9 @@ class TestOriginFileHtaccessSwappedForLink:
         r = get(env, path, origin, timeout=30)
         return r, time.monotonic() - t
 
-    def test_swapped_after_the_check(self, cors_env):
-        import threading
-
-        env = cors_env
-        # first load, in every child that answers: the own list
+    def swap_round(self, env):
+        """Requests that passed the check, then the swap, then their
+        lookups: [(dir, response)] and the log of the round."""
         took = 0
         for d in ("htswap", "htswapdir"):
             for _ in range(2):
@@ -368,32 +367,44 @@ class TestOriginFileHtaccessSwappedForLink:
         for t in threads:
             t.start()
         # the requests are past their .htaccess's first line: swap now
-        time.sleep(took / 3)
+        time.sleep(took / 4)
         secret = env.docroot_path("htsecret/origins.txt")
         link = env.docroot_path("htswap/origins.txt")
+        sub = env.docroot_path("htswapdir/sub")
         os.symlink(secret, link + ".tmp")
         os.rename(link + ".tmp", link)
-        sub = env.docroot_path("htswapdir/sub")
         os.rename(sub, sub + ".old")
         os.symlink(env.docroot_path("htsecret"), sub)
         for t in threads:
             t.join()
-        try:
+        log = env.read_log(mark)
+        os.unlink(link)
+        with open(link, "w") as f:
+            f.write(A + "\n")
+        os.unlink(sub)
+        os.rename(sub + ".old", sub)
+        return results, log
+
+    def test_swapped_after_the_check(self, cors_env):
+        env = cors_env
+        for _ in range(3):
+            results, log = self.swap_round(env)
             assert len(results) == 6
+            in_window = set()
             for d, r in results:
-                assert r.status == 200, (d, r)
+                # a request that came after the swap fails its .htaccess
+                # check (500); one in the window is answered (200)
+                assert r.status in (200, 500), (d, r)
+                # never the other site's origin, whatever the timing
                 assert r.header("Access-Control-Allow-Origin") is None, \
                     (d, r.headers)
-            log = env.read_log(mark)
-            for d, name in (("htswap", "origins.txt"),
-                            ("htswapdir", "sub/origins.txt")):
-                assert "%s: not read: a symbolic link" % \
-                    env.docroot_path("%s/%s" % (d, name)) in log, log
-            # nothing was read through the links (a reload says so)
-            assert "reloaded" not in log, log
-        finally:
-            os.unlink(link)
-            os.unlink(sub)
-            os.rename(sub + ".old", sub)
-            with open(link, "w") as f:
-                f.write(A + "\n")
+                if r.status == 200:
+                    in_window.add(d)
+            if in_window == {"htswap", "htswapdir"}:
+                break
+            time.sleep(1.2)  # a busy machine: the swap came too early
+        assert in_window == {"htswap", "htswapdir"}, results
+        for d, name in (("htswap", "origins.txt"),
+                        ("htswapdir", "sub/origins.txt")):
+            assert "%s: not read: a symbolic link" % \
+                env.docroot_path("%s/%s" % (d, name)) in log, log
