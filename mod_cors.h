@@ -174,6 +174,13 @@ const char *cors_reason_words(apr_pool_t *p, const cors_decision_t *d,
                               const char *origin);
 void cors_log_conflict(request_rec *r, const cors_req_t *st);
 void cors_write_headers(request_rec *r, const cors_req_t *st);
+/**
+ * The i-th response header a decision may carry: every CORS header mod_cors
+ * writes, in the order sent, then the Vary tokens it merges.  Sets *name
+ * and *value (NULL: not sent); returns 0 past the last.
+ */
+int cors_decision_header(const cors_decision_t *d, apr_size_t i,
+                         const char **name, const char **value);
 const char *cors_answer_text(request_rec *r, const cors_req_t *st);
 
 /* mod_cors_sections.c: the one walk, and what reads httpd's sections */

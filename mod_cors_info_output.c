@@ -95,40 +95,6 @@ static const char *cors_info_esc(apr_pool_t *p, cors_fmt_e fmt, const char *s)
 }
 
 /* --------------------------------------------------------------------- */
-/* The decisions' headers                                                 */
-
-/** A response header of a decision: name and value. */
-static const struct {
-    const char *name;
-    apr_size_t offset;
-} cors_info_headers[] = {
-    {"Access-Control-Allow-Origin",
-     APR_OFFSETOF(cors_decision_t, allow_origin)},
-    {"Access-Control-Allow-Credentials",
-     APR_OFFSETOF(cors_decision_t, allow_credentials)},
-    {"Access-Control-Expose-Headers",
-     APR_OFFSETOF(cors_decision_t, expose_headers)},
-    {"Access-Control-Allow-Methods",
-     APR_OFFSETOF(cors_decision_t, allow_methods)},
-    {"Access-Control-Allow-Headers",
-     APR_OFFSETOF(cors_decision_t, allow_headers)},
-    {"Access-Control-Max-Age", APR_OFFSETOF(cors_decision_t, max_age)},
-    {"Access-Control-Allow-Private-Network",
-     APR_OFFSETOF(cors_decision_t, allow_private_network)},
-    {"Timing-Allow-Origin", APR_OFFSETOF(cors_decision_t, timing_allow_origin)},
-    {"Vary", APR_OFFSETOF(cors_decision_t, vary)},
-};
-
-#define CORS_INFO_NHEADERS                                                     \
-    (sizeof(cors_info_headers) / sizeof(cors_info_headers[0]))
-
-static const char *cors_info_header(const cors_decision_t *d, apr_size_t i)
-{
-    return *(const char *const *)((const char *)d
-                                  + cors_info_headers[i].offset);
-}
-
-/* --------------------------------------------------------------------- */
 /* The formats                                                            */
 
 static const char *cors_info_verdict(apr_pool_t *p,
@@ -188,6 +154,7 @@ static void cors_info_text(request_rec *r, const cors_info_t *in)
     for (k = 0; k < in->ndecisions; k++) {
         const cors_info_decision_t *dec = &in->decisions[k];
         apr_size_t h;
+        const char *name, *v;
 
         ap_rprintf(r, "%s %s: %s\n", dec->what, dec->method,
                    cors_info_verdict(p, dec));
@@ -202,12 +169,9 @@ static void cors_info_text(request_rec *r, const cors_info_t *in)
             ap_rprintf(r, "  (the %s lookup ended with status %d)\n",
                        dec->method, dec->lookup_status);
         }
-        for (h = 0; h < CORS_INFO_NHEADERS; h++) {
-            const char *v = cors_info_header(&dec->d, h);
-
+        for (h = 0; cors_decision_header(&dec->d, h, &name, &v); h++) {
             if (v != NULL) {
-                ap_rprintf(r, "  %s: %s\n", cors_info_headers[h].name,
-                           cors_info_esc(p, in->fmt, v));
+                ap_rprintf(r, "  %s: %s\n", name, cors_info_esc(p, in->fmt, v));
             }
         }
     }
@@ -261,6 +225,7 @@ static void cors_info_html(request_rec *r, const cors_info_t *in)
         for (k = 0; k < in->ndecisions; k++) {
             const cors_info_decision_t *dec = &in->decisions[k];
             apr_size_t h;
+            const char *name, *v;
 
             ap_rprintf(r, "<h3>%s %s: %s</h3>\n<ul>\n", dec->what, dec->method,
                        cors_info_verdict(p, dec));
@@ -272,12 +237,9 @@ static void cors_info_html(request_rec *r, const cors_info_t *in)
                 ap_rprintf(r, "<li>hint: %s</li>\n",
                            cors_info_esc(p, CORS_FMT_HTML, dec->hint));
             }
-            for (h = 0; h < CORS_INFO_NHEADERS; h++) {
-                const char *v = cors_info_header(&dec->d, h);
-
+            for (h = 0; cors_decision_header(&dec->d, h, &name, &v); h++) {
                 if (v != NULL) {
-                    ap_rprintf(r, "<li><code>%s: %s</code></li>\n",
-                               cors_info_headers[h].name,
+                    ap_rprintf(r, "<li><code>%s: %s</code></li>\n", name,
                                cors_info_esc(p, CORS_FMT_HTML, v));
                 }
             }
@@ -315,6 +277,7 @@ static void cors_info_json(request_rec *r, const cors_info_t *in)
         const cors_info_decision_t *dec = &in->decisions[k];
         int on = dec->policy != NULL && cors_policy_enabled(dec->policy);
         apr_size_t h;
+        const char *name, *v;
         int n = 0;
 
         ap_rprintf(r,
@@ -327,13 +290,10 @@ static void cors_info_json(request_rec *r, const cors_info_t *in)
                    dec->d.kind == CORS_KIND_PREFLIGHT ? dec->d.status : 0,
                    dec->lookup_status, cors_json_str(p, dec->reason),
                    cors_json_str(p, dec->hint));
-        for (h = 0; on && h < CORS_INFO_NHEADERS; h++) {
-            const char *v = cors_info_header(&dec->d, h);
-
+        for (h = 0; on && cors_decision_header(&dec->d, h, &name, &v); h++) {
             if (v != NULL) {
                 ap_rprintf(r, "%s%s: %s", n++ ? ", " : "",
-                           cors_json_str(p, cors_info_headers[h].name),
-                           cors_json_str(p, v));
+                           cors_json_str(p, name), cors_json_str(p, v));
             }
         }
         ap_rputs("}}", r);

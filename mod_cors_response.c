@@ -262,6 +262,22 @@ static const char *cors_field_value(const cors_decision_t *d, apr_size_t i)
     return *(const char *const *)((const char *)d + cors_fields[i].offset);
 }
 
+int cors_decision_header(const cors_decision_t *d, apr_size_t i,
+                         const char **name, const char **value)
+{
+    if (i < CORS_NFIELDS_ALL) {
+        *name = cors_fields[i].name;
+        *value = cors_field_value(d, i);
+        return 1;
+    }
+    if (i == CORS_NFIELDS_ALL) {
+        *name = "Vary";
+        *value = d->vary;
+        return 1;
+    }
+    return 0;
+}
+
 static const char *cors_response_header(request_rec *r, const char *name)
 {
     const char *v = apr_table_get(r->headers_out, name);
