@@ -409,12 +409,13 @@ class CorsTestEnv:
     def _note_stop_crashes(self, mark):
         """A child that dies while httpd stops serves no request any more.
         Twice in about ten full runs on a loaded machine one did (AH00052,
-        SIGSEGV).  `make stop-cycles` reproduces crashes at stop in prefork
-        with and without mod_cors (httpd's SIGTERM handler destroys the
-        child's pools mid-request; SECURITY.md, robustness): such lines are
-        reported loudly and kept apart (stop_crashes), so that the
-        end-of-suite check fails only on crashes while requests were
-        served; the per-test checks fail on those as they happen."""
+        SIGSEGV).  `make stop-cycles` reproduces it, with and without
+        mod_cors: the event MPM's stopping child closes its workers'
+        sockets while they free them (SECURITY.md, robustness; prefork
+        aborts at stop too).  Such lines are reported loudly and kept
+        apart (stop_crashes), so that the end-of-suite check fails only on
+        crashes while requests were served; the per-test checks fail on
+        those as they happen."""
         lines = self.crash_lines(mark)
         if lines:
             self.stop_crashes.extend(lines)
