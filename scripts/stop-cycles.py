@@ -522,6 +522,12 @@ def stop_and_wait(pid, sig, timeout=None):
             time.sleep(0.05)
         if attempt == 1:
             left = [proc_line(p) for p in procs if alive(p)]
+    # the parent stopped first forks no child that the sweep would miss
+    try:
+        os.kill(pid, signal.SIGSTOP)
+        procs = sorted(set(procs) | set(descendants(pid)))
+    except ProcessLookupError:
+        pass
     for p in procs:
         try:
             os.kill(p, signal.SIGKILL)
