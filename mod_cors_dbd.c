@@ -22,7 +22,7 @@
  *              options='-c statement_timeout=500' keepalives=1
  *              keepalives_idle=1 keepalives_interval=1 keepalives_count=2
  *              tcp_user_timeout=2000"
- *   DBDMax 25    (ThreadsPerChild: ap_dbd_acquire waits without limit)
+ *   DBDMax 25    (ThreadsPerChild: ap_dbd_open waits without limit)
  *   CORSAllowOriginDBDQuery "SELECT 1 FROM cors_origins WHERE origin = %s"
  *   CORSAllowOriginDBDCache 60 10
  *   CORSAllowOriginDBDRate 50
@@ -88,7 +88,10 @@ typedef struct cors_db_shared_t {
 
 /** The main server's database sources, set up by post_config. */
 typedef struct cors_db_t {
-    ap_dbd_t *(*acquire)(request_rec *r);
+    /* A connection for one lookup, handed back right after it: a request
+     * that goes on to a slow handler or backend holds none meanwhile. */
+    ap_dbd_t *(*open)(apr_pool_t *p, server_rec *s);
+    void (*close)(server_rec *s, ap_dbd_t *dbd);
     ap_socache_provider_t *provider;
     ap_socache_instance_t *cache;
     apr_global_mutex_t *mutex; /**< NULL when the provider needs none */
@@ -220,10 +223,10 @@ static const char *cors_db_failed(cors_db_t *db, request_rec *r,
 
 /*
  * A query failed.  apr_dbd_pgsql's connection check (mod_dbd's, when the
- * connection is acquired) reconnects a connection the server dropped, a
+ * connection is opened) reconnects a connection the server dropped, a
  * restarted PostgreSQL for one, and the new session has none of the
  * statements mod_dbd prepared once per connection: every query would fail
- * until the child exits.  This request holds the connection alone, so
+ * until the child exits.  This lookup holds the connection alone, so
  * prepare the statement on it again; 1 if that worked.
  */
 static int cors_db_prepare_again(ap_dbd_t *dbd, request_rec *r,
@@ -246,21 +249,16 @@ static int cors_db_prepare_again(ap_dbd_t *dbd, request_rec *r,
     return 1;
 }
 
-static cors_source_answer_e cors_db_ask(cors_db_t *db, request_rec *r,
-                                        const cors_db_query_t *q,
-                                        const char *origin, const char **why)
+static cors_source_answer_e cors_db_query(cors_db_t *db, request_rec *r,
+                                          ap_dbd_t *dbd,
+                                          const cors_db_query_t *q,
+                                          const char *origin, const char **why)
 {
-    ap_dbd_t *dbd;
     apr_dbd_prepared_t *stmt;
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     int rc, found = 0;
 
-    dbd = db->acquire(r);
-    if (dbd == NULL) {
-        *why = cors_db_failed(db, r, APR_SUCCESS, "no connection (mod_dbd)");
-        return CORS_SOURCE_UNAVAILABLE;
-    }
     stmt = apr_hash_get(dbd->prepared, q->label, APR_HASH_KEY_STRING);
     if (stmt == NULL) {
         *why = cors_db_failed(db, r, APR_SUCCESS,
@@ -296,6 +294,22 @@ static cors_source_answer_e cors_db_ask(cors_db_t *db, request_rec *r,
         return CORS_SOURCE_UNAVAILABLE;
     }
     return found ? CORS_SOURCE_LISTED : CORS_SOURCE_ABSENT;
+}
+
+static cors_source_answer_e cors_db_ask(cors_db_t *db, request_rec *r,
+                                        const cors_db_query_t *q,
+                                        const char *origin, const char **why)
+{
+    ap_dbd_t *dbd = db->open(r->pool, r->server);
+    cors_source_answer_e answer;
+
+    if (dbd == NULL) {
+        *why = cors_db_failed(db, r, APR_SUCCESS, "no connection (mod_dbd)");
+        return CORS_SOURCE_UNAVAILABLE;
+    }
+    answer = cors_db_query(db, r, dbd, q, origin, why);
+    db->close(r->server, dbd);
+    return answer;
 }
 
 static cors_source_answer_e cors_db_lookup(
@@ -543,7 +557,7 @@ static void cors_dbd_drivers(server_rec *s, const ap_directive_t *node,
 
 /*
  * CORSAllowOriginDBDQuery in a server with no DBDriver: mod_dbd's
- * ap_dbd_acquire would only log "not configured" (AH02654) at every
+ * ap_dbd_open would only log "not configured" (AH02654) at every
  * lookup, and every origin the query would have allowed is refused.
  * check_config runs for apache2 -t too.
  */
@@ -619,10 +633,11 @@ static int cors_dbd_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return OK;
     }
     db = apr_pcalloc(pconf, sizeof(*db));
-    db->acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    db->open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    db->close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
     db->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, "shmcb",
                                       AP_SOCACHE_PROVIDER_VERSION);
-    if (db->acquire == NULL || db->provider == NULL) {
+    if (db->open == NULL || db->close == NULL || db->provider == NULL) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
                      CORS_LOGNO(0017) "CORSAllowOriginDBDQuery needs mod_dbd "
                                       "and mod_socache_shmcb (a2enmod dbd "
