@@ -233,6 +233,13 @@ void cors_test_config(apr_pool_t *pconf, server_rec *s);
 /** A server named as `apache2ctl -S` names it. */
 const char *cors_server_label(apr_pool_t *p, server_rec *s);
 
+/* check_config: CORSAllowOriginDBDQuery in a server with no DBDriver, read
+ * from the configuration tree as written (ap_conftree: mod_dbd merges
+ * DBDriver into virtual hosts itself, so the tree is where a missing one
+ * shows). */
+int cors_dbd_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s);
+
 /* mod_cors_fastpath.c */
 void cors_plan_fast_preflight(apr_pool_t *pconf, server_rec *s);
 /** For -D DUMP_CORS: where a server's preflights take the fast path. */

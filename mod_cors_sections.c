@@ -13,7 +13,8 @@
 
 /*
  * mod_cors: what is read from httpd's own section structures, and
- * nowhere else.  One walk over every server and section serves the
+ * nowhere else (and, at the end, from the configuration tree as written,
+ * ap_conftree, for where DBDriver stands).  One walk over every server and section serves the
  * start-up checks, -D DUMP_CORS and the fast-path plan
  * (mod_cors_fastpath.c); one matcher of <Location> and <Directory>
  * sections, written as ap_location_walk and ap_directory_walk match
@@ -502,4 +503,93 @@ const char *cors_server_docroot(apr_pool_t *p, server_rec *s)
         root[--len] = '\0';
     }
     return root;
+}
+
+/* --------------------------------------------------------------------- */
+/* The configuration as written: where DBDriver stands                    */
+
+/* The virtual host a <VirtualHost> of the configuration tree made. */
+static server_rec *cors_dbd_vhost_of(server_rec *s, const ap_directive_t *node)
+{
+    for (s = s->next; s != NULL; s = s->next) {
+        if (s->defn_name != NULL && strcmp(s->defn_name, node->filename) == 0
+            && s->defn_line_number == (unsigned)node->line_num) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Where the configuration as written (ap_conftree) sets DBDriver: in the
+ * main server (scope NULL; virtual hosts inherit it, as mod_dbd merges
+ * it) or in a <VirtualHost>, added to drivers (server_rec *).
+ */
+static void cors_dbd_drivers(server_rec *s, const ap_directive_t *node,
+                             server_rec *scope, apr_array_header_t *drivers,
+                             int *in_main)
+{
+    for (; node != NULL; node = node->next) {
+        if (strcasecmp(node->directive, "<VirtualHost") == 0) {
+            server_rec *v = cors_dbd_vhost_of(s, node);
+
+            if (v != NULL) {
+                cors_dbd_drivers(s, node->first_child, v, drivers, in_main);
+            }
+        }
+        else if (node->directive[0] == '<') {
+            cors_dbd_drivers(s, node->first_child, scope, drivers, in_main);
+        }
+        else if (strcasecmp(node->directive, "DBDriver") == 0) {
+            if (scope == NULL) {
+                *in_main = 1;
+            }
+            else {
+                APR_ARRAY_PUSH(drivers, server_rec *) = scope;
+            }
+        }
+    }
+}
+
+/*
+ * CORSAllowOriginDBDQuery in a server with no DBDriver: mod_dbd's
+ * ap_dbd_open would only log "not configured" (AH02654) at every
+ * lookup, and every origin the query would have allowed is refused.
+ * check_config runs for apache2 -t too.
+ */
+int cors_dbd_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s)
+{
+    apr_array_header_t *drivers = apr_array_make(ptemp, 4,
+                                                 sizeof(server_rec *));
+    int in_main = 0, bad = 0, i;
+    server_rec *v;
+
+    (void)pconf;
+    (void)plog;
+    cors_dbd_drivers(s, ap_conftree, NULL, drivers, &in_main);
+    for (v = s; v != NULL && !in_main; v = v->next) {
+        cors_server_conf_t *sc = ap_get_module_config(v->module_config,
+                                                      &cors_module);
+
+        for (i = 0; i < drivers->nelts; i++) {
+            if (APR_ARRAY_IDX(drivers, i, server_rec *) == v) {
+                break;
+            }
+        }
+        if (!sc->db_queries || i < drivers->nelts) {
+            continue;
+        }
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                     CORS_LOGNO(0024) "CORSAllowOriginDBDQuery (%s) in %s%s, "
+                                      "which has no DBDriver: add DBDriver "
+                                      "(sqlite3, pgsql) and DBDParams to "
+                                      "the main server, or to this virtual "
+                                      "host",
+                     sc->db_query_at ? sc->db_query_at : "?",
+                     v == s ? "the main server" : "virtual host ",
+                     v == s ? "" : v->server_hostname);
+        bad = 1;
+    }
+    return bad ? HTTP_INTERNAL_SERVER_ERROR : OK;
 }
